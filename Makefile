@@ -1,0 +1,58 @@
+# The two commands of the README: `make demo` and `make test`. Each sets up (or reuses)
+# the project's virtual environment by itself; nothing else needs installing by hand.
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+MANIFEST := dbt_project/target/manifest.json
+SOURCES ?= sources
+DEMO_UNITS ?= 20
+DEMO_YEARS ?= 2023 2024
+export DAGSTER_HOME := $(CURDIR)/dagster_home
+
+.PHONY: demo test install lint format samples ingest dev clean
+
+demo: $(INSTALLED) $(MANIFEST)  ## generate the sample corpus (if the inbox is empty) and run the pipeline
+	@if ! find $(SOURCES) -name '*.pdf' -print -quit 2>/dev/null | grep -q .; then \
+		$(BIN)/juesuan samples --out $(SOURCES) --units $(DEMO_UNITS) $(foreach y,$(DEMO_YEARS),--years $(y)); \
+	fi
+	$(BIN)/juesuan ingest --sources $(SOURCES)
+	@echo
+	@echo "Warehouse: $${JUESUAN_WAREHOUSE:-warehouse/juesuan.duckdb}"
+	@echo "Query it:  $(BIN)/python -c \"import duckdb; print(duckdb.connect('$${JUESUAN_WAREHOUSE:-warehouse/juesuan.duckdb}', read_only=True).sql('select * from marts.fct_expenditure limit 10'))\""
+	@echo "Browse the asset graph: make dev  (then open http://127.0.0.1:3000)"
+
+test: $(INSTALLED) $(MANIFEST)  ## lint and run the test suite
+	$(BIN)/ruff check pipelines tests
+	$(BIN)/ruff format --check pipelines tests
+	$(BIN)/pytest
+
+install: $(INSTALLED)
+
+$(INSTALLED): requirements.lock pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv==0.13.8
+	$(BIN)/uv pip install --quiet --python $(BIN)/python -r requirements.lock
+	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps -e .
+	touch $@
+
+# dagster-dbt loads the dbt manifest when the code location loads: prepare it first.
+$(MANIFEST): $(INSTALLED) $(shell find dbt_project -name '*.sql' -o -name '*.yml' -o -name '*.csv' -o -name '*.md' | grep -v target/)
+	$(BIN)/dagster-dbt project prepare-and-package --file pipelines/defs/transformation/definitions.py
+
+lint: $(INSTALLED)
+	$(BIN)/ruff check pipelines tests
+
+format: $(INSTALLED)
+	$(BIN)/ruff format pipelines tests
+	$(BIN)/ruff check --fix pipelines tests
+
+samples: $(INSTALLED)  ## regenerate the sample corpus into $(SOURCES)
+	$(BIN)/juesuan samples --out $(SOURCES) --units $(DEMO_UNITS) $(foreach y,$(DEMO_YEARS),--years $(y))
+
+dev: $(INSTALLED) $(MANIFEST)  ## the Dagster UI on http://127.0.0.1:3000
+	$(BIN)/dagster dev -m pipelines.definitions
+
+clean:
+	rm -rf warehouse dbt_project/target dbt_project/logs reports

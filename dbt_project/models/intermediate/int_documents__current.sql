@@ -1,0 +1,109 @@
+{#
+    Derives each document version's status. Among documents the extractor loaded, the
+    latest ingested one (ingested_at, tie-broken by document_id) for a unit_name and
+    fiscal_year is current; earlier ones are 'superseded' by it. Rejected documents stay
+    rejected and never supersede anything. Loaded documents without a unit name or year
+    cannot be matched to another version and stay loaded.
+#}
+
+with
+
+documents as (
+
+    select * from {{ ref('stg_raw__documents') }}
+
+),
+
+loaded_versions as (
+
+    select
+        document_id,
+        file_name,
+        unit_name,
+        fiscal_year,
+        ingested_at,
+        row_number() over (
+            partition by unit_name, fiscal_year
+            order by ingested_at desc, document_id desc
+        ) as version_rank
+
+    from documents
+
+    where raw_status = 'loaded'
+        and unit_name is not null
+        and fiscal_year is not null
+
+),
+
+current_versions as (
+
+    select
+        unit_name,
+        fiscal_year,
+        document_id as current_document_id,
+        file_name as current_file_name,
+        ingested_at as current_ingested_at
+
+    from loaded_versions
+
+    where version_rank = 1
+
+),
+
+superseded_versions as (
+
+    select
+        loaded_versions.document_id,
+        current_versions.current_document_id as superseded_by_document_id,
+        '已被同一单位同一年度的新版文件 '
+            || current_versions.current_file_name
+            || ' 取代（新版入库时间 '
+            || strftime(current_versions.current_ingested_at, '%Y-%m-%d %H:%M:%S')
+            || '）' as superseded_reason
+
+    from loaded_versions
+
+    inner join current_versions
+        on loaded_versions.unit_name = current_versions.unit_name
+        and loaded_versions.fiscal_year = current_versions.fiscal_year
+
+    where loaded_versions.version_rank > 1
+
+),
+
+final as (
+
+    select
+        documents.document_id,
+        documents.file_name,
+        documents.source_path,
+        {{ unit_id('documents.unit_name') }} as unit_id,
+        documents.unit_name,
+        documents.region,
+        documents.unit_level,
+        documents.fiscal_year,
+        documents.document_kind,
+        documents.page_count,
+        documents.file_size,
+        documents.extractor_version,
+        documents.raw_status,
+        case
+            when superseded_versions.document_id is not null then 'superseded'
+            else documents.raw_status
+        end as status,
+        case
+            when superseded_versions.document_id is not null
+                then superseded_versions.superseded_reason
+            else documents.raw_status_reason
+        end as status_reason,
+        superseded_versions.superseded_by_document_id,
+        documents.ingested_at
+
+    from documents
+
+    left join superseded_versions
+        on documents.document_id = superseded_versions.document_id
+
+)
+
+select * from final

@@ -1,0 +1,81 @@
+{#
+    The printed rows of the function-subject tables (T02, T03, T05, T08, T09), one per
+    document, table and row, with the subject hierarchy and leaf detection. A row with a
+    subject code is a leaf when no other row of the same document and table has a longer
+    code starting with it, so a 类 or 款 printed without its children is a leaf too.
+    Label rows (合计 and the like, no code) are never leaves.
+#}
+
+with
+
+cells as (
+
+    select * from {{ ref('stg_raw__table_cells') }}
+
+    where table_id in ('T02', 'T03', 'T05', 'T08', 'T09')
+
+),
+
+printed_rows as (
+
+    -- row attributes repeat on every cell of the row; one row each
+    select distinct
+        document_id,
+        table_id,
+        row_number,
+        page,
+        subject_code,
+        line_label
+
+    from cells
+
+),
+
+leaf_flags as (
+
+    select
+        printed_rows.*,
+        printed_rows.subject_code is not null
+        and not exists (
+            select 1
+
+            from printed_rows as children
+
+            where children.document_id = printed_rows.document_id
+                and children.table_id = printed_rows.table_id
+                and length(children.subject_code) > length(printed_rows.subject_code)
+                and starts_with(children.subject_code, printed_rows.subject_code)
+        ) as is_leaf
+
+    from printed_rows
+
+),
+
+final as (
+
+    select
+        document_id,
+        table_id,
+        row_number,
+        page,
+        subject_code,
+        line_label,
+        case length(subject_code)
+            when 3 then '类'
+            when 5 then '款'
+            when 7 then '项'
+        end as subject_level,
+        case
+            when length(subject_code) >= 3 then left(subject_code, 3)
+        end as class_code,
+        case
+            when length(subject_code) >= 5 then left(subject_code, 5)
+        end as section_code,
+        subject_code is null and line_label like '%合计%' as is_total,
+        is_leaf
+
+    from leaf_flags
+
+)
+
+select * from final

@@ -1,0 +1,98 @@
+"""The juesuan command: one tool for operators and analysts."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from pipelines import settings
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def main() -> None:
+    """Juesuan (决算): disclosure PDFs → a checked DuckDB warehouse."""
+
+
+@main.command()
+@click.option(
+    "--sources",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="PDF inbox (default: sources/, or JUESUAN_SOURCES).",
+)
+@click.option(
+    "--warehouse",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="DuckDB file (default: warehouse/juesuan.duckdb, or JUESUAN_WAREHOUSE).",
+)
+def ingest(sources: Path | None, warehouse: Path | None) -> None:
+    """Run the whole pipeline headless: discover, extract, load, build the marts."""
+    settings.use_paths(sources, warehouse)
+    inbox = settings.sources_dir()
+    if not inbox.is_dir():
+        raise click.ClickException(f"收件箱不存在：{inbox}")
+    # Imported here: the code location reads the paths fixed just above.
+    import dagster as dg
+
+    from pipelines.definitions import defs
+
+    click.echo(f"收件箱 (inbox):     {inbox}")
+    click.echo(f"数据仓库 (warehouse): {settings.warehouse_path()}")
+    result = defs.resolve_job_def("ingest").execute_in_process(
+        instance=dg.DagsterInstance.ephemeral(), raise_on_error=False
+    )
+    _print_summary(settings.warehouse_path())
+    if not result.success:
+        click.echo("流水线运行失败（pipeline run failed）", err=True)
+        sys.exit(1)
+
+
+def _print_summary(warehouse: Path) -> None:
+    from pipelines.warehouse.load import connect
+
+    with connect(warehouse, read_only=True) as con:
+        rows = con.execute(
+            "select status, count(*) from marts.dim_document group by status order by status"
+        ).fetchall()
+        rejected = con.execute(
+            "select file_name, status_reason from marts.dim_document "
+            "where status = 'rejected' order by file_name"
+        ).fetchall()
+    click.echo("文档 (documents): " + ", ".join(f"{status} {n}" for status, n in rows))
+    for name, reason in rejected:
+        click.echo(f"  已拒绝 {name}: {reason}")
+
+
+@main.command()
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
+    help="Folder to write PDFs and their ground-truth JSON into.",
+)
+@click.option("--units", type=int, default=20, show_default=True, help="Number of units.")
+@click.option(
+    "--years",
+    type=int,
+    multiple=True,
+    default=(2023, 2024),
+    show_default=True,
+    help="Fiscal years (repeat the option for several).",
+)
+@click.option("--seed", type=int, default=20240901, show_default=True, help="Random seed.")
+@click.option("--no-seed-case", is_flag=True, help="Leave out the 枣庄 2020 seed document.")
+def samples(out: Path, units: int, years: tuple[int, ...], seed: int, no_seed_case: bool) -> None:
+    """Generate realistic sample disclosures with ground truth."""
+    from pipelines.samples import generate_corpus
+
+    docs = generate_corpus(
+        out, units=units, years=years, seed=seed, include_seed_case=not no_seed_case
+    )
+    click.echo(f"已生成 {len(docs)} 份样例决算 PDF（含标准答案 JSON）：{out}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Dagster definitions by domain: ingestion (PDF → raw) and transformation (dbt marts)."""

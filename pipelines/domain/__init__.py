@@ -1,0 +1,1 @@
+"""Domain knowledge of final-accounts disclosures: the nine tables, codes and amounts."""

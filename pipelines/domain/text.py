@@ -1,0 +1,33 @@
+"""Normalisation of printed text: the one place that decides how labels compare."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_WHITESPACE = re.compile(r"\s+")
+# Ordinals printed before statement lines: "一、", "十二、", "（一）", "1、", "(3)".
+_ORDINAL = re.compile(
+    r"^(?:[一二三四五六七八九十百]+[、.．]|[（(][一二三四五六七八九十\d]+[)）]|\d+[、.．])"
+)
+
+
+def squash(text: str | None) -> str:
+    """Remove all whitespace (wrapped cells, spaced-out characters) and fold full-width forms.
+
+    NFKC folds full-width ASCII (（ → (, ： → :) so that labels printed by different
+    producers compare equal; CJK characters are unchanged.
+    """
+    if not text:
+        return ""
+    return _WHITESPACE.sub("", unicodedata.normalize("NFKC", text))
+
+
+def strip_ordinal(label: str) -> str:
+    """ "二、外交支出" → "外交支出"; applied after `squash`."""
+    return _ORDINAL.sub("", label, count=1)
+
+
+def normalise_label(text: str | None) -> str:
+    """The printed row label as stored: no whitespace, no leading ordinal."""
+    return strip_ordinal(squash(text))

@@ -1,0 +1,185 @@
+"""A table page as a grid of merged cells, from camelot's ruling and pdfium's characters.
+
+camelot finds the ruling (rows, columns, which cell edges are drawn); each character is
+then placed in the cell its glyph centre lies in. Cells whose shared edge is not drawn
+are merged into one region, so spanning header cells keep their text once.
+"""
+
+from __future__ import annotations
+
+import logging
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import camelot
+
+from pipelines.extract.pdf_text import Char, PageText
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Region:
+    """A merged cell: rows [row, row + row_span), columns [col, col + col_span)."""
+
+    row: int
+    col: int
+    row_span: int
+    col_span: int
+    text: str = ""
+
+
+@dataclass
+class Grid:
+    page: int
+    col_bounds: list[tuple[float, float]]  # (x_left, x_right) per column
+    row_bounds: list[tuple[float, float]]  # (y_top, y_bottom) per row, top first
+    regions: list[Region]
+    method: str  # how the grid was found, e.g. "lattice/vector"
+    report: dict = field(default_factory=dict)
+    _cover: dict[tuple[int, int], Region] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        for region in self.regions:
+            for r in range(region.row, region.row + region.row_span):
+                for c in range(region.col, region.col + region.col_span):
+                    self._cover[(r, c)] = region
+
+    @property
+    def n_rows(self) -> int:
+        return len(self.row_bounds)
+
+    @property
+    def n_cols(self) -> int:
+        return len(self.col_bounds)
+
+    def region(self, row: int, col: int) -> Region:
+        return self._cover[(row, col)]
+
+    def text(self, row: int, col: int) -> str:
+        """Text of the cell at (row, col); a spanning region answers only at its anchor."""
+        region = self._cover[(row, col)]
+        return region.text if (region.row, region.col) == (row, col) else ""
+
+    def spanning_text(self, row: int, col: int) -> str:
+        """Text of the region covering (row, col), wherever it is anchored."""
+        return self._cover[(row, col)].text
+
+    def col_center(self, col: int) -> float:
+        x0, x1 = self.col_bounds[col]
+        return (x0 + x1) / 2
+
+
+def join_chars(chars: list[Char]) -> str:
+    """Characters of one cell in reading order: lines top to bottom, left to right.
+
+    A character joins a line when their vertical extents overlap: glyph boxes are tight,
+    so "," and "." sit low beside the digits of the same line, while wrapped lines are
+    separated by leading.
+    """
+    lines: list[tuple[float, float, list[Char]]] = []  # (bottom, top, chars)
+    for ch in sorted(chars, key=lambda c: -c.cy):
+        for i, (bottom, top, members) in enumerate(lines):
+            if ch.y0 < top and ch.y1 > bottom:
+                members.append(ch)
+                lines[i] = (min(bottom, ch.y0), max(top, ch.y1), members)
+                break
+        else:
+            lines.append((ch.y0, ch.y1, [ch]))
+    lines.sort(key=lambda line: -(line[0] + line[1]))
+    return "\n".join("".join(c.text for c in sorted(m, key=lambda c: c.cx)) for _, _, m in lines)
+
+
+def _index(value: float, bounds: list[tuple[float, float]], descending: bool) -> int | None:
+    for i, (a, b) in enumerate(bounds):
+        lo, hi = (b, a) if descending else (a, b)
+        if lo <= value <= hi:
+            return i
+    return None
+
+
+def grid_from_camelot(table, page: PageText, method: str) -> Grid:
+    cols = [(float(a), float(b)) for a, b in table.cols]
+    rows = [(float(a), float(b)) for a, b in table.rows]
+    n_rows, n_cols = len(rows), len(cols)
+    # Union-find over cells: neighbours whose shared edge is not drawn are one region.
+    parent = list(range(n_rows * n_cols))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    def union(a: int, b: int) -> None:
+        parent[find(a)] = find(b)
+
+    for r in range(n_rows):
+        for c in range(n_cols):
+            cell = table.cells[r][c]
+            if c + 1 < n_cols and not cell.right and not table.cells[r][c + 1].left:
+                union(r * n_cols + c, r * n_cols + c + 1)
+            if r + 1 < n_rows and not cell.bottom and not table.cells[r + 1][c].top:
+                union(r * n_cols + c, (r + 1) * n_cols + c)
+    members: dict[int, list[tuple[int, int]]] = {}
+    for r in range(n_rows):
+        for c in range(n_cols):
+            members.setdefault(find(r * n_cols + c), []).append((r, c))
+    regions_by_root: dict[int, Region] = {}
+    for root, cells in members.items():
+        r0 = min(r for r, _ in cells)
+        c0 = min(c for _, c in cells)
+        r1 = max(r for r, _ in cells)
+        c1 = max(c for _, c in cells)
+        regions_by_root[root] = Region(r0, c0, r1 - r0 + 1, c1 - c0 + 1)
+    # Place characters: inside the table's outer frame only.
+    x_min, x_max = cols[0][0], cols[-1][1]
+    y_max, y_min = rows[0][0], rows[-1][1]
+    buckets: dict[int, list[Char]] = {}
+    for ch in page.chars_in(x_min, y_min, x_max, y_max):
+        c = _index(ch.cx, cols, descending=False)
+        r = _index(ch.cy, rows, descending=True)
+        if r is None or c is None:
+            continue
+        buckets.setdefault(find(r * n_cols + c), []).append(ch)
+    for root, chars in buckets.items():
+        regions_by_root[root].text = join_chars(chars)
+    regions = sorted(regions_by_root.values(), key=lambda g: (g.row, g.col))
+    report = dict(table.parsing_report)
+    report["method"] = method
+    return Grid(page.number, cols, rows, regions, method, report)
+
+
+def read_ruled_grids(path: Path, pages: list[PageText], engine: str = "vector") -> dict[int, Grid]:
+    """Ruled tables on the given pages, one grid per page (the largest table found)."""
+    if not pages:
+        return {}
+    by_number = {p.number: p for p in pages}
+    page_list = ",".join(str(p.number) for p in pages)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # camelot warns on every page without a table
+        try:
+            tables = camelot.read_pdf(
+                str(path),
+                pages=page_list,
+                flavor="lattice",
+                engine=engine,
+                suppress_stdout=True,
+            )
+        except Exception as exc:  # camelot raises bare exceptions on odd pages
+            log.warning(
+                "camelot lattice/%s failed on %s pages %s: %s", engine, path, page_list, exc
+            )
+            return {}
+    best: dict[int, object] = {}
+    for table in tables:
+        number = int(table.page)
+        size = table.shape[0] * table.shape[1]
+        if number not in best or size > best[number].shape[0] * best[number].shape[1]:
+            best[number] = table
+    return {
+        number: grid_from_camelot(table, by_number[number], f"lattice/{engine}")
+        for number, table in best.items()
+        if table.shape[0] >= 2 and table.shape[1] >= 2
+    }

@@ -1,0 +1,88 @@
+"""What a document is: disclosure kind, unit, fiscal year, region, level; or why not."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from pipelines.domain.text import squash
+from pipelines.extract.pdf_text import PageText
+
+_YEAR = re.compile(r"(20\d{2})\s*年度?")
+_COVER_NOISE = re.compile(r"(20\d{2})年度?|部门决算|单位决算|决算公开|决算|目录")
+_COVER_DATE = re.compile(
+    r"[〇零一二三四五六七八九十○]{4}年[一二三四五六七八九十]{1,2}月|\d{4}年\d{1,2}月"
+)
+_PART_ONE = re.compile(r"第一部分([\u4e00-\u9fffA-Za-z（）()]+?)(?:单位|部门)?概况")
+_PLACEHOLDER = re.compile(r"[XxＸｘ]{2,}")
+# Region prefix of a unit name: province or city, then optionally a district or county.
+_DISTRICT = re.compile(
+    r"^([\u4e00-\u9fff]{2,3}(?:省|自治区))?[\u4e00-\u9fff]{2,4}?[市州盟]"
+    r"([\u4e00-\u9fff]{1,4}?[区县旗])"
+)
+
+
+@dataclass(frozen=True)
+class Recognition:
+    document_kind: str | None
+    unit_name: str | None
+    fiscal_year: int | None
+    region: str | None
+    unit_level: str | None
+    is_template: bool
+
+
+def _cover_lines(pages: list[PageText]) -> list[str]:
+    """Lines of the first page that has text (the cover)."""
+    for page in pages[:3]:
+        if page.lines:
+            return [squash(line) for line in page.lines]
+    return []
+
+
+def _unit_name(cover_text: str, head_text: str) -> str | None:
+    """The unit's name from the cover, whose lines may split it ("中共上海市普陀区委" /
+    "社会工作部 2024 年度"); the 第一部分 heading confirms it when it repeats it."""
+    from_cover = _COVER_NOISE.sub("", _COVER_DATE.sub("", cover_text))
+    heading = _PART_ONE.search(head_text)
+    if heading and heading.group(1) and heading.group(1) in cover_text:
+        return heading.group(1)
+    return from_cover or None
+
+
+def region_of(unit_name: str) -> str | None:
+    """枣庄市人民政府办公室本级 → 枣庄市; 上海市普陀区财政局 → 上海市普陀区."""
+    name = re.sub(r"^(?:中共|中国共产党)", "", unit_name)
+    district = _DISTRICT.match(name)
+    if district:
+        return district.group(0)
+    city = re.match(r"^(?:[\u4e00-\u9fff]{2,3}(?:省|自治区))?[\u4e00-\u9fff]{2,4}?[市州盟]", name)
+    if city:
+        return city.group(0)
+    province = re.match(r"^[\u4e00-\u9fff]{2,3}(?:省|自治区)", name)
+    return province.group(0) if province else None
+
+
+def recognise(pages: list[PageText]) -> Recognition:
+    cover = _cover_lines(pages)
+    cover_text = "".join(cover)
+    head_text = "".join(squash(p.text) for p in pages[:4])
+    kind = "决算" if "决算" in cover_text or "决算" in head_text[:400] else None
+    year_match = _YEAR.search(cover_text) or _YEAR.search(head_text[:400])
+    fiscal_year = int(year_match.group(1)) if year_match else None
+    unit_name = _unit_name(cover_text, head_text)
+    if "部门决算" in cover_text or "部门概况" in head_text:
+        level = "部门"
+    elif "单位决算" in cover_text or "单位概况" in head_text or (unit_name or "").endswith("本级"):
+        level = "单位"
+    else:
+        level = None
+    is_template = bool(unit_name and _PLACEHOLDER.search(unit_name)) or head_text.count("XXX") >= 3
+    return Recognition(
+        document_kind=kind,
+        unit_name=unit_name,
+        fiscal_year=fiscal_year,
+        region=region_of(unit_name) if unit_name else None,
+        unit_level=level,
+        is_template=is_template,
+    )

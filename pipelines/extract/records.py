@@ -1,0 +1,60 @@
+"""What extraction produces: canonical records with provenance, one document at a time."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+
+@dataclass(frozen=True)
+class ExtractedCell:
+    column_name: str  # canonical column name
+    printed_text: str  # as printed ('' when blank)
+    amount: Decimal | None  # 万元, exact; None when blank or a dash
+
+
+@dataclass
+class ExtractedRow:
+    row_number: int  # order within the table, from 1
+    page: int  # 1-based
+    subject_code: str | None
+    line_label: str | None  # normalised printed label
+    cells: list[ExtractedCell]
+    side: str | None = None  # '收入' / '支出' for two-sided statements
+
+
+@dataclass
+class ExtractedTable:
+    table_id: str
+    canonical_title: str
+    printed_title: str | None
+    status: str  # 'extracted', 'empty', 'missing'
+    money_unit: str | None = None
+    first_page: int | None = None
+    last_page: int | None = None
+    note: str | None = None
+    parsing_report: list[dict] = field(default_factory=list)
+    rows: list[ExtractedRow] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+
+@dataclass
+class DocumentExtraction:
+    document_id: str  # sha256 of the file
+    file_name: str
+    source_path: str  # relative to the inbox
+    file_size: int
+    extractor_version: str
+    status: str  # 'loaded' or 'rejected'
+    status_reason: str | None = None
+    page_count: int | None = None
+    document_kind: str | None = None
+    unit_name: str | None = None
+    region: str | None = None
+    unit_level: str | None = None
+    fiscal_year: int | None = None
+    tables: list[ExtractedTable] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def table(self, table_id: str) -> ExtractedTable | None:
+        return next((t for t in self.tables if t.table_id == table_id), None)

@@ -1,0 +1,42 @@
+"""Where things are: the inbox, the warehouse, the dbt project. One place decides.
+
+Defaults are relative to the project checkout; JUESUAN_SOURCES and JUESUAN_WAREHOUSE
+override them for the pipeline, dbt and the CLI alike.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
+SOURCES_ENV = "JUESUAN_SOURCES"
+WAREHOUSE_ENV = "JUESUAN_WAREHOUSE"
+EXTRACT_TIMEOUT_ENV = "JUESUAN_EXTRACT_TIMEOUT"
+DEFAULT_EXTRACT_TIMEOUT_SECONDS = 300.0
+
+
+def sources_dir() -> Path:
+    return Path(os.environ.get(SOURCES_ENV) or PROJECT_ROOT / "sources").resolve()
+
+
+def warehouse_path() -> Path:
+    return Path(
+        os.environ.get(WAREHOUSE_ENV) or PROJECT_ROOT / "warehouse" / "juesuan.duckdb"
+    ).resolve()
+
+
+def extract_timeout_seconds() -> float:
+    return float(os.environ.get(EXTRACT_TIMEOUT_ENV) or DEFAULT_EXTRACT_TIMEOUT_SECONDS)
+
+
+def use_paths(sources: Path | None = None, warehouse: Path | None = None) -> None:
+    """Fix both paths as absolute environment variables, so that dbt (a subprocess run
+    from its own folder) writes the same DuckDB file as Python."""
+    if sources is not None:
+        os.environ[SOURCES_ENV] = str(Path(sources).resolve())
+    if warehouse is not None:
+        os.environ[WAREHOUSE_ENV] = str(Path(warehouse).resolve())
+    os.environ[SOURCES_ENV] = str(sources_dir())
+    os.environ[WAREHOUSE_ENV] = str(warehouse_path())

@@ -1,0 +1,71 @@
+"""Shared fixtures: the real corpus (optional), a generated corpus, an ingested warehouse."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+REAL_CORPUS = REPO.parent / "shared" / "corpus" / "real"
+SEED_TEXT = REPO.parent / "shared" / "seed" / "zaozhuang_2020_gov_office_final_accounts.txt"
+
+
+@pytest.fixture(scope="session")
+def real_corpus() -> Path:
+    if not REAL_CORPUS.is_dir():
+        pytest.skip(f"real disclosures absent: {REAL_CORPUS} (only in CI and developer checkouts)")
+    return REAL_CORPUS
+
+
+@pytest.fixture(scope="session")
+def seed_text() -> str:
+    if not SEED_TEXT.is_file():
+        pytest.skip(f"seed disclosure text absent: {SEED_TEXT}")
+    return SEED_TEXT.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def demo_sources(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("sources")
+
+
+@pytest.fixture(scope="session")
+def demo_corpus(demo_sources) -> list:
+    """The corpus `make demo` generates: 20 units × 2 years plus the 枣庄 2020 seed case."""
+    from pipelines.samples import generate_corpus
+
+    return generate_corpus(demo_sources, units=20, years=(2023, 2024))
+
+
+def run_ingest(sources: Path, warehouse: Path) -> subprocess.CompletedProcess:
+    """`juesuan ingest` in its own process, as an operator runs it."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("JUESUAN_")}
+    return subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pipelines.cli",
+            "ingest",
+            "--sources",
+            str(sources),
+            "--warehouse",
+            str(warehouse),
+        ],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=1800,
+    )
+
+
+@pytest.fixture(scope="session")
+def demo_warehouse(demo_sources, demo_corpus, tmp_path_factory) -> Path:
+    warehouse = tmp_path_factory.mktemp("warehouse") / "juesuan.duckdb"
+    result = run_ingest(demo_sources, warehouse)
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
+    return warehouse

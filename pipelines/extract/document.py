@@ -17,6 +17,7 @@ from pipelines.extract.pdf_text import PageText, PdfOpenError, open_pdf, read_pa
 from pipelines.extract.recognize import recognise
 from pipelines.extract.records import DocumentExtraction, ExtractedTable
 from pipelines.extract.subject_tables import parse_subject_table
+from pipelines.extract.text_grid import grid_from_text
 
 # Table kinds this extractor reads so far; the others are located but not yet parsed.
 PARSED_KINDS = ("subject",)
@@ -69,10 +70,19 @@ def extract_table(
     if missing_grid:
         # Rules drawn as thin filled rectangles are seen only on the rendered page.
         grids.update(read_ruled_grids(path, [pages[n] for n in missing_grid], engine="combined"))
+    first_text_grid: Grid | None = None
+    for number in location.pages:
+        if number not in grids:  # printed without cell rules
+            title = location.printed_title if number == location.pages[0] else None
+            bounds = first_text_grid.col_bounds if first_text_grid else None
+            grid = grid_from_text(pages[number], title, bounds)
+            if grid is not None:
+                grids[number] = grid
+                first_text_grid = first_text_grid or grid
     ordered = [grids[n] for n in location.pages if n in grids]
     rows = parse_subject_table(spec, ordered, money_unit, problems) if ordered else []
     if not ordered:
-        problems.append(f"第{_page_ranges(list(location.pages))}页未找到表格线")
+        problems.append(f"第{_page_ranges(list(location.pages))}页未找到表格")
     has_amounts = any(cell.amount is not None for row in rows for cell in row.cells)
     return ExtractedTable(
         table_id=spec.table_id,

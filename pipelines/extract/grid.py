@@ -99,11 +99,17 @@ def _index(value: float, bounds: list[tuple[float, float]], descending: bool) ->
     return None
 
 
-def grid_from_camelot(table, page: PageText, method: str) -> Grid:
-    cols = [(float(a), float(b)) for a, b in table.cols]
-    rows = [(float(a), float(b)) for a, b in table.rows]
+def _assemble(
+    page: PageText,
+    cols: list[tuple[float, float]],
+    rows: list[tuple[float, float]],
+    joined: callable[[int, int, str], bool],
+    method: str,
+    report: dict,
+) -> Grid:
+    """Build the grid: merge cells `joined(r, c, 'right'|'down')` says share a region, then
+    place every character by its glyph centre."""
     n_rows, n_cols = len(rows), len(cols)
-    # Union-find over cells: neighbours whose shared edge is not drawn are one region.
     parent = list(range(n_rows * n_cols))
 
     def find(i: int) -> int:
@@ -112,43 +118,45 @@ def grid_from_camelot(table, page: PageText, method: str) -> Grid:
             i = parent[i]
         return i
 
-    def union(a: int, b: int) -> None:
-        parent[find(a)] = find(b)
-
     for r in range(n_rows):
         for c in range(n_cols):
-            cell = table.cells[r][c]
-            if c + 1 < n_cols and not cell.right and not table.cells[r][c + 1].left:
-                union(r * n_cols + c, r * n_cols + c + 1)
-            if r + 1 < n_rows and not cell.bottom and not table.cells[r + 1][c].top:
-                union(r * n_cols + c, (r + 1) * n_cols + c)
+            if c + 1 < n_cols and joined(r, c, "right"):
+                parent[find(r * n_cols + c)] = find(r * n_cols + c + 1)
+            if r + 1 < n_rows and joined(r, c, "down"):
+                parent[find(r * n_cols + c)] = find((r + 1) * n_cols + c)
     members: dict[int, list[tuple[int, int]]] = {}
     for r in range(n_rows):
         for c in range(n_cols):
             members.setdefault(find(r * n_cols + c), []).append((r, c))
     regions_by_root: dict[int, Region] = {}
     for root, cells in members.items():
-        r0 = min(r for r, _ in cells)
-        c0 = min(c for _, c in cells)
-        r1 = max(r for r, _ in cells)
-        c1 = max(c for _, c in cells)
+        r0, c0 = min(r for r, _ in cells), min(c for _, c in cells)
+        r1, c1 = max(r for r, _ in cells), max(c for _, c in cells)
         regions_by_root[root] = Region(r0, c0, r1 - r0 + 1, c1 - c0 + 1)
-    # Place characters: inside the table's outer frame only.
-    x_min, x_max = cols[0][0], cols[-1][1]
-    y_max, y_min = rows[0][0], rows[-1][1]
     buckets: dict[int, list[Char]] = {}
-    for ch in page.chars_in(x_min, y_min, x_max, y_max):
+    for ch in page.chars_in(cols[0][0], rows[-1][1], cols[-1][1], rows[0][0]):
         c = _index(ch.cx, cols, descending=False)
         r = _index(ch.cy, rows, descending=True)
-        if r is None or c is None:
-            continue
-        buckets.setdefault(find(r * n_cols + c), []).append(ch)
+        if r is not None and c is not None:
+            buckets.setdefault(find(r * n_cols + c), []).append(ch)
     for root, chars in buckets.items():
         regions_by_root[root].text = join_chars(chars)
     regions = sorted(regions_by_root.values(), key=lambda g: (g.row, g.col))
-    report = dict(table.parsing_report)
-    report["method"] = method
-    return Grid(page.number, cols, rows, regions, method, report)
+    return Grid(page.number, cols, rows, regions, method, {**report, "method": method})
+
+
+def grid_from_camelot(table, page: PageText, method: str) -> Grid:
+    """Cells whose shared edge camelot did not find drawn are one region."""
+    cells = table.cells
+
+    def joined(r: int, c: int, direction: str) -> bool:
+        if direction == "right":
+            return not cells[r][c].right and not cells[r][c + 1].left
+        return not cells[r][c].bottom and not cells[r + 1][c].top
+
+    cols = [(float(a), float(b)) for a, b in table.cols]
+    rows = [(float(a), float(b)) for a, b in table.rows]
+    return _assemble(page, cols, rows, joined, method, dict(table.parsing_report))
 
 
 def read_ruled_grids(path: Path, pages: list[PageText], engine: str = "vector") -> dict[int, Grid]:

@@ -94,14 +94,21 @@ def column_roles(grid: Grid, spec: TableSpec, header_end: int) -> ColumnRoles:
 def align_roles(grid: Grid, reference: Grid, roles: ColumnRoles) -> ColumnRoles:
     """Roles of a continuation page printed without a header: by column position."""
 
-    def nearest(col: int) -> int:
-        center = reference.col_center(col)
-        return min(range(grid.n_cols), key=lambda c: abs(grid.col_center(c) - center))
-
+    # Each column of this page takes the role of the reference column nearest to it.
+    nearest = {
+        c: min(
+            range(reference.n_cols), key=lambda k: abs(reference.col_center(k) - grid.col_center(c))
+        )
+        for c in range(grid.n_cols)
+    }
     return ColumnRoles(
-        [nearest(c) for c in roles.code_cols],
-        nearest(roles.name_col) if roles.name_col is not None else None,
-        {nearest(c): name for c, name in roles.amount_cols.items()},
+        [c for c in range(grid.n_cols) if nearest[c] in roles.code_cols],
+        next((c for c in range(grid.n_cols) if nearest[c] == roles.name_col), None),
+        {
+            c: roles.amount_cols[nearest[c]]
+            for c in range(grid.n_cols)
+            if nearest[c] in roles.amount_cols
+        },
         [],
     )
 

@@ -8,6 +8,7 @@ code columns. Characters are then placed exactly as on a ruled grid.
 
 from __future__ import annotations
 
+import itertools
 import re
 import statistics
 
@@ -166,7 +167,7 @@ def grid_from_text(
     centers = {i: statistics.fmean(c.cy for c in lines[i]) for i in header + body}
     anchor_centers = [centers[i] for i in anchors]
     spacing = (
-        statistics.median(a - b for a, b in zip(anchor_centers, anchor_centers[1:], strict=False))
+        statistics.median(a - b for a, b in itertools.pairwise(anchor_centers))
         if len(anchor_centers) > 1
         else 12.0
     )

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from pipelines.domain.text import squash
+from pipelines.domain.text import fold_quotes, squash
 
 
 @dataclass(frozen=True)
@@ -142,8 +142,3 @@ TABLES_BY_ID: dict[str, TableSpec] = {spec.table_id: spec for spec in TABLES}
 def title_index() -> dict[str, str]:
     """Squashed title (with quotes folded) → table id, over all aliases."""
     return {fold_quotes(squash(title)): spec.table_id for spec in TABLES for title in spec.titles}
-
-
-def fold_quotes(text: str) -> str:
-    """Producers print “三公”, "三公" or 「三公」: compare titles without quotes."""
-    return "".join(ch for ch in text if ch not in "\"'“”‘’「」『』")

@@ -31,3 +31,12 @@ def strip_ordinal(label: str) -> str:
 def normalise_label(text: str | None) -> str:
     """The printed row label as stored: no whitespace, no leading ordinal."""
     return strip_ordinal(squash(text))
+
+
+def fold_quotes(text: str) -> str:
+    """Producers print “三公”, "三公" or 「三公」: compare without quotes."""
+    return "".join(ch for ch in text if ch not in "\"'“”‘’「」『』")
+
+
+def fold_quotes_squash(text: str | None) -> str:
+    return fold_quotes(squash(text))

@@ -11,16 +11,25 @@ from pipelines.domain.amounts import find_money_unit
 from pipelines.domain.tables import TABLES, TABLES_BY_ID
 from pipelines.domain.text import squash
 from pipelines.extract import EXTRACTOR_VERSION
+from pipelines.extract.econ_tables import parse_econ_table
 from pipelines.extract.grid import Grid, read_ruled_grids
 from pipelines.extract.locate import TableLocation, locate_tables
 from pipelines.extract.pdf_text import PageText, PdfOpenError, open_pdf, read_pages
 from pipelines.extract.recognize import recognise
 from pipelines.extract.records import DocumentExtraction, ExtractedTable
+from pipelines.extract.statement_tables import parse_statement
 from pipelines.extract.subject_tables import parse_subject_table
 from pipelines.extract.text_grid import grid_from_text
+from pipelines.extract.three_public_tables import parse_three_public
 
-# Table kinds this extractor reads so far; the others are located but not yet parsed.
-PARSED_KINDS = ("subject",)
+# One parser per table kind (pipelines.domain.tables.TableSpec.kind), all called as
+# parser(spec, grids, money_unit, problems).
+PARSERS = {
+    "subject": parse_subject_table,
+    "statement": parse_statement,
+    "econ": parse_econ_table,
+    "three_public": parse_three_public,
+}
 _MIN_TEXT_CHARS = 5  # a scanned page has no (or a stray few) text characters
 
 
@@ -80,7 +89,7 @@ def extract_table(
                 grids[number] = grid
                 first_text_grid = first_text_grid or grid
     ordered = [grids[n] for n in location.pages if n in grids]
-    rows = parse_subject_table(spec, ordered, money_unit, problems) if ordered else []
+    rows = PARSERS[spec.kind](spec, ordered, money_unit, problems) if ordered else []
     if not ordered:
         problems.append(f"第{_page_ranges(list(location.pages))}页未找到表格")
     has_amounts = any(cell.amount is not None for row in rows for cell in row.cells)
@@ -165,6 +174,6 @@ def _extract_into(result: DocumentExtraction, path: Path) -> None:
             result.tables.append(
                 ExtractedTable(spec.table_id, spec.canonical_title, None, "missing")
             )
-        elif spec.kind in PARSED_KINDS:
+        else:
             result.tables.append(extract_table(path, location, by_number))
     return None

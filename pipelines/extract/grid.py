@@ -14,6 +14,7 @@ from pathlib import Path
 
 import camelot
 
+from pipelines.domain.text import squash
 from pipelines.extract.pdf_text import Char, PageText
 
 log = logging.getLogger(__name__)
@@ -65,6 +66,15 @@ class Grid:
     def spanning_text(self, row: int, col: int) -> str:
         """Text of the region covering (row, col), wherever it is anchored."""
         return self._cover[(row, col)].text
+
+    def header_path(self, col: int, header_end: int) -> list[str]:
+        """The squashed header texts over a column, top to bottom, spanning cells included."""
+        parts: list[str] = []
+        for row in range(header_end):
+            text = squash(self.spanning_text(row, col))
+            if text and (not parts or parts[-1] != text):
+                parts.append(text)
+        return parts
 
     def col_center(self, col: int) -> float:
         x0, x1 = self.col_bounds[col]

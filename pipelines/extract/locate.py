@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from pipelines.domain.tables import fold_quotes, title_index
-from pipelines.domain.text import squash
+from pipelines.domain.tables import title_index
+from pipelines.domain.text import fold_quotes, squash
 from pipelines.extract.pdf_text import PageText
 
 _TITLES = title_index()

@@ -59,11 +59,7 @@ def first_data_row(grid: Grid) -> int:
 def column_roles(grid: Grid, spec: TableSpec, header_end: int) -> ColumnRoles:
     headers = []
     for c in range(grid.n_cols):
-        parts: list[str] = []
-        for r in range(header_end):
-            text = squash(grid.spanning_text(r, c))
-            if text and (not parts or parts[-1] != text):
-                parts.append(text)
+        parts = grid.header_path(c, header_end)
         # Split code columns are marked 类/款/项, sometimes on the 合计 row itself.
         if header_end < grid.n_rows and squash(grid.text(header_end, c)) in _CODE_MARKERS:
             parts.append(squash(grid.text(header_end, c)))

@@ -14,6 +14,7 @@ from pipelines.extract import EXTRACTOR_VERSION
 from pipelines.extract.econ_tables import parse_econ_table
 from pipelines.extract.grid import Grid, read_ruled_grids
 from pipelines.extract.locate import TableLocation, locate_tables
+from pipelines.extract.narrative import extract_narrative
 from pipelines.extract.pdf_text import PageText, PdfOpenError, open_pdf, read_pages
 from pipelines.extract.recognize import recognise
 from pipelines.extract.records import DocumentExtraction, ExtractedTable
@@ -176,4 +177,6 @@ def _extract_into(result: DocumentExtraction, path: Path) -> None:
             )
         else:
             result.tables.append(extract_table(path, location, by_number))
+    last_table_page = max(page for loc in locations.values() for page in loc.pages)
+    result.narrative = extract_narrative(pages, last_table_page)
     return None

@@ -38,6 +38,14 @@ class ExtractedTable:
     problems: list[str] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class NarrativeFigure:
+    figure: str  # e.g. 本年收入合计 (pipelines.extract.narrative.FIGURE_PATTERNS)
+    amount: Decimal  # 万元, as printed
+    page: int
+    context: str  # the sentence fragment it was read from
+
+
 @dataclass
 class DocumentExtraction:
     document_id: str  # sha256 of the file
@@ -54,6 +62,7 @@ class DocumentExtraction:
     unit_level: str | None = None
     fiscal_year: int | None = None
     tables: list[ExtractedTable] = field(default_factory=list)
+    narrative: list[NarrativeFigure] = field(default_factory=list)
     seconds: float = 0.0
 
     def table(self, table_id: str) -> ExtractedTable | None:

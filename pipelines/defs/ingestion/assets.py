@@ -10,7 +10,10 @@ from pipelines.extract.records import DocumentExtraction
 from pipelines.extract.runner import SourceFile, discover, extract_all
 from pipelines.warehouse.load import connect, known_documents, load_extraction
 
-RAW_KEYS = [dg.AssetKey(["raw", name]) for name in ("documents", "extracted_tables", "table_cells")]
+RAW_KEYS = [
+    dg.AssetKey(["raw", name])
+    for name in ("documents", "extracted_tables", "table_cells", "narrative_figures")
+]
 
 
 @dg.asset(group_name="ingestion", kinds={"pdf"})

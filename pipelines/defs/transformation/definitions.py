@@ -12,11 +12,28 @@ from pipelines.defs.resources import DUCKDB_POOL
 dbt_project = DbtProject(
     project_dir=settings.DBT_PROJECT_DIR, profiles_dir=settings.DBT_PROJECT_DIR
 )
-# `dagster dev` re-parses on load; elsewhere the manifest is prepared once by `make`
-# (dagster-dbt project prepare-and-package), and here only if it is missing.
-dbt_project.prepare_if_dev()
-if not dbt_project.manifest_path.exists():
-    dbt_project.preparer.prepare(dbt_project)
+
+
+def _manifest_is_stale() -> bool:
+    """Missing, or older than a file of the dbt project (a model edited since)."""
+    if not dbt_project.manifest_path.exists():
+        return True
+    built = dbt_project.manifest_path.stat().st_mtime
+    files = (p for p in settings.DBT_PROJECT_DIR.rglob("*") if "target" not in p.parts)
+    return any(
+        p.suffix in {".sql", ".yml", ".csv", ".md"} and p.stat().st_mtime > built for p in files
+    )
+
+
+# The dbt beside this interpreter: the venv need not be activated (make, CI, cron).
+dbt_cli = DbtCliResource(
+    project_dir=dbt_project, dbt_executable=str(Path(sys.executable).parent / "dbt")
+)
+
+# `make` prepares the manifest (dagster-dbt project prepare-and-package); here it is
+# parsed again only when missing or stale, e.g. under `dagster dev` after an edit.
+if _manifest_is_stale():
+    dbt_cli.cli(["parse", "--quiet"], target_path=dbt_project.target_path).wait()
 
 
 @dbt_assets(manifest=dbt_project.manifest_path, project=dbt_project, pool=DUCKDB_POOL)
@@ -26,10 +43,5 @@ def juesuan_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
 
 defs = dg.Definitions(
     assets=[juesuan_dbt_models],
-    # The dbt beside this interpreter: the venv need not be activated (make, CI, cron).
-    resources={
-        "dbt": DbtCliResource(
-            project_dir=dbt_project, dbt_executable=str(Path(sys.executable).parent / "dbt")
-        )
-    },
+    resources={"dbt": dbt_cli},
 )

@@ -35,6 +35,10 @@ class TableSpec:
     # 'statement': two-sided statement (T01, T04); 'econ': T06; 'three_public': T07
     kind: str
     columns: tuple[ColumnRule, ...] = field(default=())
+    # Rules for the wider layout some years print (T09 since 2024 is laid out like T08),
+    # used when a header names one of `wide_marker`.
+    wide_columns: tuple[ColumnRule, ...] = field(default=())
+    wide_marker: str = "年初"
     # Narrative text printed under an empty table ("…故本表无数据").
     empty_markers: tuple[str, ...] = ("无数据", "没有", "无相关", "不涉及")
 
@@ -42,9 +46,16 @@ class TableSpec:
     def titles(self) -> tuple[str, ...]:
         return (self.canonical_title, *self.aliases)
 
-    def map_column(self, header: str, taken: set[str]) -> str | None:
+    def rules_for(self, headers: list[str]) -> tuple[ColumnRule, ...]:
+        if self.wide_columns and any(self.wide_marker in h for h in headers):
+            return self.wide_columns
+        return self.columns
+
+    def map_column(
+        self, header: str, taken: set[str], rules: tuple[ColumnRule, ...] | None = None
+    ) -> str | None:
         """The canonical name of a column from its (squashed) header text."""
-        for rule in self.columns:
+        for rule in rules or self.columns:
             if rule.name not in taken and rule.matches(header):
                 return rule.name
         return None
@@ -54,6 +65,20 @@ def _rule(name: str, *alternatives: str | tuple[str, ...]) -> ColumnRule:
     alts = tuple((alt,) if isinstance(alt, str) else alt for alt in alternatives) or ((name,),)
     return ColumnRule(name, alts)
 
+
+_GOVERNMENT_FUND_COLUMNS = (
+    _rule("年初结转和结余", "年初"),
+    _rule("年末结转和结余", "年末"),
+    _rule("本年支出基本支出", "基本支出"),
+    _rule("本年支出项目支出", "项目支出"),
+    _rule("本年支出小计", "小计", ("本年支出", "合计")),
+    _rule("本年收入", "本年收入"),
+)
+_APPROPRIATION_COLUMNS = (
+    _rule("合计", "小计", "合计"),
+    _rule("基本支出", "基本支出"),
+    _rule("项目支出", "项目支出"),
+)
 
 TABLES: tuple[TableSpec, ...] = (
     TableSpec("T01", "收入支出决算总表", (), "statement"),
@@ -92,11 +117,7 @@ TABLES: tuple[TableSpec, ...] = (
         "一般公共预算财政拨款支出决算表",
         ("一般公共预算财政拨款支出决算明细表",),
         "subject",
-        (
-            _rule("合计", "小计", "合计"),
-            _rule("基本支出", "基本支出"),
-            _rule("项目支出", "项目支出"),
-        ),
+        _APPROPRIATION_COLUMNS,
     ),
     TableSpec("T06", "一般公共预算财政拨款基本支出决算表", (), "econ"),
     TableSpec(
@@ -110,29 +131,15 @@ TABLES: tuple[TableSpec, ...] = (
         "政府性基金预算财政拨款收入支出决算表",
         (),
         "subject",
-        (
-            _rule("年初结转和结余", "年初"),
-            _rule("年末结转和结余", "年末"),
-            _rule("本年支出基本支出", "基本支出"),
-            _rule("本年支出项目支出", "项目支出"),
-            _rule("本年支出小计", "小计", ("本年支出", "合计")),
-            _rule("本年收入", "本年收入"),
-        ),
+        _GOVERNMENT_FUND_COLUMNS,
     ),
     TableSpec(
         "T09",
         "国有资本经营预算财政拨款支出决算表",
         ("国有资本经营预算财政拨款收入支出决算表",),
         "subject",
-        (
-            # 2024 files print T09 like T08; older ones like T05.
-            _rule("年初结转和结余", "年初"),
-            _rule("年末结转和结余", "年末"),
-            _rule("基本支出", "基本支出"),
-            _rule("项目支出", "项目支出"),
-            _rule("合计", "小计", "合计"),
-            _rule("本年收入", "本年收入"),
-        ),
+        _APPROPRIATION_COLUMNS,
+        wide_columns=_GOVERNMENT_FUND_COLUMNS,  # 2024 files print T09 like T08
     ),
 )
 

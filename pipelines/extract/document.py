@@ -20,7 +20,7 @@ from pipelines.extract.recognize import recognise
 from pipelines.extract.records import DocumentExtraction, ExtractedTable
 from pipelines.extract.statement_tables import parse_statement
 from pipelines.extract.subject_tables import parse_subject_table
-from pipelines.extract.text_grid import grid_from_text
+from pipelines.extract.text_grid import grid_from_text, grid_from_text_layout
 from pipelines.extract.three_public_tables import parse_three_public
 
 # One parser per table kind (pipelines.domain.tables.TableSpec.kind), all called as
@@ -76,16 +76,17 @@ def extract_table(
         problems.append("表上方未印金额单位，按万元处理")
         money_unit = "万元"
     grids: dict[int, Grid] = read_ruled_grids(path, table_pages)
-    missing_grid = [n for n in location.pages if n not in grids]
-    if missing_grid:
-        # Rules drawn as thin filled rectangles are seen only on the rendered page.
-        grids.update(read_ruled_grids(path, [pages[n] for n in missing_grid], engine="combined"))
+    # Rules drawn as pixels are seen only on the rendered page (slow: only pages with images).
+    rendered = [pages[n] for n in location.pages if n not in grids and pages[n].has_images]
+    if rendered:
+        grids.update(read_ruled_grids(path, rendered, engine="combined"))
     first_text_grid: Grid | None = None
     for number in location.pages:
         if number not in grids:  # printed without cell rules
             title = location.printed_title if number == location.pages[0] else None
             bounds = first_text_grid.col_bounds if first_text_grid else None
-            grid = grid_from_text(pages[number], title, bounds)
+            read = grid_from_text if spec.kind == "subject" else grid_from_text_layout
+            grid = read(pages[number], title, bounds)
             if grid is not None:
                 grids[number] = grid
                 first_text_grid = first_text_grid or grid

@@ -46,6 +46,8 @@ def econ_groups(grid: Grid, header_end: int) -> list[Group]:
             code_cols.append(c)
         elif "名称" in path and code_cols:
             name_col = c
+            # Split 类|款 columns under one 科目编码 header: all of them hold the code.
+            code_cols = list(range(code_cols[0], c))
         elif ("决算" in path or "金额" in path) and name_col is not None:
             groups.append(Group(list(code_cols), name_col, c))
     return groups

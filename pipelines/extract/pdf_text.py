@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
 
 
 class PdfOpenError(Exception):
@@ -45,6 +46,7 @@ class PageText:
     height: float
     text: str  # pdfium's reading order, lines separated by "\n"
     chars: tuple[Char, ...]  # visible characters only (no whitespace)
+    has_images: bool = False  # rules or text drawn as pixels need the rendered page
 
     @property
     def lines(self) -> list[str]:
@@ -86,9 +88,14 @@ def read_pages(document: pdfium.PdfDocument) -> list[PageText]:
             if not ch or ch.isspace():
                 continue
             x0, y0, x1, y1 = textpage.get_charbox(i)
+            if y1 - y0 < 0.05:
+                # A font without glyph outlines in the file (a CJK CID font that is not
+                # embedded) has no tight box: the font's ascent/descent box stands in.
+                x0, y0, x1, y1 = textpage.get_charbox(i, loose=True)
             chars.append(Char(ch, x0, y0, x1, y1))
         width, height = page.get_size()
-        pages.append(PageText(index + 1, width, height, text, tuple(chars)))
+        has_images = next(page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE]), None) is not None
+        pages.append(PageText(index + 1, width, height, text, tuple(chars), has_images))
         textpage.close()
         page.close()
     return pages

@@ -13,7 +13,9 @@ _COVER_NOISE = re.compile(r"(20\d{2})年度?|部门决算|单位决算|决算公
 _COVER_DATE = re.compile(
     r"[〇零一二三四五六七八九十○]{4}年[一二三四五六七八九十]{1,2}月|\d{4}年\d{1,2}月"
 )
-_PART_ONE = re.compile(r"第一部分([\u4e00-\u9fffA-Za-z（）()]+?)(?:单位|部门)?概况")
+_PART_ONE = re.compile(r"第一部分([\u4e00-\u9fffA-Za-z（）()]*?)(?:单位|部门)?概况")
+# Page-number footers ("- 1 -", "— 1 —", "第 1 页", "1") are not cover text.
+_FOOTER = re.compile(r"^(?:[-—–]*\d+[-—–]*|第\d+页(?:共\d+页)?)$")
 _PLACEHOLDER = re.compile(r"[XxＸｘ]{2,}")
 # Region prefix of a unit name: province or city, then optionally a district or county.
 _DISTRICT = re.compile(
@@ -35,8 +37,10 @@ class Recognition:
 def _cover_lines(pages: list[PageText]) -> list[str]:
     """Lines of the first page that has text (the cover)."""
     for page in pages[:3]:
-        if page.lines:
-            return [squash(line) for line in page.lines]
+        lines = [squash(line) for line in page.lines]
+        lines = [line for line in lines if line and not _FOOTER.match(line)]
+        if lines:
+            return lines
     return []
 
 
@@ -45,7 +49,7 @@ def _unit_name(cover_text: str, head_text: str) -> str | None:
     "社会工作部 2024 年度"); the 第一部分 heading confirms it when it repeats it."""
     from_cover = _COVER_NOISE.sub("", _COVER_DATE.sub("", cover_text))
     heading = _PART_ONE.search(head_text)
-    if heading and heading.group(1) and heading.group(1) in cover_text:
+    if heading and len(heading.group(1)) >= 4 and heading.group(1) in cover_text:
         return heading.group(1)
     return from_cover or None
 

@@ -52,6 +52,15 @@ def _is_header_row(grid: Grid, row: int) -> bool:
 
 
 def _header_end(grid: Grid) -> int:
+    """The header ends with the 栏次 row when one is printed; otherwise at the first row
+    that is neither a header row nor blank."""
+    for r in range(min(grid.n_rows, 10)):
+        texts = [squash(grid.text(r, c)) for c in range(grid.n_cols)]
+        filled = [t for t in texts if t]
+        if "栏次" in texts or (
+            len(filled) >= 2 and all(re.fullmatch(r"\d{1,2}", t) for t in filled)
+        ):
+            return r + 1
     row = 0
     while row < grid.n_rows and (
         _is_header_row(grid, row) or not any(grid.text(row, c).strip() for c in range(grid.n_cols))

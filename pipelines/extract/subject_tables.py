@@ -72,13 +72,23 @@ def column_roles(grid: Grid, spec: TableSpec, header_end: int) -> ColumnRoles:
     name_col = next((c for c, h in enumerate(headers) if c not in code_cols and "名称" in h), None)
     if name_col is None and code_cols and code_cols[-1] + 1 < grid.n_cols:
         name_col = code_cols[-1] + 1
+    if name_col is not None:
+        # Left of the names, a column whose body holds only digits is a code column
+        # whatever its header says (a spanning 科目编码 may not reach every one of 类|款|项).
+        for c in range(name_col):
+            body = [squash(grid.text(r, c)) for r in range(header_end, grid.n_rows)]
+            filled = [t for t in body if t]
+            if c not in code_cols and filled and all(t.isdigit() for t in filled):
+                code_cols.append(c)
+        code_cols.sort()
     amount_cols: dict[int, str] = {}
     unmapped: list[str] = []
     taken: set[str] = set()
+    rules = spec.rules_for(headers)
     for c, header in enumerate(headers):
         if c in code_cols or c == name_col:
             continue
-        canonical = spec.map_column(header, taken)
+        canonical = spec.map_column(header, taken, rules)
         if canonical:
             amount_cols[c] = canonical
             taken.add(canonical)

@@ -1,0 +1,108 @@
+"""Public entry points: one document, or a whole corpus with the seed case."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from pipelines.samples.catalogue import SEED_UNIT, UnitProfile, corpus_units, find_unit
+from pipelines.samples.identities import identity_violations
+from pipelines.samples.render import compose, write_pdf
+from pipelines.samples.seed_case import SEED_FISCAL_YEAR, seed_disclosure
+from pipelines.samples.synthesis import stable_seed, synthesize
+from pipelines.samples.truth import build_truth, write_truth
+from pipelines.samples.variants import SEED_VARIANTS, Variants, assign_variants
+
+
+@dataclass(frozen=True)
+class GeneratedDocument:
+    pdf_path: Path
+    truth_path: Path
+    unit_name: str
+    fiscal_year: int
+
+
+def default_relative_path(unit: UnitProfile, fiscal_year: int, index: int) -> Path:
+    """Mixed on purpose: year folders, region folders and flat ASCII names."""
+    kind = "部门决算" if unit.level == "部门" else "单位决算"
+    pattern = index % 3
+    if pattern == 0:
+        return Path(str(fiscal_year)) / f"{unit.name}{fiscal_year}年度{kind}.pdf"
+    if pattern == 1:
+        return Path(f"doc_{index:04d}.pdf")
+    return Path(unit.region) / f"{fiscal_year}年度{unit.name}决算公开.pdf"
+
+
+def generate_document(
+    out_dir: Path | str,
+    unit: UnitProfile | str,
+    fiscal_year: int,
+    variants: Variants | None = None,
+    seed: int = 0,
+    relative_path: Path | str | None = None,
+) -> GeneratedDocument:
+    """Render one disclosure PDF and its ground truth under out_dir.
+
+    `unit` is a catalogue unit or its cover name. The seed unit with fiscal year 2020 is
+    the seed case (the real document's figures); with variants None it is printed in the
+    seed's own layout. Any other unit/year is synthesised from `seed`.
+    """
+    profile = find_unit(unit) if isinstance(unit, str) else unit
+    is_seed_case = profile.name == SEED_UNIT.name and fiscal_year == SEED_FISCAL_YEAR
+    if variants is None:
+        variants = SEED_VARIANTS if is_seed_case else Variants()
+    if is_seed_case:
+        disclosure = seed_disclosure()
+    else:
+        disclosure = synthesize(profile, fiscal_year, variants, seed)
+        violations = identity_violations(disclosure)
+        if violations:
+            raise AssertionError(
+                f"{profile.name} {fiscal_year}: identities broken: {violations[:3]}"
+            )
+    rng = random.Random(stable_seed("document", seed, profile.name, fiscal_year))
+    composed = compose(disclosure, variants, rng)
+    relative = (
+        Path(relative_path)
+        if relative_path is not None
+        else default_relative_path(profile, fiscal_year, 0)
+    )
+    pdf_path = Path(out_dir) / relative
+    truth_path = pdf_path.with_name(pdf_path.stem + ".truth.json")
+    write_pdf(composed, pdf_path, title=f"{profile.name}{fiscal_year}年度决算")
+    write_truth(build_truth(disclosure, variants, composed, pdf_path.name, seed), truth_path)
+    return GeneratedDocument(pdf_path, truth_path, profile.name, fiscal_year)
+
+
+def generate_corpus(
+    out_dir: Path | str,
+    units: int = 20,
+    years: Sequence[int] = (2023, 2024),
+    seed: int = 20240901,
+    include_seed_case: bool = True,
+) -> list[GeneratedDocument]:
+    """`units` × `years` synthesised disclosures, plus the seed case, with balanced variants."""
+    out = Path(out_dir)
+    documents: list[GeneratedDocument] = []
+    if include_seed_case:
+        documents.append(
+            generate_document(
+                out,
+                SEED_UNIT,
+                SEED_FISCAL_YEAR,
+                SEED_VARIANTS,
+                seed,
+                Path(SEED_UNIT.region) / f"{SEED_UNIT.name}{SEED_FISCAL_YEAR}年度单位决算.pdf",
+            )
+        )
+    plan = [(unit, year) for unit in corpus_units(units) for year in years]
+    all_variants = assign_variants([unit.level for unit, _ in plan], seed)
+    for index, ((unit, year), variants) in enumerate(zip(plan, all_variants, strict=True)):
+        documents.append(
+            generate_document(
+                out, unit, year, variants, seed, default_relative_path(unit, year, index)
+            )
+        )
+    return documents

@@ -10,6 +10,8 @@ SOURCES ?= sources
 DEMO_UNITS ?= 20
 DEMO_YEARS ?= 2023 2024
 export DAGSTER_HOME := $(CURDIR)/dagster_home
+# Tools that call `dbt` by name (dagster-dbt's prepare step) find the venv's.
+export PATH := $(CURDIR)/$(BIN):$(PATH)
 
 .PHONY: demo test install lint format samples ingest dev clean
 

@@ -199,5 +199,5 @@ def read_ruled_grids(path: Path, pages: list[PageText], engine: str = "vector") 
     return {
         number: grid_from_camelot(table, by_number[number], f"lattice/{engine}")
         for number, table in best.items()
-        if table.shape[0] >= 2 and table.shape[1] >= 2
+        if table.shape[1] >= 2  # a continuation page may hold a single row
     }

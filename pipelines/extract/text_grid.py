@@ -199,6 +199,17 @@ def grid_from_text(
     return _assemble(page, bounds, rows, joined, "text-layout", {"page": page.number})
 
 
+def _baseline_lines(chars: list[Char]) -> list[list[Char]]:
+    """Characters on the same baseline (their centres within a point), top to bottom."""
+    lines: list[list[Char]] = []
+    for ch in sorted(chars, key=lambda c: -c.cy):
+        if lines and abs(lines[-1][-1].cy - ch.cy) <= 1.0:
+            lines[-1].append(ch)
+        else:
+            lines.append([ch])
+    return [sorted(line, key=lambda c: c.x0) for line in lines]
+
+
 def _column_of(x: float, bounds: list[tuple[float, float]]) -> int | None:
     return next((k for k, (lo, hi) in enumerate(bounds) if lo <= x <= hi), None)
 
@@ -283,7 +294,9 @@ def _row_groups(lines: list[list[Char]], indices: list[int]) -> list[list[int]]:
             threshold = (gaps[split] + gaps[split + 1]) / 2
     groups: list[list[int]] = []
     for k, i in enumerate(indices):
-        if groups and threshold is not None and centers[k - 1] - centers[k] < threshold:
+        close = threshold is not None and k and centers[k - 1] - centers[k] < threshold
+        # Only a line of words continues a wrapped cell: one with a figure starts a row.
+        if groups and close and not any(ch.text.isdigit() for ch in lines[i]):
             groups[-1].append(i)
         else:
             groups.append([i])
@@ -344,8 +357,16 @@ def grid_from_text_layout(
     if not bounds:
         return None
     groups = _row_groups(lines, body)
-    header_keys = [(max(c.y1 for c in lines[i]), min(c.y0 for c in lines[i])) for i in header]
-    rows: list[tuple[float, float]] = [(top + 1, bottom - 0.5) for top, bottom in header_keys]
+    # Header cells centred over two header rows would fuse those rows into one printed
+    # line; header text is therefore split by baseline, one row per text line.
+    header_lines = _baseline_lines([c for i in header for c in lines[i]])
+    header_centers = [statistics.fmean(c.cy for c in line) for line in header_lines]
+    body_top = max(c.y1 for c in lines[body[0]])
+    rows: list[tuple[float, float]] = []
+    for k, center in enumerate(header_centers):
+        upper = max(c.y1 for c in header_lines[0]) + 1 if k == 0 else rows[-1][1]
+        lower = (center + header_centers[k + 1]) / 2 if k + 1 < len(header_centers) else body_top
+        rows.append((upper, lower))
     extents = [
         (max(c.y1 for i in g for c in lines[i]), min(c.y0 for i in g for c in lines[i]))
         for g in groups
@@ -359,8 +380,8 @@ def grid_from_text_layout(
         if rows[k][0] < rows[k - 1][1]:
             rows[k] = (rows[k - 1][1], rows[k][1])
     spans: set[tuple[int, int]] = set()
-    for r, i in enumerate(header):
-        for token in tokenised[i]:
+    for r, line in enumerate(header_lines):
+        for token in _tokens(line):
             cols = sorted({c for ch in token if (c := _column_of(ch.cx, bounds)) is not None})
             if cols:
                 spans.update((r, c) for c in range(cols[0], cols[-1]))
@@ -369,6 +390,17 @@ def grid_from_text_layout(
         return direction == "right" and (r, c) in spans
 
     return _assemble(page, bounds, rows, joined, "text-layout", {"page": page.number})
+
+
+def _baseline_lines(chars: list[Char]) -> list[list[Char]]:
+    """Characters on the same baseline (their centres within a point), top to bottom."""
+    lines: list[list[Char]] = []
+    for ch in sorted(chars, key=lambda c: -c.cy):
+        if lines and abs(lines[-1][-1].cy - ch.cy) <= 1.0:
+            lines[-1].append(ch)
+        else:
+            lines.append([ch])
+    return [sorted(line, key=lambda c: c.x0) for line in lines]
 
 
 def _layout_column_bounds(

@@ -32,12 +32,14 @@ def _item(segment: str) -> str | None:
         return ITEMS[1]
     if "接待" in segment:
         return ITEMS[5]
+    # Unruled headers may run the group title (购置及运行维护费) into its sub-column's
+    # title: the sub-column (购置费 / a second 运行) is the more specific.
+    if "购置费" in segment:
+        return ITEMS[3]
+    if segment.count("运行") >= 2 or ("运行" in segment and "购置及" not in segment):
+        return ITEMS[4]
     if "小计" in segment or "购置及运行" in segment:
         return ITEMS[2]
-    if "购置" in segment:
-        return ITEMS[3]
-    if "运行" in segment:
-        return ITEMS[4]
     if segment == "合计":
         return ITEMS[0]
     return None
@@ -45,14 +47,30 @@ def _item(segment: str) -> str | None:
 
 def column_keys(grid: Grid, header_end: int) -> dict[int, tuple[str, str]]:
     """Grid column → (item, measure); the lowest header segment naming an item wins."""
-    keys: dict[int, tuple[str, str]] = {}
+    items: dict[int, str] = {}
+    measures: dict[int, str] = {}
     for c in range(grid.n_cols):
         path = [fold_quotes_squash(p) for p in grid.header_path(c, header_end)]
         measure = next((m for m in MEASURES for p in path if m[:2] in p), None)
-        items = [i for i in (_item(p) for p in path) if i]
-        if measure and items:
-            keys[c] = (items[-1], measure)
-    return keys
+        named = [i for i in (_item(p) for p in path) if i]
+        if named:
+            items[c] = named[-1]
+        if measure:
+            measures[c] = measure
+    # Unruled, a 预算数/决算数 title centred over its six columns reaches only the middle
+    # ones. Columns fall into groups (a group never names an item twice); a column
+    # without a measure takes its group's.
+    groups: list[list[int]] = []
+    for c in sorted(items):
+        if not groups or any(items[k] == items[c] for k in groups[-1]):
+            groups.append([])
+        groups[-1].append(c)
+    for group in groups:
+        named = {measures[c] for c in group if c in measures}
+        if len(named) == 1:
+            for c in group:
+                measures.setdefault(c, next(iter(named)))
+    return {c: (items[c], measures[c]) for c in items if c in measures}
 
 
 def parse_three_public(

@@ -5,11 +5,14 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
+from pipelines.domain.amounts import to_wan
 from pipelines.domain.text import fold_quotes_squash
 from pipelines.extract.pdf_text import PageText
 from pipelines.extract.records import NarrativeFigure
 
-_X = r"(\d[\d,]*(?:\.\d+)?)万元"  # the narrative prints 万元, decimals optional ("55万元")
+# An amount and its unit: 万元 mostly, 元 in some files; decimals optional ("55万元").
+_X = r"(\d[\d,]*(?:\.\d+)?)(万元|元)"
+_SKIP_AMOUNT = r"[\d.,]+(?:万元|元)"
 # figure → patterns; the first match in the narrative wins. Patterns run on squashed,
 # NFKC-folded text without quotes (so "：" is ":" and “三公” is 三公).
 FIGURE_PATTERNS: dict[str, tuple[str, ...]] = {
@@ -25,7 +28,7 @@ FIGURE_PATTERNS: dict[str, tuple[str, ...]] = {
     "公用经费": (rf"公用经费{_X}",),
     "三公经费预算数": (rf"三公经费(?:财政拨款)?支出(?:年初|全年)?预算(?:数)?为{_X}",),
     "三公经费决算数": (
-        rf"三公经费(?:财政拨款)?支出(?:年初|全年)?预算(?:数)?为[\d.,]+万元,支出决算(?:数)?为{_X}",
+        rf"三公经费(?:财政拨款)?支出(?:年初|全年)?预算(?:数)?为{_SKIP_AMOUNT},支出决算(?:数)?为{_X}",
     ),
     "机关运行经费": (rf"机关运行经费(?:支出)?(?:为)?{_X}",),
     "政府采购总额": (rf"政府采购支出总额(?:为)?{_X}", rf"政府采购金额(?:\([^)]*\))?为{_X}"),
@@ -69,7 +72,7 @@ def extract_narrative(pages: list[PageText], after_page: int) -> list[NarrativeF
             match = pattern.search(text)
             if match:
                 page = max((n for start, n in starts if start <= match.start(1)), default=0)
-                amount = Decimal(match.group(1).replace(",", ""))
+                amount = to_wan(Decimal(match.group(1).replace(",", "")), match.group(2))
                 context = text[max(0, match.start() - 10) : match.end() + 2]
                 figures.append(NarrativeFigure(name, amount, page, context))
                 break

@@ -41,7 +41,7 @@ class ExtractedTable:
 @dataclass(frozen=True)
 class NarrativeFigure:
     figure: str  # e.g. 本年收入合计 (pipelines.extract.narrative.FIGURE_PATTERNS)
-    amount: Decimal  # 万元, as printed
+    amount: Decimal  # 万元 (converted exactly when the narrative prints 元)
     page: int
     context: str  # the sentence fragment it was read from
 

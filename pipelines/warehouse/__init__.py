@@ -1,0 +1,1 @@
+"""The DuckDB warehouse: raw schema and loading."""

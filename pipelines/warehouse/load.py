@@ -1,0 +1,138 @@
+"""Loading extractions into the raw schema: one transaction per document.
+
+A document's rows are replaced as a whole, so loading the same document again changes
+nothing, and a failure leaves what was there before intact.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from pipelines.extract.records import DocumentExtraction
+
+RAW_SCHEMA_SQL = Path(__file__).with_name("raw_schema.sql")
+
+
+@contextmanager
+def connect(path: Path, read_only: bool = False):
+    """A DuckDB connection with the raw schema in place; closed on exit, because DuckDB
+    allows one writer process and dbt runs next."""
+    if not read_only:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(str(path), read_only=read_only)
+    try:
+        if not read_only:
+            con.execute(RAW_SCHEMA_SQL.read_text(encoding="utf-8"))
+        yield con
+    finally:
+        con.close()
+
+
+def known_documents(path: Path) -> dict[str, str]:
+    """document_id → extractor_version of every document already in the warehouse."""
+    if not path.exists():
+        return {}
+    with connect(path, read_only=True) as con:
+        exists = con.execute(
+            "select count(*) from information_schema.tables "
+            "where table_schema = 'raw' and table_name = 'documents'"
+        ).fetchone()[0]
+        if not exists:
+            return {}
+        return dict(con.execute("select document_id, extractor_version from raw.documents").fetchall())
+
+
+def _cells_frame(extraction: DocumentExtraction) -> pd.DataFrame:
+    records = [
+        (
+            extraction.document_id, table.table_id, row.row_number, row.page, row.side,
+            row.subject_code, row.line_label, cell.column_name, cell.printed_text,
+            None if cell.amount is None else str(cell.amount),
+        )
+        for table in extraction.tables
+        for row in table.rows
+        for cell in row.cells
+    ]
+    return pd.DataFrame.from_records(
+        records,
+        columns=[
+            "document_id", "table_id", "row_number", "page", "side", "subject_code",
+            "line_label", "column_name", "printed_text", "amount",
+        ],
+    ).astype(object)
+
+
+def load_extraction(con: duckdb.DuckDBPyConnection, extraction: DocumentExtraction) -> None:
+    """Replace one document's rows in one transaction."""
+    import json
+
+    document_id = extraction.document_id
+    cells = _cells_frame(extraction)
+    con.execute("begin transaction")
+    try:
+        for table in ("narrative_figures", "table_cells", "extracted_tables", "documents"):
+            con.execute(f"delete from raw.{table} where document_id = ?", [document_id])
+        con.execute(
+            "insert into raw.documents values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                document_id, extraction.file_name, extraction.source_path, extraction.file_size,
+                extraction.page_count, extraction.document_kind, extraction.unit_name,
+                extraction.region, extraction.unit_level, extraction.fiscal_year,
+                extraction.status, extraction.status_reason, extraction.extractor_version,
+                datetime.now(UTC).replace(tzinfo=None),
+            ],
+        )
+        if extraction.tables:
+            con.executemany(
+                "insert into raw.extracted_tables values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    [
+                        document_id, t.table_id, t.canonical_title, t.printed_title, t.status,
+                        t.money_unit, t.first_page, t.last_page, t.note,
+                        json.dumps(
+                            {"pages": t.parsing_report, "problems": t.problems},
+                            ensure_ascii=False,
+                        ),
+                    ]
+                    for t in extraction.tables
+                ],
+            )
+        if extraction.narrative:
+            con.executemany(
+                "insert into raw.narrative_figures values (?, ?, ?::decimal(20, 6), ?, ?)",
+                [
+                    [document_id, f.figure, str(f.amount), f.page, f.context]
+                    for f in extraction.narrative
+                ],
+            )
+        if len(cells):
+            con.register("incoming_cells", cells)
+            con.execute(
+                """
+                insert into raw.table_cells
+                select document_id, table_id, row_number::integer, page::integer, side,
+                       subject_code, line_label, column_name, printed_text,
+                       amount::decimal(20, 6)
+                from incoming_cells
+                """
+            )
+            con.unregister("incoming_cells")
+        con.execute("commit")
+    except Exception:
+        con.execute("rollback")
+        raise
+
+
+def load_extractions(path: Path, extractions: Iterable[DocumentExtraction]) -> int:
+    count = 0
+    with connect(path) as con:
+        for extraction in extractions:
+            load_extraction(con, extraction)
+            count += 1
+    return count

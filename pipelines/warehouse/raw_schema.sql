@@ -1,0 +1,106 @@
+-- The raw schema: what the extractor read, with provenance. dbt reads only these tables.
+-- Amounts are converted exactly to 万元 from the unit printed above each table.
+create schema if not exists raw;
+
+-- One row per PDF file version seen (keyed by content hash), loaded or rejected.
+create table if not exists raw.documents (
+    document_id        varchar primary key,  -- sha256 of the file bytes
+    file_name          varchar not null,     -- base name as found in the inbox
+    source_path        varchar not null,     -- path relative to the inbox
+    file_size          bigint not null,
+    page_count         integer,              -- null when the file could not be opened
+    document_kind      varchar,              -- '决算', or null when not recognised
+    unit_name          varchar,              -- from the cover/title page, whitespace removed
+    region             varchar,              -- e.g. 枣庄市, 上海市普陀区; null if unknown
+    unit_level         varchar,              -- '部门' or '单位'
+    fiscal_year        integer,
+    status             varchar not null,     -- 'loaded' or 'rejected' ('superseded' is derived in dbt)
+    status_reason      varchar,              -- Chinese, human-readable; null when loaded
+    extractor_version  varchar not null,
+    ingested_at        timestamp not null
+);
+
+-- One row per standard table per loaded document: found, printed empty, or missing.
+create table if not exists raw.extracted_tables (
+    document_id      varchar not null,
+    table_id         varchar not null,      -- 'T01'…'T09'
+    canonical_title  varchar not null,
+    printed_title    varchar,               -- null when missing
+    status           varchar not null,      -- 'extracted', 'empty', 'missing'
+    money_unit       varchar,               -- '万元' or '元' as printed above the table
+    first_page       integer,               -- 1-based
+    last_page        integer,
+    note             varchar,               -- e.g. the 本表无数据 note of an empty table
+    parsing_report   varchar,               -- JSON: camelot's parsing report per page
+    primary key (document_id, table_id)
+);
+
+-- One row per cell of a table body: the canonical record with its provenance.
+create table if not exists raw.table_cells (
+    document_id   varchar not null,
+    table_id      varchar not null,
+    row_number    integer not null,         -- order of the row within the table, from 1
+    page          integer not null,         -- 1-based page the row is printed on
+    side          varchar,                  -- '收入' / '支出' for two-sided statements, else null
+    subject_code  varchar,                  -- joined function/economic code (3, 5 or 7 digits); null for label rows
+    line_label    varchar,                  -- printed row label, normalised (no spaces, no ordinal)
+    column_name   varchar not null,         -- canonical column name (e.g. 基本支出)
+    printed_text  varchar not null,         -- the cell text as printed ('' when blank)
+    amount        decimal(20, 6),           -- 万元; null when the cell is blank or '-'
+    primary key (document_id, table_id, row_number, column_name)
+);
+
+-- Figures the narrative (第三部分 情况说明) restates, for table-versus-narrative checks.
+create table if not exists raw.narrative_figures (
+    document_id  varchar not null,
+    figure       varchar not null,           -- e.g. 本年收入合计, 三公经费决算数
+    amount       decimal(20, 6) not null,    -- 万元, as printed
+    page         integer not null,
+    context      varchar not null,           -- the sentence fragment it was read from
+    primary key (document_id, figure)
+);
+
+-- Chinese descriptions, visible with duckdb_columns() (the warehouse contract).
+comment on table raw.documents is '文件版本表：每个见到的 PDF 文件版本（按内容哈希）一行，含已入库和被拒收的';
+comment on column raw.documents.document_id is '文件内容的 sha256';
+comment on column raw.documents.file_name is '收件目录中的文件名';
+comment on column raw.documents.source_path is '相对收件目录的路径';
+comment on column raw.documents.file_size is '文件大小（字节）';
+comment on column raw.documents.page_count is '页数；无法打开时为空';
+comment on column raw.documents.document_kind is '公开文件类型（决算）；无法识别时为空';
+comment on column raw.documents.unit_name is '封面上的单位名称（去除空白）';
+comment on column raw.documents.region is '地区，如枣庄市、上海市普陀区；未知时为空';
+comment on column raw.documents.unit_level is '部门或单位';
+comment on column raw.documents.fiscal_year is '决算年度';
+comment on column raw.documents.status is '抽取状态：loaded 已入库，rejected 已拒收';
+comment on column raw.documents.status_reason is '拒收原因（中文）；入库时为空';
+comment on column raw.documents.extractor_version is '抽取程序版本';
+comment on column raw.documents.ingested_at is '入库时间（UTC）';
+comment on table raw.extracted_tables is '表格抽取表：每份已读文件的九张标准表各一行（已抽取、空表或缺失）';
+comment on column raw.extracted_tables.document_id is '文件内容的 sha256';
+comment on column raw.extracted_tables.table_id is '标准表编号 T01…T09';
+comment on column raw.extracted_tables.canonical_title is '标准表名';
+comment on column raw.extracted_tables.printed_title is '文件中印刷的表名；缺失时为空';
+comment on column raw.extracted_tables.status is 'extracted 已抽取，empty 空表（有说明），missing 缺失';
+comment on column raw.extracted_tables.money_unit is '表上方印刷的金额单位（万元或元）';
+comment on column raw.extracted_tables.first_page is '表格起始页（从 1 起）';
+comment on column raw.extracted_tables.last_page is '表格结束页（从 1 起）';
+comment on column raw.extracted_tables.note is '空表的说明文字，如“故本表无数据”';
+comment on column raw.extracted_tables.parsing_report is 'camelot 逐页解析报告与抽取问题（JSON）';
+comment on table raw.table_cells is '单元格表：每张表每行每列一个单元格，含出处';
+comment on column raw.table_cells.document_id is '文件内容的 sha256';
+comment on column raw.table_cells.table_id is '标准表编号 T01…T09';
+comment on column raw.table_cells.row_number is '行在表中的顺序（从 1 起）';
+comment on column raw.table_cells.page is '该行所在页（从 1 起）';
+comment on column raw.table_cells.side is '收支两侧表的一侧：收入或支出；其他表为空';
+comment on column raw.table_cells.subject_code is '科目编码（功能分类 3/5/7 位或经济分类 3/5 位）；合计等行为空';
+comment on column raw.table_cells.line_label is '行名称（去除空白与序号）';
+comment on column raw.table_cells.column_name is '标准列名，如基本支出';
+comment on column raw.table_cells.printed_text is '印刷的单元格文字（空白为空串）';
+comment on column raw.table_cells.amount is '金额（万元，按表上方单位精确换算）；空白或“-”为空';
+comment on table raw.narrative_figures is '情况说明中复述的关键数字（用于表与文字说明的核对）';
+comment on column raw.narrative_figures.document_id is '文件内容的 sha256';
+comment on column raw.narrative_figures.figure is '数字名称，如本年收入合计、三公经费决算数';
+comment on column raw.narrative_figures.amount is '金额（万元，按文字印刷）';
+comment on column raw.narrative_figures.page is '所在页（从 1 起）';
+comment on column raw.narrative_figures.context is '数字所在的原文片段';

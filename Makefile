@@ -26,8 +26,8 @@ demo: $(INSTALLED) $(MANIFEST)  ## generate the sample corpus (if the inbox is e
 	@echo "Browse the asset graph: make dev  (then open http://127.0.0.1:3000)"
 
 test: $(INSTALLED) $(MANIFEST)  ## lint and run the test suite
-	$(BIN)/ruff check pipelines tests
-	$(BIN)/ruff format --check pipelines tests
+	$(BIN)/ruff check pipelines tests benchmarks
+	$(BIN)/ruff format --check pipelines tests benchmarks
 	$(BIN)/pytest
 
 install: $(INSTALLED)
@@ -44,11 +44,11 @@ $(MANIFEST): $(INSTALLED) $(shell find dbt_project -name '*.sql' -o -name '*.yml
 	$(BIN)/dagster-dbt project prepare-and-package --file pipelines/defs/transformation/definitions.py
 
 lint: $(INSTALLED)
-	$(BIN)/ruff check pipelines tests
+	$(BIN)/ruff check pipelines tests benchmarks
 
 format: $(INSTALLED)
-	$(BIN)/ruff format pipelines tests
-	$(BIN)/ruff check --fix pipelines tests
+	$(BIN)/ruff format pipelines tests benchmarks
+	$(BIN)/ruff check --fix pipelines tests benchmarks
 
 samples: $(INSTALLED)  ## regenerate the sample corpus into $(SOURCES)
 	$(BIN)/juesuan samples --out $(SOURCES) --units $(DEMO_UNITS) $(foreach y,$(DEMO_YEARS),--years $(y))

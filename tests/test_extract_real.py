@@ -90,3 +90,58 @@ def test_unruled_fallback_reads_the_same_figures_as_the_ruled_grid(real_corpus, 
             (r.subject_code, r.line_label, [(c.column_name, c.amount) for c in r.cells]) for r in rs
         ]
         assert as_tuples(rows) == as_tuples(ruled.rows)
+
+
+def line(table, side: str, label: str, column: str = "决算数") -> Decimal | None:
+    row = next(r for r in table.rows if r.side == side and r.line_label == label)
+    return next(c.amount for c in row.cells if c.column_name == column)
+
+
+@pytest.mark.parametrize("name", [FINANCE, SOCIAL])
+def test_each_of_the_nine_tables_is_found_or_recorded_empty(extracted, name):
+    tables = {t.table_id: t for t in extracted[name].tables}
+    assert sorted(tables) == [f"T0{n}" for n in range(1, 10)]
+    for table in tables.values():
+        assert table.status in ("extracted", "empty"), table.table_id
+        if table.status == "empty":
+            assert table.note and "本表无数据" in table.note, table.table_id
+
+
+def test_finance_bureau_statements_and_three_public_costs(extracted):
+    doc = extracted[FINANCE]
+    t01, t04, t07 = doc.table("T01"), doc.table("T04"), doc.table("T07")
+    assert line(t01, "收入", "本年收入合计") == Decimal("2946.25")
+    assert line(t01, "支出", "本年支出合计") == Decimal("2940.05")
+    assert line(t01, "收入", "年初结转和结余") == Decimal("49.14")
+    assert line(t01, "支出", "年末结转和结余") == Decimal("55.34")
+    assert line(t01, "收入", "总计") == line(t01, "支出", "总计") == Decimal("2995.39")
+    assert line(t04, "收入", "总计") == Decimal("2961.68")
+    assert line(t04, "支出", "总计", "合计") == Decimal("2961.68")
+    assert amounts(t07, "合计") == {"预算数": Decimal("0.95")}
+    assert amounts(t07, "公务接待费") == {"预算数": Decimal("0.95")}
+    assert all(c.amount is None for r in t07.rows for c in r.cells if c.column_name == "决算数")
+    for table_id in ("T08", "T09"):
+        assert doc.table(table_id).status == "empty"
+
+
+def test_social_work_department_statement_lines(extracted):
+    t01 = extracted[SOCIAL].table("T01")
+    assert line(t01, "收入", "本年收入合计") == Decimal("307.82")
+    assert line(t01, "收入", "一般公共预算财政拨款收入") == Decimal("307.82")
+    assert line(t01, "支出", "一般公共服务支出") == Decimal("264.87")
+    assert line(t01, "支出", "社会保障和就业支出") == Decimal("10.82")
+    assert line(t01, "支出", "卫生健康支出") == Decimal("2.71")
+    assert line(t01, "支出", "住房保障支出") == Decimal("29.42")
+    assert line(t01, "支出", "本年支出合计") == Decimal("307.82")
+    assert line(t01, "收入", "总计") == line(t01, "支出", "总计") == Decimal("307.82")
+    assert extracted[SOCIAL].table("T07").status == "empty"
+
+
+def test_narrative_figures_including_the_real_inconsistency(extracted):
+    figures = {f.figure: f for f in extracted[FINANCE].narrative}
+    assert figures["本年收入合计"].amount == Decimal("2946.25")
+    assert figures["基本支出"].amount == Decimal("2336.91")
+    # The narrative says 0.3 万元 where T04 prints 2,961.68: kept as printed, for the checks.
+    assert figures["财政拨款收入支出总计"].amount == Decimal("0.3")
+    assert figures["财政拨款收入支出总计"].page == 21
+    assert figures["政府采购总额"].amount == Decimal("251.25")

@@ -45,14 +45,23 @@ def known_documents(path: Path) -> dict[str, str]:
         ).fetchone()[0]
         if not exists:
             return {}
-        return dict(con.execute("select document_id, extractor_version from raw.documents").fetchall())
+        return dict(
+            con.execute("select document_id, extractor_version from raw.documents").fetchall()
+        )
 
 
 def _cells_frame(extraction: DocumentExtraction) -> pd.DataFrame:
     records = [
         (
-            extraction.document_id, table.table_id, row.row_number, row.page, row.side,
-            row.subject_code, row.line_label, cell.column_name, cell.printed_text,
+            extraction.document_id,
+            table.table_id,
+            row.row_number,
+            row.page,
+            row.side,
+            row.subject_code,
+            row.line_label,
+            cell.column_name,
+            cell.printed_text,
             None if cell.amount is None else str(cell.amount),
         )
         for table in extraction.tables
@@ -62,8 +71,16 @@ def _cells_frame(extraction: DocumentExtraction) -> pd.DataFrame:
     return pd.DataFrame.from_records(
         records,
         columns=[
-            "document_id", "table_id", "row_number", "page", "side", "subject_code",
-            "line_label", "column_name", "printed_text", "amount",
+            "document_id",
+            "table_id",
+            "row_number",
+            "page",
+            "side",
+            "subject_code",
+            "line_label",
+            "column_name",
+            "printed_text",
+            "amount",
         ],
     ).astype(object)
 
@@ -81,10 +98,19 @@ def load_extraction(con: duckdb.DuckDBPyConnection, extraction: DocumentExtracti
         con.execute(
             "insert into raw.documents values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
-                document_id, extraction.file_name, extraction.source_path, extraction.file_size,
-                extraction.page_count, extraction.document_kind, extraction.unit_name,
-                extraction.region, extraction.unit_level, extraction.fiscal_year,
-                extraction.status, extraction.status_reason, extraction.extractor_version,
+                document_id,
+                extraction.file_name,
+                extraction.source_path,
+                extraction.file_size,
+                extraction.page_count,
+                extraction.document_kind,
+                extraction.unit_name,
+                extraction.region,
+                extraction.unit_level,
+                extraction.fiscal_year,
+                extraction.status,
+                extraction.status_reason,
+                extraction.extractor_version,
                 datetime.now(UTC).replace(tzinfo=None),
             ],
         )
@@ -93,8 +119,15 @@ def load_extraction(con: duckdb.DuckDBPyConnection, extraction: DocumentExtracti
                 "insert into raw.extracted_tables values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
                     [
-                        document_id, t.table_id, t.canonical_title, t.printed_title, t.status,
-                        t.money_unit, t.first_page, t.last_page, t.note,
+                        document_id,
+                        t.table_id,
+                        t.canonical_title,
+                        t.printed_title,
+                        t.status,
+                        t.money_unit,
+                        t.first_page,
+                        t.last_page,
+                        t.note,
                         json.dumps(
                             {"pages": t.parsing_report, "problems": t.problems},
                             ensure_ascii=False,

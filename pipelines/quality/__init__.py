@@ -1,0 +1,1 @@
+"""Data quality: the accounting identities of domain.md, checked per document."""

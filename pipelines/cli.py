@@ -66,6 +66,81 @@ def _print_summary(warehouse: Path) -> None:
         click.echo(f"  已拒绝 {name}: {reason}")
 
 
+# Statements an analyst may run against the read-only warehouse.
+READ_STATEMENTS = ("SELECT", "EXPLAIN", "PRAGMA", "CALL")
+
+
+@main.command()
+@click.argument("query")
+@click.option(
+    "--warehouse",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="DuckDB file (default: warehouse/juesuan.duckdb, or JUESUAN_WAREHOUSE).",
+)
+@click.option(
+    "--csv",
+    "csv_path",
+    type=click.Path(dir_okay=False, allow_dash=True),
+    default=None,
+    help="Write the result as CSV to this file ('-' for standard output).",
+)
+@click.option(
+    "--parquet",
+    "parquet_path",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Write the result as Parquet to this file.",
+)
+@click.option("--max-rows", type=int, default=100, show_default=True, help="Rows to print.")
+def sql(
+    query: str,
+    warehouse: Path | None,
+    csv_path: str | None,
+    parquet_path: str | None,
+    max_rows: int,
+) -> None:
+    """Run a read-only SQL query against the warehouse and print the result."""
+    import duckdb
+
+    settings.use_paths(warehouse=warehouse)
+    path = settings.warehouse_path()
+    if not path.exists():
+        raise click.ClickException(f"数据仓库不存在：{path}（先运行 juesuan ingest）")
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        try:
+            statements = con.extract_statements(query)
+        except duckdb.Error as exc:
+            raise click.ClickException(f"SQL 语法错误：{exc}") from exc
+        refused = [s.type.name for s in statements if s.type.name not in READ_STATEMENTS]
+        if refused:
+            raise click.ClickException(
+                f"只允许查询语句（SELECT 等），已拒绝 {', '.join(refused)}："
+                "数据仓库以只读方式打开，数据只由 juesuan ingest 写入。"
+            )
+        if not statements:
+            raise click.ClickException("没有可执行的语句")
+        try:
+            for statement in statements[:-1]:
+                con.execute(statement.query)
+            relation = con.sql(statements[-1].query)
+            if csv_path == "-":
+                click.echo(relation.df().to_csv(index=False), nl=False)
+            elif csv_path:
+                relation.write_csv(csv_path)
+                click.echo(f"已写出 CSV：{csv_path}")
+            if parquet_path:
+                relation.write_parquet(parquet_path)
+                click.echo(f"已写出 Parquet：{parquet_path}")
+            if not csv_path and not parquet_path:
+                relation.show(max_rows=max_rows, max_width=200)
+        except duckdb.Error as exc:
+            raise click.ClickException(f"查询出错：{exc}") from exc
+    finally:
+        con.close()
+
+
 @main.command()
 @click.option(
     "--out",

@@ -75,7 +75,8 @@ def extract_table(
     if money_unit is None:
         problems.append("表上方未印金额单位，按万元处理")
         money_unit = "万元"
-    grids: dict[int, Grid] = read_ruled_grids(path, table_pages)
+    # A page with a handful of paths has no grid to find (unruled: at most three rules).
+    grids: dict[int, Grid] = read_ruled_grids(path, [p for p in table_pages if p.path_count >= 4])
     # Rules drawn as pixels are seen only on the rendered page (slow: only pages with images).
     rendered = [pages[n] for n in location.pages if n not in grids and pages[n].has_images]
     if rendered:
@@ -151,16 +152,16 @@ def _extract_into(result: DocumentExtraction, path: Path) -> None:
         )
     recognition = recognise(pages)
     result.document_kind = recognition.document_kind
+    if recognition.document_kind != "决算":
+        return reject(result, "不是决算公开文件：封面和前几页没有“决算”字样")
+    if recognition.is_template:  # a placeholder name is no unit: it must not reach dim_unit
+        return reject(
+            result, f"模板文件：单位名称“{recognition.unit_name}”是占位符，不是某个单位的决算"
+        )
     result.unit_name = recognition.unit_name
     result.fiscal_year = recognition.fiscal_year
     result.region = recognition.region
     result.unit_level = recognition.unit_level
-    if recognition.document_kind != "决算":
-        return reject(result, "不是决算公开文件：封面和前几页没有“决算”字样")
-    if recognition.is_template:
-        return reject(
-            result, f"模板文件：单位名称“{recognition.unit_name}”是占位符，不是某个单位的决算"
-        )
     if recognition.unit_name is None or recognition.fiscal_year is None:
         return reject(result, "封面上找不到单位名称或年度，无法确定是哪个单位哪一年的决算")
     locations = locate_tables(pages)

@@ -47,6 +47,7 @@ class PageText:
     text: str  # pdfium's reading order, lines separated by "\n"
     chars: tuple[Char, ...]  # visible characters only (no whitespace)
     has_images: bool = False  # rules or text drawn as pixels need the rendered page
+    path_count: int = 0  # vector paths drawn (rules are paths; < 4 cannot make a grid)
 
     @property
     def lines(self) -> list[str]:
@@ -95,7 +96,9 @@ def read_pages(document: pdfium.PdfDocument) -> list[PageText]:
             chars.append(Char(ch, x0, y0, x1, y1))
         width, height = page.get_size()
         has_images = next(page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE]), None) is not None
-        pages.append(PageText(index + 1, width, height, text, tuple(chars), has_images))
+        paths = page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_PATH])
+        path_count = sum(1 for _, _ in zip(range(8), paths, strict=False))
+        pages.append(PageText(index + 1, width, height, text, tuple(chars), has_images, path_count))
         textpage.close()
         page.close()
     return pages

@@ -8,6 +8,7 @@ code columns. Characters are then placed exactly as on a ruled grid.
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import re
 import statistics
@@ -42,13 +43,16 @@ def _lines(chars: list[Char]) -> list[list[Char]]:
                 break
         else:
             lines.append((ch.y0, ch.y1, [ch]))
-    tall_line = {id(c): i for i, (_, _, members) in enumerate(lines) for c in members}
+    # A flat glyph joins the line of the tall character nearest in height (a line's own
+    # extent can be stretched by a wrapped cell beside it).
+    by_height = sorted((c.cy, i) for i, (_, _, members) in enumerate(lines) for c in members)
+    heights = [cy for cy, _ in by_height]
     for ch in flat:
-        # The line of the tall character nearest in height (a line's own extent can be
-        # stretched by a wrapped cell beside it).
-        nearest = min(tall, key=lambda c: abs(c.cy - ch.cy), default=None)
-        if nearest is not None and abs(nearest.cy - ch.cy) <= typical:
-            lines[tall_line[id(nearest)]][2].append(ch)
+        at = bisect.bisect_left(heights, ch.cy)
+        near = [k for k in (at - 1, at) if 0 <= k < len(heights)]
+        best = min(near, key=lambda k: abs(heights[k] - ch.cy), default=None)
+        if best is not None and abs(heights[best] - ch.cy) <= typical:
+            lines[by_height[best][1]][2].append(ch)
         else:
             lines.append((ch.y0, ch.y1, [ch]))
     lines.sort(key=lambda line: -(line[0] + line[1]))

@@ -1,9 +1,9 @@
 {#
     The printed rows of the function-subject tables (T02, T03, T05, T08, T09), one per
-    document, table and row, with the subject hierarchy and leaf detection. A row with a
-    subject code is a leaf when no other row of the same document and table has a longer
-    code starting with it, so a 类 or 款 printed without its children is a leaf too.
-    Label rows (合计 and the like, no code) are never leaves.
+    document, table and row, with the subject hierarchy and leaf detection (macro
+    is_leaf_code): a row with a subject code is a leaf when no other row of the same
+    document and table has a longer code starting with it, so a 类 or 款 printed without
+    its children is a leaf too. Label rows (合计 and the like, no code) are never leaves.
 #}
 
 with
@@ -35,17 +35,7 @@ leaf_flags as (
 
     select
         printed_rows.*,
-        printed_rows.subject_code is not null
-        and not exists (
-            select 1
-
-            from printed_rows as children
-
-            where children.document_id = printed_rows.document_id
-                and children.table_id = printed_rows.table_id
-                and length(children.subject_code) > length(printed_rows.subject_code)
-                and starts_with(children.subject_code, printed_rows.subject_code)
-        ) as is_leaf
+        {{ is_leaf_code('printed_rows') }} as is_leaf
 
     from printed_rows
 

@@ -1,0 +1,139 @@
+"""Loading is idempotent per document; a re-issued PDF supersedes the earlier one; a bad
+file never costs what was already loaded."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+
+import duckdb
+import pytest
+
+from pipelines.samples import generate_document, load_truth
+from tests.conftest import run_ingest
+from tests.test_end_to_end import expected_expenditure_facts
+
+MARTS = (
+    "dim_unit",
+    "dim_document",
+    "fct_expenditure",
+)
+
+
+def sha256(path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def snapshot(warehouse) -> dict:
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        counts = {t: con.execute(f"select count(*) from marts.{t}").fetchone()[0] for t in MARTS}
+        documents = con.execute(
+            "select document_id, file_name, status, ingested_at from marts.dim_document order by 1"
+        ).fetchall()
+        return {"counts": counts, "documents": documents}
+    finally:
+        con.close()
+
+
+def query(warehouse, sql: str, params=()):
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        return con.execute(sql, list(params)).fetchall()
+    finally:
+        con.close()
+
+
+@pytest.fixture(scope="module")
+def inbox(tmp_path_factory):
+    root = tmp_path_factory.mktemp("inbox")
+    first = generate_document(root / "2023", unit="枣庄市教育局", fiscal_year=2023, seed=1)
+    second = generate_document(root / "2023", unit="枣庄市财政局", fiscal_year=2023, seed=2)
+    return root, first, second
+
+
+@pytest.fixture(scope="module")
+def warehouse(inbox, tmp_path_factory):
+    path = tmp_path_factory.mktemp("warehouse") / "juesuan.duckdb"
+    result = run_ingest(inbox[0], path)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    return path
+
+
+def ingest(inbox_root, warehouse):
+    result = run_ingest(inbox_root, warehouse)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+
+
+def test_ingesting_the_same_inbox_twice_changes_nothing(inbox, warehouse):
+    before = snapshot(warehouse)
+    ingest(inbox[0], warehouse)
+    assert snapshot(warehouse) == before  # same rows, same ingestion times: nothing reloaded
+
+
+def test_the_same_file_under_another_name_is_the_same_document(inbox, warehouse):
+    before = snapshot(warehouse)
+    copy = inbox[0] / "elsewhere" / "copy-of-first.pdf"
+    copy.parent.mkdir()
+    shutil.copy(inbox[1].pdf_path, copy)
+    ingest(inbox[0], warehouse)
+    assert snapshot(warehouse) == before
+    copy.unlink()
+
+
+def test_a_corrupt_reissue_leaves_the_loaded_version_intact(inbox, warehouse):
+    second = inbox[2]
+    facts_before = query(
+        warehouse,
+        "select subject_code, expenditure_type, amount from marts.fct_expenditure "
+        "where document_id = ? order by all",
+        [sha256(second.pdf_path)],
+    )
+    broken = second.pdf_path.with_name("枣庄市财政局2023年度部门决算（更正）.pdf")
+    broken.write_bytes(second.pdf_path.read_bytes()[:5000])
+    ingest(inbox[0], warehouse)
+    statuses = dict(query(warehouse, "select file_name, status from marts.dim_document"))
+    assert statuses[broken.name] == "rejected"
+    assert statuses[second.pdf_path.name] == "loaded"
+    assert facts_before and facts_before == query(
+        warehouse,
+        "select subject_code, expenditure_type, amount from marts.fct_expenditure "
+        "where document_id = ? order by all",
+        [sha256(second.pdf_path)],
+    )
+    broken.unlink()
+
+
+def test_a_reissued_pdf_supersedes_the_earlier_one(inbox, warehouse):
+    root, first, _ = inbox
+    old_id = sha256(first.pdf_path)
+    # The unit re-issues its 2023 disclosure with changed figures, same file name.
+    reissued = generate_document(root / "2023", unit="枣庄市教育局", fiscal_year=2023, seed=99)
+    assert sha256(reissued.pdf_path) != old_id
+    ingest(root, warehouse)
+    documents = {
+        document_id: (status, reason)
+        for document_id, status, reason in query(
+            warehouse, "select document_id, status, status_reason from marts.dim_document"
+        )
+    }
+    assert documents[old_id][0] == "superseded"
+    assert reissued.pdf_path.name in documents[old_id][1]
+    assert documents[sha256(reissued.pdf_path)][0] == "loaded"
+    unit_facts = {
+        (code, kind, amount)
+        for code, kind, amount in query(
+            warehouse,
+            "select f.subject_code, f.expenditure_type, f.amount from marts.fct_expenditure f "
+            "join marts.dim_unit u using (unit_id) "
+            "where u.unit_name = '枣庄市教育局' and f.fiscal_year = 2023",
+        )
+    }
+    assert unit_facts == expected_expenditure_facts(load_truth(reissued.truth_path))
+    # The superseded version stays in raw, for audit.
+    assert (
+        query(warehouse, "select count(*) from raw.table_cells where document_id = ?", [old_id])[0][
+            0
+        ]
+        > 0
+    )

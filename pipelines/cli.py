@@ -159,12 +159,26 @@ def sql(
 )
 @click.option("--seed", type=int, default=20240901, show_default=True, help="Random seed.")
 @click.option("--no-seed-case", is_flag=True, help="Leave out the 枣庄 2020 seed document.")
-def samples(out: Path, units: int, years: tuple[int, ...], seed: int, no_seed_case: bool) -> None:
+@click.option(
+    "--plant-errors",
+    type=int,
+    default=0,
+    show_default=True,
+    help="Plant 1–3 errors in each of N documents (recorded in their ground truth).",
+)
+def samples(
+    out: Path, units: int, years: tuple[int, ...], seed: int, no_seed_case: bool, plant_errors: int
+) -> None:
     """Generate realistic sample disclosures with ground truth."""
     from pipelines.samples import generate_corpus
 
     docs = generate_corpus(
-        out, units=units, years=years, seed=seed, include_seed_case=not no_seed_case
+        out,
+        units=units,
+        years=years,
+        seed=seed,
+        include_seed_case=not no_seed_case,
+        planted_errors=plant_errors,
     )
     click.echo(f"已生成 {len(docs)} 份样例决算 PDF（含标准答案 JSON）：{out}")
 

@@ -11,10 +11,12 @@ import pdfplumber
 import pypdfium2 as pdfium
 import pytest
 
+from pipelines.quality.catalogue import CHECKS
 from pipelines.samples import (
     Variants,
     generate_corpus,
     generate_document,
+    identity_findings,
     identity_violations,
     load_truth,
 )
@@ -135,6 +137,17 @@ def test_identity_checker_reports_the_seed_documents_rounding_differences() -> N
     for message in violations:
         observed, expected_value = re.search(r"(-?\d+) [!<]=? (-?\d+)$", message).groups()
         assert abs(int(observed) - int(expected_value)) == 1, message
+
+
+def test_identity_findings_name_their_check_and_site() -> None:
+    """Each violation carries the catalogue check and where it is reported."""
+    findings = identity_findings(seed_disclosure())
+    assert [finding.message for finding in findings] == identity_violations(seed_disclosure())
+    sites = {finding.site for finding in findings}
+    assert ("t03_row_total", "T03", "20103") in sites
+    assert ("statement_income_grand_total", "T01", "总计") in sites
+    assert ("t05_t06_basic", "T05", "合计") in sites
+    assert all(finding.check in CHECKS for finding in findings)
 
 
 # ---------------------------------------------------------------------------
@@ -295,6 +308,15 @@ def test_every_variant_value_is_represented(default_corpus: list[dict]) -> None:
     assert len(units) == 20
     assert {truth["document"]["region"] for truth in synthesised} >= {"枣庄市", "上海市普陀区"}
     assert {truth["document"]["unit_level"] for truth in synthesised} == {"部门", "单位"}
+
+
+def test_clean_documents_plant_nothing(default_corpus: list[dict]) -> None:
+    for document in default_corpus:
+        truth = document["truth"]
+        assert truth["planted_errors"] == []
+        assert document["generated"].planted_errors == ()
+        assert list(truth["tables"]) == [f"T0{number}" for number in range(1, 10)]
+        assert not any("missing" in table for table in truth["tables"].values())
 
 
 def test_money_units_follow_the_variant(default_corpus: list[dict]) -> None:

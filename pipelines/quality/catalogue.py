@@ -32,8 +32,10 @@ CHECKS: dict[str, str] = {
     ),
     "statement_balance": "收支总表：收入总计 = 支出总计",
     "t04_fund_columns": "财政拨款收支总表：每个支出项 合计 = 各资金来源列之和",
+    "statement_carry_by_fund": "财政拨款收支总表：年初财政拨款结转和结余 = 各资金来源之和",
     # Across tables
     "t01_t02_income": "收入支出决算总表与收入决算表一致（本年收入合计及各收入来源）",
+    "t01_t04_income": "收入支出决算总表与财政拨款收支总表的财政拨款收入一致",
     "t01_t03_expenditure": "收入支出决算总表与支出决算表一致（本年支出合计及各功能分类）",
     "t04_t05_general_budget": "财政拨款收支总表一般公共预算列 = 一般公共预算财政拨款支出决算表",
     "t04_t08_government_fund": (

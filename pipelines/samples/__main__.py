@@ -1,4 +1,5 @@
-"""python -m pipelines.samples OUT_DIR [--units N] [--years 2023 2024] [--seed S]"""
+"""python -m pipelines.samples OUT_DIR [--units N] [--years 2023 2024] [--seed S]
+[--no-seed-case] [--plant-errors N]"""
 
 from __future__ import annotations
 
@@ -20,6 +21,14 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--no-seed-case", action="store_true", help="leave out the Zaozhuang 2020 seed case"
     )
+    parser.add_argument(
+        "--plant-errors",
+        type=int,
+        default=0,
+        metavar="N",
+        help="plant one to three errors in each of N synthesised documents (see truth "
+        '"planted_errors"); the other documents are unchanged',
+    )
     args = parser.parse_args(argv)
     started = time.perf_counter()
     documents = generate_corpus(
@@ -28,6 +37,7 @@ def main(argv: list[str] | None = None) -> None:
         tuple(args.years),
         args.seed,
         include_seed_case=not args.no_seed_case,
+        planted_errors=args.plant_errors,
     )
     elapsed = time.perf_counter() - started
     print(f"{len(documents)} documents written to {args.out_dir} in {elapsed:.1f} s")

@@ -8,7 +8,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipelines.samples.catalogue import SEED_UNIT, UnitProfile, corpus_units, find_unit
-from pipelines.samples.identities import identity_violations
+from pipelines.samples.identities import identity_findings, identity_violations
+from pipelines.samples.planting import (
+    ErrorRequest,
+    PlantedError,
+    assign_errors,
+    expected_sites,
+    plant_errors,
+)
 from pipelines.samples.render import compose, write_pdf
 from pipelines.samples.seed_case import SEED_FISCAL_YEAR, seed_disclosure
 from pipelines.samples.synthesis import stable_seed, synthesize
@@ -22,6 +29,7 @@ class GeneratedDocument:
     truth_path: Path
     unit_name: str
     fiscal_year: int
+    planted_errors: tuple[PlantedError, ...] = ()
 
 
 def default_relative_path(unit: UnitProfile, fiscal_year: int, index: int) -> Path:
@@ -42,18 +50,26 @@ def generate_document(
     variants: Variants | None = None,
     seed: int = 0,
     relative_path: Path | str | None = None,
+    errors: Sequence[ErrorRequest | str] = (),
 ) -> GeneratedDocument:
     """Render one disclosure PDF and its ground truth under out_dir.
 
     `unit` is a catalogue unit or its cover name. The seed unit with fiscal year 2020 is
     the seed case (the real document's figures); with variants None it is printed in the
     seed's own layout. Any other unit/year is synthesised from `seed`.
+
+    `errors` plants errors in a synthesised document: kinds from planting.ERROR_KINDS,
+    or ErrorRequests pinning where; sites are drawn from `seed`. The ground truth's
+    "planted_errors" says which checks each must trip; without errors the document is
+    exactly what it would be without the option.
     """
     profile = find_unit(unit) if isinstance(unit, str) else unit
     is_seed_case = profile.name == SEED_UNIT.name and fiscal_year == SEED_FISCAL_YEAR
     if variants is None:
         variants = SEED_VARIANTS if is_seed_case else Variants()
     if is_seed_case:
+        if errors:
+            raise ValueError("errors are planted in synthesised documents, not the seed case")
         disclosure = seed_disclosure()
     else:
         disclosure = synthesize(profile, fiscal_year, variants, seed)
@@ -62,8 +78,18 @@ def generate_document(
             raise AssertionError(
                 f"{profile.name} {fiscal_year}: identities broken: {violations[:3]}"
             )
+    printed, planted = disclosure, ()
+    if errors:
+        error_rng = random.Random(stable_seed("errors", seed, profile.name, fiscal_year))
+        printed, planted = plant_errors(disclosure, errors, error_rng)
+        found = {violation.site for violation in identity_findings(printed)}
+        if found != expected_sites(planted):
+            raise AssertionError(
+                f"{profile.name} {fiscal_year}: planted errors break "
+                f"{sorted(found ^ expected_sites(planted), key=str)} unexpectedly"
+            )
     rng = random.Random(stable_seed("document", seed, profile.name, fiscal_year))
-    composed = compose(disclosure, variants, rng)
+    composed = compose(printed, variants, rng, clean=disclosure if planted else None)
     relative = (
         Path(relative_path)
         if relative_path is not None
@@ -72,8 +98,9 @@ def generate_document(
     pdf_path = Path(out_dir) / relative
     truth_path = pdf_path.with_name(pdf_path.stem + ".truth.json")
     write_pdf(composed, pdf_path, title=f"{profile.name}{fiscal_year}年度决算")
-    write_truth(build_truth(disclosure, variants, composed, pdf_path.name, seed), truth_path)
-    return GeneratedDocument(pdf_path, truth_path, profile.name, fiscal_year)
+    truth = build_truth(printed, variants, composed, pdf_path.name, seed, planted)
+    write_truth(truth, truth_path)
+    return GeneratedDocument(pdf_path, truth_path, profile.name, fiscal_year, planted)
 
 
 def generate_corpus(
@@ -82,8 +109,14 @@ def generate_corpus(
     years: Sequence[int] = (2023, 2024),
     seed: int = 20240901,
     include_seed_case: bool = True,
+    planted_errors: int = 0,
 ) -> list[GeneratedDocument]:
-    """`units` × `years` synthesised disclosures, plus the seed case, with balanced variants."""
+    """`units` × `years` synthesised disclosures, plus the seed case, with balanced variants.
+
+    `planted_errors` synthesised documents (chosen from `seed`; at most all of them) get
+    one to three planted errors each, all kinds mixed over the corpus (planting.assign_errors);
+    every other document is byte for byte what it is with planted_errors=0.
+    """
     out = Path(out_dir)
     documents: list[GeneratedDocument] = []
     if include_seed_case:
@@ -99,10 +132,17 @@ def generate_corpus(
         )
     plan = [(unit, year) for unit in corpus_units(units) for year in years]
     all_variants = assign_variants([unit.level for unit, _ in plan], seed)
+    errors = assign_errors(len(plan), planted_errors, seed)
     for index, ((unit, year), variants) in enumerate(zip(plan, all_variants, strict=True)):
         documents.append(
             generate_document(
-                out, unit, year, variants, seed, default_relative_path(unit, year, index)
+                out,
+                unit,
+                year,
+                variants,
+                seed,
+                default_relative_path(unit, year, index),
+                errors.get(index, ()),
             )
         )
     return documents

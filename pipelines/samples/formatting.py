@@ -17,6 +17,8 @@ def printed_cents(value: int, amount_unit: str, printed_unit: str) -> int:
         return value
     if amount_unit == "万元" and printed_unit == "元":
         return value * 10_000
+    if amount_unit == "元" and printed_unit == "万元" and value % 10_000 == 0:
+        return value // 10_000  # only a unit slip's amounts (×10000) print so
     raise ValueError(f"cannot print {amount_unit} figures in {printed_unit} exactly")
 
 

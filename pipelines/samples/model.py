@@ -268,3 +268,6 @@ class Disclosure:
     is_seed_case: bool = False
     offices: tuple[str, ...] = field(default=())
     duties: tuple[str, ...] = field(default=())  # 单位职责 paragraphs; generated when empty
+    # Planted errors (pipelines.samples.planting) that are about printing, not figures:
+    missing_tables: frozenset[str] = field(default=frozenset())  # left out of the document
+    unit_slips: frozenset[str] = field(default=frozenset())  # 元 amounts under a 万元 header

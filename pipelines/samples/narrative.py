@@ -3,7 +3,9 @@
 The wording follows the seed document (Zaozhuang 2020). Every figure the narrative
 states is taken from the Disclosure, so the narrative restates the tables exactly
 (except where the Disclosure itself records a stated figure that differs, as the
-seed's 基本支出决算 does).
+seed's 基本支出决算 does, or a planted narrative error). Figures derived from a stated
+one (shares, changes, completion rates) come from the correct figures, so a planted
+misstatement changes that figure alone.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import random
 
 from pipelines.samples.formatting import chinese_number, chinese_year, narrative_amount, percent
 from pipelines.samples.layout import Block
-from pipelines.samples.model import Disclosure
+from pipelines.samples.model import Disclosure, NarrativeFigures
 from pipelines.samples.tables import TABLE_IDS, DocumentStyle
 
 _SECTION_TITLES = (
@@ -61,8 +63,15 @@ GLOSSARY = (
 
 
 class _Writer:
-    def __init__(self, d: Disclosure, style: DocumentStyle, rng: random.Random) -> None:
+    def __init__(
+        self,
+        d: Disclosure,
+        style: DocumentStyle,
+        rng: random.Random,
+        correct: NarrativeFigures | None = None,
+    ) -> None:
         self.d = d
+        self.correct = d.narrative if correct is None else correct
         self.style = style
         self.rng = rng
         self.unit = "元" if d.amount_unit == "元" else "万元"
@@ -89,7 +98,7 @@ class _Writer:
         )
 
     def part_three(self) -> list[Block]:
-        d, n = self.d, self.d.narrative
+        d, n, c = self.d, self.d.narrative, self.correct
         t02_total, t03_total = d.t02.total, d.t03.total
         blocks = [
             Block("第三部分", 16, "center", new_page=True),
@@ -123,7 +132,7 @@ class _Writer:
         )
         shares = "；".join(
             f"{name} {narrative_amount(income[name], compact=income[name] == 0)} {self.unit}，"
-            f"占 {percent(income[name], n.income_total)}%"
+            f"占 {percent(income[name], c.income_total)}%"
             for name in sources
         )
         blocks += [
@@ -147,11 +156,12 @@ class _Writer:
                 blocks.append(Block(f"{number}、{name} 0 {self.unit}。与上年决算数一致。"))
 
         spending = {name: d.t03.value(t03_total, name) or 0 for name in d.t03.columns}
+        correct_spending = spending | {"基本支出": c.basic, "项目支出": c.project}
         spending |= {"基本支出": n.basic, "项目支出": n.project}  # as the narrative states them
         kinds = ("基本支出", "项目支出", "上缴上级支出", "经营支出", "对附属单位补助支出")
         shares = "；".join(
             f"{name} {self.money(spending[name], compact=spending[name] == 0)}，"
-            f"占 {percent(spending[name], n.expenditure_total)}%"
+            f"占 {percent(correct_spending[name], c.expenditure_total)}%"
             for name in kinds
         )
         blocks += [
@@ -159,10 +169,10 @@ class _Writer:
             Block("（一）支出决算结构情况", indent=0),
             Block(f"本年支出合计 {self.money(n.expenditure_total)}，其中：{shares}。"),
             Block("（二）支出决算具体情况", indent=0),
-            Block(f"1、基本支出 {self.money(n.basic)}。" + self.change(n.basic, n.prior.basic, "")),
+            Block(f"1、基本支出 {self.money(n.basic)}。" + self.change(c.basic, n.prior.basic, "")),
             Block(
                 f"2、项目支出 {self.money(n.project)}。"
-                + self.change(n.project, n.prior.project, "")
+                + self.change(c.project, n.prior.project, "")
             ),
         ]
         for number, name in enumerate(kinds[2:], start=3):
@@ -175,7 +185,7 @@ class _Writer:
             Block(
                 f"{self.year} 年度财政拨款收、支总计 {self.money(n.fiscal_grand_total)}。"
                 + self.change(
-                    n.fiscal_grand_total, n.prior.fiscal_grand_total, "财政拨款收、支总计各"
+                    c.fiscal_grand_total, n.prior.fiscal_grand_total, "财政拨款收、支总计各"
                 )
             ),
         ]
@@ -202,7 +212,7 @@ class _Writer:
             Block("（一）一般公共预算财政拨款支出决算总体情况", indent=0),
             Block(
                 f"{self.year} 年度一般公共预算财政拨款支出 {self.money(general)}，占本年支出合计的 "
-                f"{percent(general, n.expenditure_total)}%。"
+                f"{percent(general, self.correct.expenditure_total)}%。"
                 + self.change(general, n.prior.general_expenditure, "一般公共预算财政拨款支出")
             ),
             Block("（二）一般公共预算财政拨款支出决算结构情况", indent=0),
@@ -274,11 +284,14 @@ class _Writer:
         def value(amount: int | None) -> int:
             return amount or 0
 
-        total_budget, total_final = n.three_public_budget, n.three_public_final
+        total_budget, total_final = (
+            self.correct.three_public_budget,
+            self.correct.three_public_final,
+        )
         summary = (
             f"{self.year} 年度一般公共预算财政拨款“三公”经费支出年初预算为 "
-            f"{self.money(total_budget, True)}，"
-            f"支出决算为 {self.money(total_final, True)}"
+            f"{self.money(n.three_public_budget, True)}，"
+            f"支出决算为 {self.money(n.three_public_final, True)}"
         )
         if total_budget and total_final <= total_budget:
             summary += (
@@ -502,8 +515,14 @@ def tables_part_blocks(d: Disclosure, style: DocumentStyle) -> list[Block]:
     ]
 
 
-def narrative_blocks(d: Disclosure, style: DocumentStyle, rng: random.Random) -> list[Block]:
-    return _Writer(d, style, rng).part_three()
+def narrative_blocks(
+    d: Disclosure,
+    style: DocumentStyle,
+    rng: random.Random,
+    correct: NarrativeFigures | None = None,
+) -> list[Block]:
+    """第三部分; `correct` holds the true figures when d.narrative misstates some."""
+    return _Writer(d, style, rng, correct).part_three()
 
 
 def glossary_blocks() -> list[Block]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from reportlab.pdfgen import canvas
@@ -55,13 +55,24 @@ class PlacedTable:
 @dataclass(frozen=True)
 class ComposedDocument:
     pages: tuple[Page, ...]
-    tables: dict[str, PlacedTable]
+    tables: dict[str, PlacedTable]  # the tables printed (a missing one is left out)
     style: DocumentStyle
+    narrative_pages: tuple[int, ...] = ()  # 1-based numbers of the 第三部分 pages
 
 
-def compose(d: Disclosure, variants: Variants, rng: random.Random) -> ComposedDocument:
-    """All pages of the document, footers included, and where each table landed."""
+def compose(
+    d: Disclosure, variants: Variants, rng: random.Random, clean: Disclosure | None = None
+) -> ComposedDocument:
+    """All pages of the document, footers included, and where each table landed.
+
+    `d` is what is printed. With planted errors, `clean` is the disclosure before they
+    were planted: the narrative then restates the clean tables, with d's (possibly
+    misstated) narrative figures. Tables in d.missing_tables are left out; tables in
+    d.unit_slips print under a 万元 header whatever the style drew.
+    """
     style = draw_document_style(d, variants, rng)
+    if d.unit_slips:
+        style = replace(style, money_units=style.money_units | dict.fromkeys(d.unit_slips, "万元"))
     specs = build_table_specs(d, variants, style)
     table_style = TableStyle(
         variants.ruling, variants.continuation, variants.wrapped_names, style.rule_width
@@ -72,16 +83,24 @@ def compose(d: Disclosure, variants: Variants, rng: random.Random) -> ComposedDo
     pages += flow_text(tables_part_blocks(d, style))
     tables = {}
     for table_id in TABLE_IDS:
+        if table_id in d.missing_tables:
+            continue
         layout = layout_table(specs[table_id], table_style)
         tables[table_id] = PlacedTable(specs[table_id], layout, len(pages) + 1)
         pages += layout.pages
-    pages += flow_text(narrative_blocks(d, style, rng))
+    first_narrative = len(pages) + 1
+    if clean is None:
+        pages += flow_text(narrative_blocks(d, style, rng))
+    else:
+        stated = replace(clean, narrative=d.narrative)
+        pages += flow_text(narrative_blocks(stated, style, rng, clean.narrative))
+    narrative_pages = tuple(range(first_narrative, len(pages) + 1))
     pages += flow_text(glossary_blocks())
     footed = tuple(
         with_footer(page, style.footer.format(n=number))
         for number, page in enumerate(pages, start=1)
     )
-    return ComposedDocument(footed, tables, style)
+    return ComposedDocument(footed, tables, style, narrative_pages)
 
 
 def write_pdf(document: ComposedDocument, path: Path, title: str) -> None:

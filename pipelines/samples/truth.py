@@ -3,16 +3,33 @@
 Row values are read back from the printed cell texts (not from the model), so the truth
 describes exactly what is printed: null for a blank or dash, "0" for a printed zero,
 万元 figures as printed ("2946.25"), 元 figures converted exactly to 万元 ("1244.351234").
+
+"planted_errors" lists the errors planted in the document ([] for a clean one), each as
+{"kind", "table", "location", "column", "side", "page", "printed", "correct", "checks":
+[{"check", "table", "location"}, …]}: printed/correct are truth-style 万元 figures (the
+table cell's or the narrative key's truth value, and what it should have been); for a
+unit_slip printed is the header's unit ("万元") and correct the amounts' ("元"); a
+missing table has page, printed and correct null and is recorded under "tables" as
+{"canonical_title", "missing": true, …} with no rows and pages [].
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from pathlib import Path
 
-from pipelines.samples.formatting import normalise_label, truth_amount, wan_text
+from pipelines.samples.formatting import (
+    format_amount,
+    narrative_amount,
+    normalise_label,
+    truth_amount,
+    wan_text,
+)
 from pipelines.samples.model import Disclosure
+from pipelines.samples.planting import PlantedError
 from pipelines.samples.render import ComposedDocument, PlacedTable
+from pipelines.samples.tables import CANONICAL_TITLES, TABLE_IDS
 from pipelines.samples.variants import Variants
 
 SCHEMA_VERSION = 1
@@ -69,14 +86,120 @@ def _table_truth(placed: PlacedTable) -> dict[str, object]:
     }
 
 
+def _missing_table_truth(table_id: str) -> dict[str, object]:
+    return {
+        "canonical_title": CANONICAL_TITLES[table_id],
+        "missing": True,
+        "printed_title": None,
+        "label": None,
+        "money_unit": None,
+        "money_unit_label": None,
+        "unit_line": None,
+        "empty": False,
+        "note": None,
+        "notes": [],
+        "pages": [],
+        "orientation": None,
+        "font_size": None,
+        "columns": [],
+        "rows": [],
+    }
+
+
 def _narrative_value(value: int, amount_unit: str) -> str:
     return "0" if value == 0 else wan_text(value, amount_unit)
 
 
-def build_truth(
-    d: Disclosure, variants: Variants, document: ComposedDocument, file_name: str, seed: int
+def _cell_value(value: int, amount_unit: str, printed_unit: str) -> str | None:
+    """The truth value of a figure printed in a table (as _table_truth reads it back)."""
+    printed = format_amount(
+        value, amount_unit=amount_unit, printed_unit=printed_unit, thousands=False, no_amount=""
+    )
+    return truth_amount(printed, printed_unit)
+
+
+def _truth_row(table: dict, error: PlantedError) -> dict:
+    rows = [
+        row
+        for row in table["rows"]
+        if error.location in (row.get("code"), row["label"])
+        and row.get("side") == error.side
+        and row.get("parent") is None
+    ]
+    if len(rows) != 1:
+        raise AssertionError(f"{error.table} {error.location}: {len(rows)} truth rows")
+    return rows[0]
+
+
+def _narrative_page(document: ComposedDocument, value: int, amount_unit: str) -> int | None:
+    """The first 第三部分 page stating the figure."""
+    unit = "元" if amount_unit == "元" else "万元"
+    stated = {narrative_amount(value) + unit, narrative_amount(value, compact=True) + unit}
+    for number in document.narrative_pages:
+        text = "".join("".join(op.text.split()) for op in document.pages[number - 1].texts)
+        if any(figure in text for figure in stated):
+            return number
+    return None
+
+
+def _planted_truth(
+    error: PlantedError,
+    d: Disclosure,
+    document: ComposedDocument,
+    tables: dict[str, dict],
+    narrative: dict[str, str],
 ) -> dict[str, object]:
+    page = printed = correct = None
+    if error.kind == "unit_slip":
+        page, printed, correct = tables[error.table]["pages"][0], "万元", "元"
+    elif error.kind != "missing_table" and error.table is None:
+        printed = narrative[error.location]
+        correct = _narrative_value(error.correct, d.amount_unit)
+        page = _narrative_page(document, error.printed, d.amount_unit)
+    elif error.kind != "missing_table":
+        table = tables[error.table]
+        row = _truth_row(table, error)
+        printed = row["values"][error.column]
+        if printed != _cell_value(error.printed, d.amount_unit, table["money_unit"]):
+            raise AssertionError(f"{error}: printed as {printed!r}")
+        correct = _cell_value(error.correct, d.amount_unit, table["money_unit"])
+        page = row["page"]
+    return {
+        "kind": error.kind,
+        "table": error.table,
+        "location": error.location,
+        "column": error.column,
+        "side": error.side,
+        "page": page,
+        "printed": printed,
+        "correct": correct,
+        "checks": [
+            {"check": check, "table": table_id, "location": location}
+            for check, table_id, location in error.checks
+        ],
+    }
+
+
+def build_truth(
+    d: Disclosure,
+    variants: Variants,
+    document: ComposedDocument,
+    file_name: str,
+    seed: int,
+    planted_errors: Sequence[PlantedError] = (),
+) -> dict[str, object]:
+    """The ground truth of a composed document; d is the disclosure as printed."""
     style = document.style
+    tables = {
+        table_id: _table_truth(document.tables[table_id])
+        if table_id in document.tables
+        else _missing_table_truth(table_id)
+        for table_id in TABLE_IDS
+    }
+    narrative = {
+        key: _narrative_value(value, d.amount_unit)
+        for key, value in d.narrative.key_figures().items()
+    }
     return {
         "schema_version": SCHEMA_VERSION,
         "file_name": file_name,
@@ -101,11 +224,11 @@ def build_truth(
             "ruling_none": NONE_RULING_DESCRIPTION,
             "narrative_money_unit": "元" if d.amount_unit == "元" else "万元",
         },
-        "tables": {table_id: _table_truth(placed) for table_id, placed in document.tables.items()},
-        "narrative": {
-            key: _narrative_value(value, d.amount_unit)
-            for key, value in d.narrative.key_figures().items()
-        },
+        "tables": tables,
+        "narrative": narrative,
+        "planted_errors": [
+            _planted_truth(error, d, document, tables, narrative) for error in planted_errors
+        ],
     }
 
 

@@ -13,7 +13,7 @@ export DAGSTER_HOME := $(CURDIR)/dagster_home
 # Tools that call `dbt` by name (dagster-dbt's prepare step) find the venv's.
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: demo test install lint format samples ingest dev clean
+.PHONY: demo test install lint format samples ingest dev docs clean
 
 demo: $(INSTALLED) $(MANIFEST)  ## generate the sample corpus (if the inbox is empty) and run the pipeline
 	@if ! find $(SOURCES) -name '*.pdf' -print -quit 2>/dev/null | grep -q .; then \
@@ -58,3 +58,7 @@ dev: $(INSTALLED) $(MANIFEST)  ## the Dagster UI on http://127.0.0.1:3000
 
 clean:
 	rm -rf warehouse dbt_project/target dbt_project/logs reports
+
+docs: $(INSTALLED) $(MANIFEST)  ## dbt docs: generate, then serve on http://127.0.0.1:8080
+	cd dbt_project && JUESUAN_WAREHOUSE=$${JUESUAN_WAREHOUSE:-$(CURDIR)/warehouse/juesuan.duckdb} ../$(BIN)/dbt docs generate
+	cd dbt_project && ../$(BIN)/dbt docs serve --port 8080

@@ -13,6 +13,8 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
 SOURCES_ENV = "JUESUAN_SOURCES"
 WAREHOUSE_ENV = "JUESUAN_WAREHOUSE"
+REPORTS_ENV = "JUESUAN_REPORTS"
+UNIT_REGISTRY_ENV = "JUESUAN_UNIT_REGISTRY"
 EXTRACT_TIMEOUT_ENV = "JUESUAN_EXTRACT_TIMEOUT"
 DEFAULT_EXTRACT_TIMEOUT_SECONDS = 300.0
 
@@ -25,6 +27,17 @@ def warehouse_path() -> Path:
     return Path(
         os.environ.get(WAREHOUSE_ENV) or PROJECT_ROOT / "warehouse" / "juesuan.duckdb"
     ).resolve()
+
+
+def reports_dir() -> Path:
+    """Where each run writes the quality report, its Excel export and the Data Docs."""
+    return Path(os.environ.get(REPORTS_ENV) or PROJECT_ROOT / "reports").resolve()
+
+
+def unit_registry_path() -> Path | None:
+    """The operator's CSV of expected units (unit_name, region, unit_level), if configured."""
+    value = os.environ.get(UNIT_REGISTRY_ENV)
+    return Path(value).resolve() if value else None
 
 
 def extract_timeout_seconds() -> float:

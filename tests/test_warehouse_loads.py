@@ -16,7 +16,15 @@ from tests.test_end_to_end import expected_expenditure_facts
 MARTS = (
     "dim_unit",
     "dim_document",
+    "dim_fiscal_year",
+    "dim_function_subject",
+    "dim_economic_class",
     "fct_expenditure",
+    "fct_income",
+    "fct_appropriation_expenditure",
+    "fct_basic_expenditure_econ",
+    "fct_three_public_costs",
+    "fct_statement_lines",
 )
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import dagster as dg
 
 from pipelines import settings
-from pipelines.defs.ingestion.definitions import defs as ingestion_defs
+from pipelines.defs.ingestion import definitions as ingestion
 from pipelines.defs.resources import InboxResource, WarehouseResource
-from pipelines.defs.transformation.definitions import defs as transformation_defs
+from pipelines.defs.transformation import definitions as transformation
 
 settings.use_paths()  # dbt runs as a subprocess and must see the same absolute paths
 
@@ -15,9 +15,11 @@ ingest_job = dg.define_asset_job(
     "ingest", selection=dg.AssetSelection.all(), description="PDF inbox → raw → dbt marts"
 )
 
+# Domain modules are imported as modules: Dagster allows one Definitions object at this
+# module's scope.
 defs = dg.Definitions.merge(
-    ingestion_defs,
-    transformation_defs,
+    ingestion.defs,
+    transformation.defs,
     dg.Definitions(
         jobs=[ingest_job],
         resources={

@@ -88,11 +88,14 @@ def read_pages(document: pdfium.PdfDocument) -> list[PageText]:
             ch = raw_text[i] if aligned else textpage.get_text_range(i, 1)
             if not ch or ch.isspace():
                 continue
-            x0, y0, x1, y1 = textpage.get_charbox(i)
-            if y1 - y0 < 0.05:
-                # A font without glyph outlines in the file (a CJK CID font that is not
-                # embedded) has no tight box: the font's ascent/descent box stands in.
-                x0, y0, x1, y1 = textpage.get_charbox(i, loose=True)
+            # Horizontally the advance box: CJK text abuts whatever the font (a tight glyph
+            # box leaves gaps that depend on which font pdfium substitutes for one that is
+            # not embedded). Vertically the glyph box, so that wrapped lines stay apart,
+            # unless the font has no outlines to measure (then its ascent/descent box).
+            loose = textpage.get_charbox(i, loose=True)
+            tight = textpage.get_charbox(i)
+            x0, x1 = (loose[0], loose[2]) if loose[2] > loose[0] else (tight[0], tight[2])
+            y0, y1 = (tight[1], tight[3]) if tight[3] - tight[1] >= 0.05 else (loose[1], loose[3])
             chars.append(Char(ch, x0, y0, x1, y1))
         width, height = page.get_size()
         has_images = next(page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE]), None) is not None

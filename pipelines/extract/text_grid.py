@@ -127,14 +127,7 @@ def grid_from_text(
 ) -> Grid | None:
     """`column_bounds` from the table's first page serve its continuation pages, where
     columns without amounts and without a repeated header cannot be seen."""
-    chars = list(page.chars)
-    lines = _lines(chars)
-    if title_line:  # start below the title on the title page
-        wanted = squash(title_line)
-        for i, line in enumerate(lines):
-            if squash("".join(c.text for c in line)) == wanted:
-                lines = lines[i + 1 :]
-                break
+    lines = _lines_below_title(page, title_line)
     tokenised = [_tokens(line) for line in lines]
     anchors = [i for i, tokens in enumerate(tokenised) if _is_anchor(tokens)]
     if not anchors:
@@ -188,18 +181,7 @@ def grid_from_text(
         )
         bottom = (y + row_keys[k + 1]) / 2 if k + 1 < len(row_keys) else y - spacing / 2
         rows.append((top, bottom))
-    # A header word running across a column boundary is one spanning cell ("功能分类科目
-    # 编码" over 类|款|项, "本年支出" over its three columns).
-    spans: set[tuple[int, int]] = set()
-    for r, i in enumerate(header):
-        for token in tokenised[i]:
-            cols = sorted({c for ch in token if (c := _column_of(ch.cx, bounds)) is not None})
-            if cols:
-                spans.update((r, c) for c in range(cols[0], cols[-1]))
-
-    def joined(r: int, c: int, direction: str) -> bool:
-        return direction == "right" and (r, c) in spans
-
+    joined = _header_spans([tokenised[i] for i in header], bounds)
     return _assemble(page, bounds, rows, joined, "text-layout", {"page": page.number})
 
 
@@ -212,6 +194,33 @@ def _baseline_lines(chars: list[Char]) -> list[list[Char]]:
         else:
             lines.append([ch])
     return [sorted(line, key=lambda c: c.x0) for line in lines]
+
+
+def _lines_below_title(page: PageText, title_line: str | None) -> list[list[Char]]:
+    """The page's printed lines; on a table's first page, those below its title."""
+    lines = _lines(list(page.chars))
+    if title_line:
+        wanted = squash(title_line)
+        for i, line in enumerate(lines):
+            if squash("".join(c.text for c in line)) == wanted:
+                return lines[i + 1 :]
+    return lines
+
+
+def _header_spans(header_tokens: list[list[list[Char]]], bounds: list[tuple[float, float]]):
+    """A header word running across a column boundary is one spanning cell ("功能分类科目
+    编码" over 类|款|项, "本年支出" over its three columns): the `joined` rule of the grid."""
+    spans: set[tuple[int, int]] = set()
+    for r, tokens in enumerate(header_tokens):
+        for token in tokens:
+            cols = sorted({c for ch in token if (c := _column_of(ch.cx, bounds)) is not None})
+            if cols:
+                spans.update((r, c) for c in range(cols[0], cols[-1]))
+
+    def joined(r: int, c: int, direction: str) -> bool:
+        return direction == "right" and (r, c) in spans
+
+    return joined
 
 
 def _column_of(x: float, bounds: list[tuple[float, float]]) -> int | None:
@@ -319,13 +328,7 @@ def grid_from_text_layout(
     each one's right edge, the number its centre), and from clusters of body words in
     the stretches the numbers do not cover.
     """
-    lines = _lines(list(page.chars))
-    if title_line:
-        wanted = squash(title_line)
-        for i, line in enumerate(lines):
-            if squash("".join(c.text for c in line)) == wanted:
-                lines = lines[i + 1 :]
-                break
+    lines = _lines_below_title(page, title_line)
     lines = [line for line in lines if not _is_decoration(line)]
     tokenised = [_tokens(line) for line in lines]
     numbered_at = next((i for i in range(len(lines)) if _numbered_columns([i], tokenised)), None)
@@ -383,16 +386,7 @@ def grid_from_text_layout(
     for k in range(1, len(rows)):
         if rows[k][0] < rows[k - 1][1]:
             rows[k] = (rows[k - 1][1], rows[k][1])
-    spans: set[tuple[int, int]] = set()
-    for r, line in enumerate(header_lines):
-        for token in _tokens(line):
-            cols = sorted({c for ch in token if (c := _column_of(ch.cx, bounds)) is not None})
-            if cols:
-                spans.update((r, c) for c in range(cols[0], cols[-1]))
-
-    def joined(r: int, c: int, direction: str) -> bool:
-        return direction == "right" and (r, c) in spans
-
+    joined = _header_spans([_tokens(line) for line in header_lines], bounds)
     return _assemble(page, bounds, rows, joined, "text-layout", {"page": page.number})
 
 

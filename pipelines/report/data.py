@@ -1,0 +1,610 @@
+"""What the report shows, read from the warehouse in one read-only pass.
+
+The report reads only the public names of the warehouse contract: marts.dim_document,
+marts.dim_unit, quality.check_results and quality.document_coverage. Any of them may be
+absent (a warehouse before its first check run, no unit registry configured): the report
+then says so instead of failing.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta, timezone
+from decimal import Decimal
+from pathlib import Path
+
+import duckdb
+
+from pipelines.domain.tables import TABLES_BY_ID
+from pipelines.quality.catalogue import CHECKS
+
+SEVERITY_TITLES = {"error": "错误", "rounding": "尾数误差", "info": "提示"}
+STATUS_TITLES = {
+    "loaded": "已入库",
+    "rejected": "已拒收",
+    "superseded": "已被替代",
+    "missing": "未报送",
+    "unknown": "未知",
+}
+# Order in which a unit-year's documents decide its status.
+_STATUS_RANK = {"loaded": 0, "superseded": 1, "rejected": 2, "unknown": 3}
+
+# Coverage columns that say whether a loaded document exists, in order of preference;
+# failing those, the first BOOLEAN column of quality.document_coverage is used.
+_COVERAGE_FLAGS = (
+    "has_loaded_document",
+    "has_document",
+    "document_loaded",
+    "is_covered",
+    "covered",
+    "loaded",
+    "present",
+)
+
+Value = float | int | str | None
+
+# The warehouse stores naive UTC timestamps (ingested_at, checked_at); the bureau reads
+# Beijing time.
+BEIJING = timezone(timedelta(hours=8), "北京时间")
+
+
+@dataclass
+class Unit:
+    key: str  # unit_id, or "name:<unit_name>" for a registry unit never seen in a document
+    name: str
+    region: str | None = None
+    level: str | None = None
+
+
+@dataclass
+class Document:
+    document_id: str
+    file_name: str
+    unit_key: str | None
+    fiscal_year: int | None
+    status: str
+    status_reason: str | None
+    page_count: int | None
+    ingested_at: datetime | None
+    checks_total: int = 0
+    checks_passed: int = 0
+    errors: int = 0
+    roundings: int = 0
+    infos: int = 0
+    checked_at: datetime | None = None
+    run_id: str | None = None
+
+
+@dataclass
+class Finding:
+    document_id: str | None
+    check_name: str
+    check_title: str
+    severity: str  # 'error', 'rounding', 'info'
+    source_table: str | None
+    table_title: str | None
+    source_page: int | None
+    location: str | None
+    expected: Value
+    observed: Value
+    difference: Value
+    tolerance: Value
+    message: str | None
+    unit_key: str | None
+    fiscal_year: int | None
+    measure: str | None = None  # the column checked (本年收入合计, 一般公共预算, 预算数 …)
+    compared_table: str | None = None  # the other table of a cross-table check
+
+
+@dataclass
+class OverviewRow:
+    unit_key: str
+    fiscal_year: int
+    status: str  # best document status of the unit-year, or 'missing'
+    document_ids: list[str]
+    errors: int
+    roundings: int
+    coverage: str | None  # 'expected', 'expected_missing', 'unregistered'; None: not known
+    conclusion: str  # Chinese
+
+
+@dataclass
+class CheckSummary:
+    check_name: str
+    check_title: str
+    errors: int
+    roundings: int
+    documents: int
+
+
+@dataclass
+class ReportData:
+    warehouse: Path
+    generated_at: datetime
+    units: dict[str, Unit]
+    documents: list[Document]
+    findings: list[Finding]
+    overview: list[OverviewRow]
+    check_summary: list[CheckSummary]
+    # Where the expected unit-years come from: 'registry' (the operator's unit registry),
+    # 'warehouse' (no registry: the units already known, so gaps between years), or None.
+    coverage_basis: str | None
+    run_ids: list[str] = field(default_factory=list)  # the latest run first
+    last_checked_at: datetime | None = None
+    checks_ran: bool = False
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def coverage_configured(self) -> bool:
+        return self.coverage_basis is not None
+
+    @property
+    def documents_by_id(self) -> dict[str, Document]:
+        return {doc.document_id: doc for doc in self.documents}
+
+    def status_counts(self) -> Counter:
+        return Counter(doc.status for doc in self.documents)
+
+    def current_findings(self) -> list[Finding]:
+        """Findings of documents that are not superseded (what the bureau acts on)."""
+        docs = self.documents_by_id
+        return [
+            f
+            for f in self.findings
+            if f.document_id is None
+            or docs.get(f.document_id) is None
+            or docs[f.document_id].status != "superseded"
+        ]
+
+
+def table_title(table_id: str | None) -> str | None:
+    spec = TABLES_BY_ID.get(table_id or "")
+    return spec.canonical_title if spec else None
+
+
+def _value(value: object) -> Value:
+    """A JSON- and Excel-friendly scalar: amounts as numbers, anything else as text."""
+    if value is None or isinstance(value, bool):
+        return None if value is None else str(value)
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, int | float):
+        return value
+    text = str(value).strip()
+    if not text:
+        return None
+    try:
+        number = Decimal(text.replace(",", ""))
+    except ArithmeticError:
+        return text
+    if not number.is_finite():
+        return text
+    return int(number) if number == number.to_integral_value() else float(number)
+
+
+def _text(value: object) -> str | None:
+    return None if value is None or str(value).strip() == "" else str(value)
+
+
+def _local(moment: object) -> datetime | None:
+    """A warehouse timestamp (naive means UTC) in Beijing time, naive."""
+    if not isinstance(moment, datetime):
+        return None
+    aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return aware.astimezone(BEIJING).replace(tzinfo=None)
+
+
+class _Warehouse:
+    def __init__(self, con: duckdb.DuckDBPyConnection):
+        self.con = con
+        rows = con.execute(
+            "select schema_name, table_name, column_name, data_type from duckdb_columns() "
+            "where database_name = current_database()"
+        ).fetchall()
+        self.columns: dict[str, dict[str, str]] = defaultdict(dict)
+        for schema, table, column, data_type in rows:
+            self.columns[f"{schema}.{table}"][column] = data_type
+
+    def has(self, table: str) -> bool:
+        return table in self.columns
+
+    def select(self, table: str, wanted: list[str], source: str | None = None) -> list[dict]:
+        """Rows of `table` (or of `source`, a subquery over it) as dicts over `wanted`; a
+        column the table lacks reads as None."""
+        present = self.columns[table]
+        exprs = [f'"{c}"' if c in present else f'null as "{c}"' for c in wanted]
+        cursor = self.con.execute(f"select {', '.join(exprs)} from {source or table}")
+        return [dict(zip(wanted, row, strict=True)) for row in cursor.fetchall()]
+
+
+def read_report_data(warehouse_path: Path) -> ReportData:
+    """Everything the report shows, from one read-only connection closed on return."""
+    warehouse_path = Path(warehouse_path)
+    if not warehouse_path.is_file():
+        raise FileNotFoundError(f"数据仓库不存在：{warehouse_path}")
+    con = duckdb.connect(str(warehouse_path), read_only=True)
+    try:
+        return _read(_Warehouse(con), warehouse_path)
+    finally:
+        con.close()
+
+
+def _read(wh: _Warehouse, warehouse_path: Path) -> ReportData:
+    warnings: list[str] = []
+    units = _read_units(wh, warnings)
+    documents = _read_documents(wh, units, warnings)
+    docs_by_id = {doc.document_id: doc for doc in documents}
+    findings, run_ids, last_checked, checks_ran = _read_findings(wh, docs_by_id, units, warnings)
+    # Findings about documents the marts do not know (should not happen): listed anyway.
+    for finding in findings:
+        if finding.document_id and finding.document_id not in docs_by_id:
+            doc = Document(
+                document_id=finding.document_id,
+                file_name="（文件未登记）",
+                unit_key=finding.unit_key,
+                fiscal_year=finding.fiscal_year,
+                status="unknown",
+                status_reason=None,
+                page_count=None,
+                ingested_at=None,
+            )
+            documents.append(doc)
+            docs_by_id[doc.document_id] = doc
+    coverage, coverage_basis = _read_coverage(wh, units, warnings)
+    documents.sort(key=lambda d: _doc_sort_key(d, units))
+    # Findings in the documents' order (unit, year), then severity, table, page, location.
+    position = {doc.document_id: i for i, doc in enumerate(documents)}
+    findings.sort(key=lambda f: position.get(f.document_id or "", len(position)))
+    return ReportData(
+        warehouse=warehouse_path,
+        generated_at=datetime.now(BEIJING).replace(tzinfo=None, microsecond=0),
+        units=units,
+        documents=documents,
+        findings=findings,
+        overview=_overview(documents, coverage, coverage_basis, units),
+        check_summary=_check_summary(findings, docs_by_id),
+        coverage_basis=coverage_basis,
+        run_ids=run_ids,
+        last_checked_at=last_checked,
+        checks_ran=checks_ran,
+        warnings=warnings,
+    )
+
+
+def _doc_sort_key(doc: Document, units: dict[str, Unit]) -> tuple:
+    unit = units.get(doc.unit_key or "")
+    return (
+        unit is None,
+        unit.name if unit else "",
+        doc.fiscal_year or 0,
+        _STATUS_RANK.get(doc.status, 9),
+        doc.file_name,
+    )
+
+
+def _read_units(wh: _Warehouse, warnings: list[str]) -> dict[str, Unit]:
+    if not wh.has("marts.dim_unit"):
+        warnings.append("数据仓库中没有 marts.dim_unit 表：单位名称无法显示。")
+        return {}
+    rows = wh.select("marts.dim_unit", ["unit_id", "unit_name", "region", "unit_level"])
+    return {
+        str(r["unit_id"]): Unit(
+            key=str(r["unit_id"]),
+            name=str(r["unit_name"] or r["unit_id"]),
+            region=r["region"],
+            level=r["unit_level"],
+        )
+        for r in rows
+        if r["unit_id"] is not None
+    }
+
+
+def _read_documents(wh: _Warehouse, units: dict[str, Unit], warnings: list[str]) -> list[Document]:
+    if not wh.has("marts.dim_document"):
+        warnings.append("数据仓库中没有 marts.dim_document 表：尚无入库文件。")
+        return []
+    wanted = [
+        "document_id",
+        "file_name",
+        "unit_id",
+        "fiscal_year",
+        "page_count",
+        "status",
+        "status_reason",
+        "ingested_at",
+    ]
+    documents = []
+    for r in wh.select("marts.dim_document", wanted):
+        unit_key = str(r["unit_id"]) if r["unit_id"] is not None else None
+        if unit_key is not None and unit_key not in units:
+            units[unit_key] = Unit(key=unit_key, name=unit_key)
+        documents.append(
+            Document(
+                document_id=str(r["document_id"]),
+                file_name=str(r["file_name"] or r["document_id"]),
+                unit_key=unit_key,
+                fiscal_year=r["fiscal_year"],
+                status=str(r["status"] or "unknown"),
+                status_reason=r["status_reason"],
+                page_count=r["page_count"],
+                ingested_at=_local(r["ingested_at"]),
+            )
+        )
+    return documents
+
+
+_FINDING_COLUMNS = [
+    "run_id",
+    "checked_at",
+    "check_name",
+    "check_title",
+    "severity",
+    "passed",
+    "document_id",
+    "unit_id",
+    "fiscal_year",
+    "source_table",
+    "source_page",
+    "location",
+    "observed",
+    "expected",
+    "difference",
+    "tolerance",
+    "message",
+    "measure",
+    "compared_table",
+]
+
+
+def _latest_runs(wh: _Warehouse) -> str | None:
+    """A subquery of quality.check_results keeping each document's latest run only (the
+    table may keep the history of earlier runs)."""
+    present = wh.columns["quality.check_results"]
+    if "run_id" not in present:
+        return None
+    moment = "max(checked_at)" if "checked_at" in present else "null"
+    return f"""(
+        with runs as (
+            select coalesce(document_id, '') as doc, run_id, {moment} as last_checked_at
+            from quality.check_results
+            group by all
+        ),
+        latest as (
+            select doc, run_id from runs
+            qualify row_number() over (
+                partition by doc order by last_checked_at desc nulls last, run_id desc nulls last
+            ) = 1
+        )
+        select results.*
+        from quality.check_results as results
+        inner join latest
+            on coalesce(results.document_id, '') = latest.doc
+            and results.run_id is not distinct from latest.run_id
+    ) as check_results"""
+
+
+def _is_finding(row: dict) -> bool:
+    """A failed check, or a rounding difference recorded on a passing one."""
+    if row["passed"] is not True:
+        return True
+    difference = _value(row["difference"])
+    return row["severity"] == "rounding" and isinstance(difference, int | float) and difference != 0
+
+
+def _read_findings(
+    wh: _Warehouse,
+    docs: dict[str, Document],
+    units: dict[str, Unit],
+    warnings: list[str],
+) -> tuple[list[Finding], list[str], datetime | None, bool]:
+    if not wh.has("quality.check_results"):
+        warnings.append("数据仓库中没有 quality.check_results 表：尚未运行数据质量检查。")
+        return [], [], None, False
+    rows = wh.select("quality.check_results", _FINDING_COLUMNS, _latest_runs(wh))
+    findings: list[Finding] = []
+    run_ids: set[str] = set()
+    last_checked: datetime | None = None
+    latest_run: str | None = None
+    for row in rows:
+        checked_at = _local(row["checked_at"])
+        if row["run_id"] is not None:
+            run_ids.add(str(row["run_id"]))
+        if checked_at and (last_checked is None or checked_at > last_checked):
+            last_checked = checked_at
+            if row["run_id"] is not None:
+                latest_run = str(row["run_id"])
+        doc = docs.get(str(row["document_id"])) if row["document_id"] is not None else None
+        if doc is not None:
+            doc.checks_total += 1
+            doc.checks_passed += row["passed"] is True
+            if checked_at and (doc.checked_at is None or checked_at > doc.checked_at):
+                doc.checked_at, doc.run_id = checked_at, row["run_id"]
+        if not _is_finding(row):
+            continue
+        severity = str(row["severity"] or "error")
+        if severity not in SEVERITY_TITLES:
+            severity = "error"
+        if doc is not None:
+            doc.errors += severity == "error"
+            doc.roundings += severity == "rounding"
+            doc.infos += severity == "info"
+        unit_key = str(row["unit_id"]) if row["unit_id"] is not None else None
+        if doc is not None and doc.unit_key:
+            unit_key = doc.unit_key
+        if unit_key is not None and unit_key not in units:
+            units[unit_key] = Unit(key=unit_key, name=unit_key)
+        check_name = str(row["check_name"] or "")
+        table = str(row["source_table"]) if row["source_table"] is not None else None
+        page = row["source_page"]
+        findings.append(
+            Finding(
+                document_id=str(row["document_id"]) if row["document_id"] is not None else None,
+                check_name=check_name,
+                check_title=str(row["check_title"] or CHECKS.get(check_name) or check_name),
+                severity=severity,
+                source_table=table,
+                table_title=table_title(table),
+                source_page=int(page) if isinstance(page, int | Decimal) else None,
+                location=str(row["location"]) if row["location"] is not None else None,
+                expected=_value(row["expected"]),
+                observed=_value(row["observed"]),
+                difference=_value(row["difference"]),
+                tolerance=_value(row["tolerance"]),
+                message=row["message"],
+                unit_key=unit_key,
+                fiscal_year=row["fiscal_year"] if doc is None else doc.fiscal_year,
+                measure=_text(row["measure"]),
+                compared_table=_text(row["compared_table"]),
+            )
+        )
+    severity_rank = {"error": 0, "rounding": 1, "info": 2}
+    findings.sort(
+        key=lambda f: (
+            severity_rank[f.severity],
+            f.source_table or "",
+            f.source_page or 0,
+            f.location or "",
+        )
+    )
+    if latest_run is not None:
+        run_ids.discard(latest_run)
+    ordered_runs = ([latest_run] if latest_run is not None else []) + sorted(run_ids)
+    return findings, ordered_runs, last_checked, bool(rows)
+
+
+@dataclass
+class _Coverage:
+    unit_key: str
+    fiscal_year: int
+    has_document: object  # the coverage table's flag (or whether it names a document)
+    registered: object  # in_registry: False for a unit that sent a document unregistered
+
+
+def _read_coverage(
+    wh: _Warehouse, units: dict[str, Unit], warnings: list[str]
+) -> tuple[list[_Coverage], str | None]:
+    table = "quality.document_coverage"
+    if not wh.has(table):
+        return [], None
+    present = wh.columns[table]
+    flag = next((c for c in _COVERAGE_FLAGS if c in present), None)
+    if flag is None:
+        flag = next(
+            (c for c, t in present.items() if t.upper() == "BOOLEAN" and c != "in_registry"),
+            None,
+        )
+    wanted = ["unit_id", "unit_name", "region", "unit_level", "fiscal_year", "document_id"]
+    wanted += ["in_registry", "expected_from"] + ([flag] if flag else [])
+    rows = wh.select(table, wanted)
+    if not rows:
+        return [], None
+    by_name = {unit.name: key for key, unit in units.items()}
+    coverage = []
+    for r in rows:
+        if r["fiscal_year"] is None:
+            continue
+        name = "".join(str(r["unit_name"] or "").split())
+        key = str(r["unit_id"]) if r["unit_id"] is not None else by_name.get(name)
+        if key is None:
+            if not name:
+                continue
+            key = f"name:{name}"
+        if key not in units:
+            units[key] = Unit(key=key, name=name or key, region=r["region"], level=r["unit_level"])
+            by_name.setdefault(units[key].name, key)
+        present_flag = r[flag] if flag else r["document_id"] is not None
+        coverage.append(_Coverage(key, int(r["fiscal_year"]), present_flag, r["in_registry"]))
+    if not coverage:
+        warnings.append("quality.document_coverage 中没有可用的单位与年度。")
+        return [], None
+    if "in_registry" in present:
+        registry = any(r["in_registry"] is not None for r in rows)
+    else:
+        registry = not any("未配置" in str(r["expected_from"] or "") for r in rows)
+    return coverage, "registry" if registry else "warehouse"
+
+
+def _conclusion(status: str, checks: int, errors: int, roundings: int) -> str:
+    if status == "missing":
+        return "未报送"
+    if status != "loaded":
+        return "未检查"
+    if checks == 0:
+        return "未检查"
+    if errors:
+        return "有错误"
+    if roundings:
+        return "仅尾数误差"
+    return "通过"
+
+
+def _overview(
+    documents: list[Document],
+    coverage: list[_Coverage],
+    coverage_basis: str | None,
+    units: dict[str, Unit],
+) -> list[OverviewRow]:
+    groups: dict[tuple[str, int], list[Document]] = defaultdict(list)
+    for doc in documents:
+        if doc.unit_key is not None and doc.fiscal_year is not None:
+            groups[(doc.unit_key, int(doc.fiscal_year))].append(doc)
+    # Registry unit-years, with the coverage table's own word on a loaded document (it may
+    # match a registry name to a document that the marts file under another spelling).
+    expected: dict[tuple[str, int], bool] = {}
+    listed: set[tuple[str, int]] = set()
+    for c in coverage:
+        key = (c.unit_key, c.fiscal_year)
+        listed.add(key)
+        if c.registered is not False:
+            expected[key] = expected.get(key, False) or c.has_document is True
+    keys = set(groups) | listed
+    rows = []
+    for key in keys:
+        docs = sorted(groups.get(key, []), key=lambda d: _STATUS_RANK.get(d.status, 9))
+        status = docs[0].status if docs else ("loaded" if expected.get(key) else "missing")
+        current = [d for d in docs if d.status == "loaded"]
+        errors = sum(d.errors for d in current)
+        roundings = sum(d.roundings for d in current)
+        checks = sum(d.checks_total for d in current)
+        if coverage_basis is None:
+            cover = None
+        elif key in expected:
+            cover = "expected" if current or expected[key] else "expected_missing"
+        else:
+            cover = "unregistered" if coverage_basis == "registry" else None
+        rows.append(
+            OverviewRow(
+                unit_key=key[0],
+                fiscal_year=key[1],
+                status=status,
+                document_ids=[d.document_id for d in docs],
+                errors=errors,
+                roundings=roundings,
+                coverage=cover,
+                conclusion=_conclusion(status, checks, errors, roundings),
+            )
+        )
+    rows.sort(key=lambda r: (units[r.unit_key].name, r.fiscal_year))
+    return rows
+
+
+def _check_summary(findings: list[Finding], docs: dict[str, Document]) -> list[CheckSummary]:
+    by_check: dict[str, list[Finding]] = defaultdict(list)
+    for finding in findings:
+        doc = docs.get(finding.document_id or "")
+        if doc is not None and doc.status == "superseded":
+            continue
+        by_check[finding.check_name].append(finding)
+    summary = [
+        CheckSummary(
+            check_name=name,
+            check_title=items[0].check_title,
+            errors=sum(f.severity == "error" for f in items),
+            roundings=sum(f.severity == "rounding" for f in items),
+            documents=len({f.document_id for f in items}),
+        )
+        for name, items in by_check.items()
+    ]
+    summary.sort(key=lambda s: (-s.errors, -s.roundings, s.check_name))
+    return summary

@@ -1,0 +1,218 @@
+"""The Excel export: every finding (问题清单), every document (文档), the overview (概览).
+
+Chinese headers, amounts as numbers (not text), a frozen header row and an autofilter,
+so a reviewer can sort and filter in Excel or WPS as in the HTML report.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from pipelines.report.data import (
+    SEVERITY_TITLES,
+    STATUS_TITLES,
+    ReportData,
+)
+
+FINDINGS_SHEET = "问题清单"
+DOCUMENTS_SHEET = "文档"
+OVERVIEW_SHEET = "概览"
+
+AMOUNT_FORMAT = "#,##0.00####"
+DATETIME_FORMAT = "yyyy-mm-dd hh:mm:ss"
+_HEADER_FILL = PatternFill("solid", fgColor="1F3A5F")
+_HEADER_FONT = Font(bold=True, color="FFFFFF")
+_ERROR_FILL = PatternFill("solid", fgColor="FDE8E7")
+_ROUNDING_FILL = PatternFill("solid", fgColor="FFF6E0")
+
+# (header, width, kind) — kind: 'text', 'int', 'amount', 'datetime'
+FINDING_COLUMNS = [
+    ("单位", 28, "text"),
+    ("地区", 12, "text"),
+    ("年度", 7, "int"),
+    ("文件名", 30, "text"),
+    ("文件状态", 9, "text"),
+    ("严重程度", 9, "text"),
+    ("检查项", 40, "text"),
+    ("检查编号", 22, "text"),
+    ("表号", 6, "text"),
+    ("表名", 28, "text"),
+    ("对照表", 8, "text"),
+    ("位置", 18, "text"),
+    ("列", 16, "text"),
+    ("预期值（万元）", 15, "amount"),
+    ("实际值（万元）", 15, "amount"),
+    ("差额（万元）", 13, "amount"),
+    ("容差（万元）", 12, "amount"),
+    ("页码", 6, "int"),
+    ("说明", 60, "text"),
+    ("文件编号（SHA-256）", 20, "text"),
+]
+DOCUMENT_COLUMNS = [
+    ("单位", 28, "text"),
+    ("地区", 12, "text"),
+    ("级次", 6, "text"),
+    ("年度", 7, "int"),
+    ("文件名", 34, "text"),
+    ("状态", 9, "text"),
+    ("原因", 50, "text"),
+    ("页数", 6, "int"),
+    ("入库时间（北京时间）", 19, "datetime"),
+    ("检查时间（北京时间）", 19, "datetime"),
+    ("检查条数", 9, "int"),
+    ("通过条数", 9, "int"),
+    ("错误", 6, "int"),
+    ("尾数误差", 9, "int"),
+    ("文件编号（SHA-256）", 20, "text"),
+]
+OVERVIEW_COLUMNS = [
+    ("单位", 28, "text"),
+    ("地区", 12, "text"),
+    ("级次", 6, "text"),
+    ("年度", 7, "int"),
+    ("文件状态", 9, "text"),
+    ("检查结论", 11, "text"),
+    ("错误", 6, "int"),
+    ("尾数误差", 9, "int"),
+    ("覆盖情况", 12, "text"),
+    ("文件数", 7, "int"),
+]
+COVERAGE_TITLES = {
+    "registry": {"expected": "应报已报", "expected_missing": "应报未报", "unregistered": "名册外"},
+    "warehouse": {"expected": "已报送", "expected_missing": "缺报"},
+}
+
+
+def _safe(value: object) -> object:
+    """Text without the control characters XML (hence .xlsx) cannot hold."""
+    if isinstance(value, str):
+        return ILLEGAL_CHARACTERS_RE.sub("", value)
+    return value
+
+
+def _sheet(wb: Workbook, title: str, columns: list[tuple[str, int, str]], rows: list[list]):
+    ws = wb.create_sheet(title)
+    for index, (header, width, _) in enumerate(columns, start=1):
+        cell = ws.cell(row=1, column=index, value=header)
+        cell.fill = _HEADER_FILL
+        cell.font = _HEADER_FONT
+        cell.alignment = Alignment(vertical="center", wrap_text=True)
+        ws.column_dimensions[get_column_letter(index)].width = width
+    formats = {
+        index: AMOUNT_FORMAT if kind == "amount" else DATETIME_FORMAT
+        for index, (_, _, kind) in enumerate(columns, start=1)
+        if kind in ("amount", "datetime")
+    }
+    for row_index, row in enumerate(rows, start=2):
+        for index, value in enumerate(row, start=1):
+            if value is None:
+                continue
+            cell = ws.cell(row=row_index, column=index, value=_safe(value))
+            if isinstance(value, str):
+                # Text from a document is never a formula, however it begins.
+                cell.data_type = "s"
+            elif index in formats:
+                cell.number_format = formats[index]
+    ws.freeze_panes = "A2"
+    if rows:
+        ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{len(rows) + 1}"
+    return ws
+
+
+def write_workbook(data: ReportData, path: Path) -> None:
+    docs = data.documents_by_id
+    wb = Workbook()
+    wb.remove(wb.active)
+
+    finding_rows = []
+    severities = []
+    for f in data.findings:
+        doc = docs.get(f.document_id or "")
+        unit = data.units.get(f.unit_key or "")
+        finding_rows.append(
+            [
+                unit.name if unit else None,
+                unit.region if unit else None,
+                f.fiscal_year,
+                doc.file_name if doc else None,
+                STATUS_TITLES.get(doc.status, doc.status) if doc else None,
+                SEVERITY_TITLES[f.severity],
+                f.check_title,
+                f.check_name,
+                f.source_table,
+                f.table_title,
+                f.compared_table,
+                f.location,
+                f.measure,
+                f.expected,
+                f.observed,
+                f.difference,
+                f.tolerance,
+                f.source_page,
+                f.message,
+                f.document_id,
+            ]
+        )
+        severities.append(f.severity)
+    ws = _sheet(wb, FINDINGS_SHEET, FINDING_COLUMNS, finding_rows)
+    severity_col = [h for h, _, _ in FINDING_COLUMNS].index("严重程度") + 1
+    for row_index, severity in enumerate(severities, start=2):
+        fill = {"error": _ERROR_FILL, "rounding": _ROUNDING_FILL}.get(severity)
+        if fill is not None:
+            cell = ws.cell(row=row_index, column=severity_col)
+            cell.fill = fill
+            cell.font = Font(
+                bold=severity == "error", color="B42318" if severity == "error" else "93370D"
+            )
+
+    document_rows = []
+    for doc in data.documents:
+        unit = data.units.get(doc.unit_key or "")
+        document_rows.append(
+            [
+                unit.name if unit else None,
+                unit.region if unit else None,
+                unit.level if unit else None,
+                doc.fiscal_year,
+                doc.file_name,
+                STATUS_TITLES.get(doc.status, doc.status),
+                doc.status_reason,
+                doc.page_count,
+                doc.ingested_at,
+                doc.checked_at,
+                doc.checks_total,
+                doc.checks_passed,
+                doc.errors,
+                doc.roundings,
+                doc.document_id,
+            ]
+        )
+    _sheet(wb, DOCUMENTS_SHEET, DOCUMENT_COLUMNS, document_rows)
+
+    overview_rows = []
+    for row in data.overview:
+        unit = data.units[row.unit_key]
+        overview_rows.append(
+            [
+                unit.name,
+                unit.region,
+                unit.level,
+                row.fiscal_year,
+                STATUS_TITLES.get(row.status, row.status),
+                row.conclusion,
+                row.errors,
+                row.roundings,
+                COVERAGE_TITLES.get(data.coverage_basis or "", {}).get(row.coverage or ""),
+                len(row.document_ids),
+            ]
+        )
+    _sheet(wb, OVERVIEW_SHEET, OVERVIEW_COLUMNS, overview_rows)
+
+    wb.properties.title = "决算公开数据质量检查问题清单"
+    wb.properties.creator = "Juesuan"
+    wb.save(path)

@@ -1,0 +1,294 @@
+"""The HTML report: one self-contained file (inline CSS, vanilla JS, data as JSON).
+
+The header and totals are rendered here and read without JavaScript; the tables are
+drawn by the inline script from a compact JSON data island, which keeps the file small
+with thousands of findings. Every text from the warehouse is escaped: html.escape for
+the markup rendered here, and the data island is JSON with <, >, & escaped, drawn with
+textContent only.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from datetime import datetime
+from functools import cache
+from html import escape
+from pathlib import Path
+from string import Template
+
+from pipelines.domain.tables import TABLES
+from pipelines.report import assets
+from pipelines.report.data import Document, ReportData
+
+_SEVERITY_CODES = {"error": "e", "rounding": "r", "info": "i"}
+TITLE = "决算公开数据质量报告"
+
+
+@cache
+def _template() -> Template:
+    return Template((assets.STATIC / "report.html").read_text(encoding="utf-8"))
+
+
+def _time(moment: datetime | None) -> str | None:
+    return moment.strftime("%Y-%m-%d %H:%M") if moment else None
+
+
+def _data_island(payload: dict) -> str:
+    """JSON safe inside <script type="application/json">: no '</script>', no '<!--'."""
+    text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    return (
+        text.replace("&", "\\u0026")
+        .replace("<", "\\u003c")
+        .replace(">", "\\u003e")
+        .replace("\u2028", "\\u2028")
+        .replace("\u2029", "\\u2029")
+    )
+
+
+def build_payload(data: ReportData) -> dict:
+    """The compact arrays the script draws the tables from (positions named in static/report.js)."""
+    unit_index: dict[str, int] = {}
+    units: list[list] = []
+
+    def unit_ref(key: str | None) -> int:
+        if key is None or key not in data.units:
+            return -1
+        if key not in unit_index:
+            unit = data.units[key]
+            unit_index[key] = len(units)
+            units.append([unit.name, unit.region, unit.level])
+        return unit_index[key]
+
+    doc_index: dict[str, int] = {}
+    docs: list[list] = []
+    for doc in data.documents:
+        doc_index[doc.document_id] = len(docs)
+        docs.append(_doc_row(doc, unit_ref(doc.unit_key)))
+
+    check_index: dict[str, int] = {}
+    checks: list[list[str]] = []
+
+    def check_ref(name: str, title: str) -> int:
+        if name not in check_index:
+            check_index[name] = len(checks)
+            checks.append([name, title])
+        return check_index[name]
+
+    findings = [
+        [
+            doc_index.get(f.document_id or "", -1),
+            check_ref(f.check_name, f.check_title),
+            f.source_table,
+            f.source_page,
+            f.location,
+            f.expected,
+            f.observed,
+            f.difference,
+            f.tolerance,
+            _SEVERITY_CODES[f.severity],
+            f.message,
+            f.measure,
+            f.compared_table,
+        ]
+        for f in data.findings
+    ]
+    overview = [
+        [
+            unit_ref(row.unit_key),
+            row.fiscal_year,
+            row.status,
+            row.errors,
+            row.roundings,
+            row.coverage,
+            row.conclusion,
+            [doc_index[d] for d in row.document_ids if d in doc_index],
+        ]
+        for row in data.overview
+    ]
+    by_check = [
+        [check_ref(s.check_name, s.check_title), s.errors, s.roundings, s.documents]
+        for s in data.check_summary
+    ]
+    return {
+        "units": units,
+        "docs": docs,
+        "checks": checks,
+        "tables": {spec.table_id: spec.canonical_title for spec in TABLES},
+        "f": findings,
+        "ov": overview,
+        "cs": by_check,
+        "cov": data.coverage_basis,
+    }
+
+
+def _doc_row(doc: Document, unit: int) -> list:
+    return [
+        doc.document_id[:16],  # enough for an anchor; the Excel export has the full hash
+        doc.file_name,
+        unit,
+        doc.fiscal_year,
+        doc.status,
+        doc.status_reason,
+        doc.page_count,
+        _time(doc.ingested_at),
+        doc.checks_total,
+        doc.checks_passed,
+        doc.errors,
+        doc.roundings,
+        doc.infos,
+        _time(doc.checked_at),
+    ]
+
+
+def _relative_href(target: Path, out_dir: Path) -> str:
+    """A relative URL from the report's folder to `target`, percent-safe for href."""
+    from urllib.parse import quote
+
+    relative = os.path.relpath(Path(target).resolve(), Path(out_dir).resolve())
+    return quote(Path(relative).as_posix(), safe="/._-~")
+
+
+def _card(cls: str, key: str, value: str, detail: str = "", href: str | None = None) -> str:
+    tag = "a" if href else "div"
+    attr = f' href="{escape(href)}"' if href else ""
+    detail_html = f'<div class="d">{detail}</div>' if detail else ""
+    return (
+        f'<{tag} class="card {cls}"{attr}><div class="k">{escape(key)}</div>'
+        f'<div class="v">{value}</div>{detail_html}</{tag}>'
+    )
+
+
+def render_html(
+    data: ReportData,
+    out_dir: Path,
+    xlsx_name: str,
+    data_docs_index: Path | None = None,
+) -> str:
+    statuses = data.status_counts()
+    current = data.current_findings()
+    errors = sum(f.severity == "error" for f in current)
+    roundings = sum(f.severity == "rounding" for f in current)
+    error_docs = len({f.document_id for f in current if f.severity == "error"})
+    rounding_docs = len({f.document_id for f in current if f.severity == "rounding"})
+    years = sorted({r.fiscal_year for r in data.overview})
+    year_text = (
+        "—" if not years else (f"{years[0]}" if len(years) == 1 else f"{years[0]}–{years[-1]}")
+    )
+    unit_count = len({r.unit_key for r in data.overview})
+
+    subtitle = [f"报告生成 {escape(_time(data.generated_at) or '')}（北京时间）"]
+    if data.last_checked_at:
+        subtitle.insert(0, f"检查运行 {escape(_time(data.last_checked_at) or '')}")
+    if data.run_ids:
+        runs = f"批次 {data.run_ids[0]}"
+        if len(data.run_ids) > 1:
+            runs = f"最新{runs}（各文件取最近一次检查，共 {len(data.run_ids)} 个批次）"
+        subtitle.append(escape(runs))
+    subtitle.append(f"数据仓库 {escape(data.warehouse.name)}")
+    subtitle.append("金额单位 万元")
+
+    links = [
+        f'<a href="{escape(_relative_href(out_dir / xlsx_name, out_dir))}" download>'
+        "下载 Excel 问题清单</a>"
+    ]
+    if data_docs_index is not None:
+        href = _relative_href(data_docs_index, out_dir)
+        links.append(
+            f'<a href="{escape(href)}" target="_blank" rel="noopener">'
+            "Great Expectations 数据文档</a>"
+        )
+
+    loaded = statuses.get("loaded", 0)
+    doc_detail = (
+        f"已拒收 {statuses.get('rejected', 0)} 份 · 已被替代 {statuses.get('superseded', 0)} 份"
+    )
+    cards = [
+        _card("", "已入库文件", f"{loaded}<small>份</small>", escape(doc_detail), "#rejected-h"),
+        _card(
+            "c-err",
+            "错误",
+            f"{errors}<small>处</small>",
+            escape(f"涉及 {error_docs} 份文件，超出尾数误差范围"),
+            "#sev=error",
+        ),
+        _card(
+            "c-rnd",
+            "尾数误差",
+            f"{roundings}<small>处</small>",
+            escape(f"涉及 {rounding_docs} 份文件，在四舍五入允许范围内"),
+            "#sev=rounding",
+        ),
+    ]
+    if data.coverage_configured:
+        expected = [r for r in data.overview if r.coverage in ("expected", "expected_missing")]
+        missing = sum(r.coverage == "expected_missing" for r in expected)
+        registry = data.coverage_basis == "registry"
+        cards.append(
+            _card(
+                "c-cov",
+                "应报文件覆盖" if registry else "各年度报送情况",
+                f"{len(expected) - missing}<small>/ {len(expected)}</small>",
+                escape(
+                    f"缺报 {missing} 份 · {unit_count} 个单位 · {year_text} 年度"
+                    + ("" if registry else "（未配置单位名册）")
+                ),
+                "#overview-h",
+            )
+        )
+    else:
+        cards.append(
+            _card(
+                "c-cov",
+                "单位与年度",
+                f"{unit_count}<small>个单位</small>",
+                escape(f"{year_text} 年度 · 未配置单位名册，不统计缺报"),
+                "#overview-h",
+            )
+        )
+
+    notices = list(data.warnings)
+    if not data.checks_ran and not any("check_results" in w for w in notices):
+        notices.append("数据质量检查尚未产生结果：下表只列出文件，不含问题。")
+    notice_html = (
+        '<div class="notice">' + "".join(f"<p>{escape(n)}</p>" for n in notices) + "</div>"
+        if notices
+        else ""
+    )
+    superseded = statuses.get("superseded", 0)
+    old_toggle = (
+        f'<label><input type="checkbox" id="f-old"> 含已被替代的旧版本（{superseded} 份）</label>'
+        if superseded
+        else '<input type="checkbox" id="f-old" hidden>'
+    )
+    has_info = any(f.severity == "info" for f in data.findings)
+    info_option = '\n<option value="info">提示</option>' if has_info else ""
+    coverage_note = {
+        "registry": "覆盖情况对照单位名册：应报未报的单位与年度也列在表中。",
+        "warehouse": (
+            "未配置单位名册（JUESUAN_UNIT_REGISTRY）：以仓库中已有的单位为准，"
+            "列出某年度有报送而其他年度缺报的情况。"
+        ),
+    }.get(
+        data.coverage_basis or "",
+        "未配置单位名册（JUESUAN_UNIT_REGISTRY），不统计应报未报。",
+    )
+    css, js = assets.css(), assets.js()
+    if "</style" in css.lower() or "</script" in js.lower():
+        raise ValueError("report.css / report.js must not close their own element")
+    return _template().substitute(
+        title=TITLE,
+        generated_at=escape(_time(data.generated_at) or ""),
+        css=css,
+        js=js,
+        subtitle="".join(f"<span>{s}</span>" for s in subtitle),
+        links=" ".join(links),
+        cards="".join(cards),
+        notices=notice_html,
+        xlsx_name=escape(xlsx_name),
+        coverage_note=coverage_note,
+        rejected=statuses.get("rejected", 0),
+        info_option=info_option,
+        old_toggle=old_toggle,
+        data=_data_island(build_payload(data)),
+    )

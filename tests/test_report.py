@@ -1,0 +1,749 @@
+"""The finance bureau's quality report: HTML content, escaping, Excel export, and the page
+rendered in a real headless browser (Debian's chromium)."""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import os
+import re
+import select
+import shutil
+import subprocess
+import time
+from datetime import datetime
+from html.parser import HTMLParser
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pytest
+from openpyxl import load_workbook
+
+from pipelines.report import HTML_NAME, XLSX_NAME, write_report
+
+CHROMIUM = Path("/usr/bin/chromium")
+# Where the browser test also leaves its screenshots and the report it looked at.
+ARTIFACTS_ENV = "JUESUAN_REPORT_ARTIFACTS"
+
+HOSTILE_UNIT = '<script>alert("unit")</script>测试局'
+# Begins with '=' (not a formula in Excel) and carries a control character XML cannot hold.
+HOSTILE_MESSAGE = '=HYPERLINK("http://x") 说明<img src=x onerror=alert(1)>与表格不符\x0b & 需核对'
+D_ZAOZHUANG = "a" * 64
+D_HOSTILE = "b" * 64
+D_REJECTED = "c" * 64
+D_OLD = "d" * 64
+D_CLEAN = "e" * 64
+
+SCHEMA = """
+create schema marts;
+create schema quality;
+create table marts.dim_unit (
+    unit_id varchar, unit_name varchar, region varchar, unit_level varchar
+);
+create table marts.dim_document (
+    document_id varchar, file_name varchar, unit_id varchar, fiscal_year integer,
+    document_kind varchar, page_count integer, status varchar, status_reason varchar,
+    ingested_at timestamp
+);
+create table quality.check_results (
+    run_id varchar, checked_at timestamp, check_name varchar, check_title varchar,
+    severity varchar, passed boolean, document_id varchar, unit_id varchar,
+    fiscal_year integer, source_table varchar, source_page integer, location varchar,
+    observed decimal(20, 6), expected decimal(20, 6), difference decimal(20, 6),
+    tolerance decimal(20, 6), message varchar
+);
+create table quality.document_coverage (
+    unit_id varchar, unit_name varchar, region varchar, unit_level varchar,
+    fiscal_year integer, has_loaded_document boolean
+);
+"""
+
+UNITS = [
+    ("u_zz", "枣庄市人民政府办公室本级", "枣庄市", "单位"),
+    ("u_bad", HOSTILE_UNIT, "上海市普陀区", "部门"),
+    ("u_cz", "枣庄市财政局", "枣庄市", "部门"),
+]
+T0 = datetime(2024, 9, 1, 10, 0)
+DOCUMENTS = [
+    (D_ZAOZHUANG, "枣庄市政府办公室2020年决算.pdf", "u_zz", 2020, "loaded", None, 42),
+    (D_HOSTILE, "<b>普陀</b>2023决算.pdf", "u_bad", 2023, "loaded", None, 30),
+    (D_REJECTED, "会议纪要.pdf", None, None, "rejected", "不是决算文件：封面未见“决算”字样", 3),
+    (
+        D_OLD,
+        "枣庄市政府办公室2020年决算（旧版）.pdf",
+        "u_zz",
+        2020,
+        "superseded",
+        "已被同一单位同一年度的新版文件 枣庄市政府办公室2020年决算.pdf 取代",
+        41,
+    ),
+    (D_CLEAN, "枣庄市财政局2023年部门决算.pdf", "u_cz", 2023, "loaded", None, 28),
+]
+
+
+RUN1 = datetime(2024, 9, 1, 12, 0)
+RUN2 = datetime(2024, 9, 2, 9, 30)
+RESULT_COLUMNS = (
+    "run_id", "checked_at", "check_name", "check_title", "severity", "passed", "document_id",
+    "unit_id", "fiscal_year", "source_table", "source_page", "location", "observed", "expected",
+    "difference", "tolerance", "message",
+)  # fmt: skip
+
+
+def _result(run: str, doc: str, unit: str, year: int, check: str, severity: str, **kw) -> tuple:
+    """One quality.check_results row; `at` the table, page, location, figures by keyword."""
+    from pipelines.quality.catalogue import CHECKS
+
+    row = {
+        "run_id": run,
+        "checked_at": RUN1 if run == "r1" else RUN2,
+        "check_name": check,
+        "check_title": CHECKS[check],
+        "severity": severity,
+        "passed": kw.pop("passed", False),
+        "document_id": doc,
+        "unit_id": unit,
+        "fiscal_year": year,
+    }
+    row.update(kw)
+    return tuple(row.get(column) for column in RESULT_COLUMNS)
+
+
+def _figures(observed, expected, difference, tolerance) -> dict:
+    return {
+        "observed": observed,
+        "expected": expected,
+        "difference": difference,
+        "tolerance": tolerance,
+    }
+
+
+ZZ = (D_ZAOZHUANG, "u_zz", 2020)
+RESULTS = [
+    # The first run found an error the second no longer finds: only the latest run counts.
+    _result("r1", *ZZ, "t02_row_total", "error", source_table="T02", source_page=5,
+            location="2019999", message="过时的问题", **_figures(1, 2, -1, 0.01)),
+    _result("r2", *ZZ, "t02_row_total", "error", passed=True, source_table="T02",
+            source_page=5, location="2019999", **_figures(2, 2, 0, 0.01)),
+    _result("r2", *ZZ, "subject_hierarchy", "error", source_table="T03", source_page=9,
+            location="2010301", **_figures("125.50", "120.50", "5.00", "0.02"),
+            message="款 20103 的项级科目之和 125.50 万元，与款级金额 120.50 万元相差 5.00 万元"),
+    # A rounding difference recorded on a passing check is still a finding (尾数误差).
+    _result("r2", *ZZ, "t01_t02_income", "rounding", passed=True, source_table="T02",
+            source_page=7, location="本年收入合计",
+            **_figures("7753.64", "7753.63", "0.01", "0.01"),
+            message="收入支出决算总表本年收入合计 7753.63 万元，收入决算表 7753.64 万元"),
+    _result("r2", *ZZ, "t07_total", "rounding", source_table="T07", source_page=12,
+            location="合计", **_figures("36.21", "36.20", "0.01", "0.02"),
+            message="三公经费合计与各项之和相差 0.01"),
+    _result("r2", D_HOSTILE, "u_bad", 2023, "narrative_matches_tables", "error",
+            source_table="T01", source_page=18, location="本年支出合计",
+            **_figures("1000.00", "1234.56", "-234.56", "0.01"), message=HOSTILE_MESSAGE),
+    _result("r2", D_CLEAN, "u_cz", 2023, "t05_row_total", "error", passed=True,
+            source_table="T05", source_page=8, location="2010101", **_figures(10, 10, 0, 0.01)),
+    # A finding on the superseded version, from an earlier run.
+    _result("r1", D_OLD, "u_zz", 2020, "statement_balance", "error", source_table="T01",
+            source_page=6, location="总计", **_figures(100, 90, 10, 0.01),
+            message="旧版收入总计与支出总计不等"),
+]  # fmt: skip
+COVERAGE = [
+    ("u_zz", "枣庄市人民政府办公室本级", "枣庄市", "单位", 2020, True),
+    ("u_bad", HOSTILE_UNIT, "上海市普陀区", "部门", 2023, True),
+    ("u_cz", "枣庄市财政局", "枣庄市", "部门", 2023, True),
+    (None, "枣庄市教育局", "枣庄市", "部门", 2023, False),
+]
+
+
+def build_warehouse(path: Path, *, quality: bool = True, coverage: bool = True) -> Path:
+    con = duckdb.connect(str(path))
+    try:
+        con.execute(SCHEMA)
+        con.executemany("insert into marts.dim_unit values (?, ?, ?, ?)", UNITS)
+        con.executemany(
+            "insert into marts.dim_document values (?, ?, ?, ?, '决算', ?, ?, ?, ?)",
+            [
+                (doc, name, unit, year, pages, status, reason, T0)
+                for doc, name, unit, year, status, reason, pages in DOCUMENTS
+            ],
+        )
+        if quality:
+            con.executemany(
+                "insert into quality.check_results values "
+                "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                RESULTS,
+            )
+        else:
+            con.execute("drop table quality.check_results")
+        if coverage:
+            con.executemany(
+                "insert into quality.document_coverage values (?, ?, ?, ?, ?, ?)", COVERAGE
+            )
+        else:
+            con.execute("drop table quality.document_coverage")
+    finally:
+        con.close()
+    return path
+
+
+def _data_island(page: str) -> dict:
+    match = re.search(
+        r'<script type="application/json" id="report-data">(.*?)</script>', page, re.S
+    )
+    assert match, "no data island"
+    return json.loads(match.group(1))
+
+
+@pytest.fixture
+def report(tmp_path):
+    warehouse = build_warehouse(tmp_path / "juesuan.duckdb")
+    docs_index = tmp_path / "reports" / "data_docs" / "local_site" / "index.html"
+    docs_index.parent.mkdir(parents=True)
+    docs_index.write_text("<html>GX</html>", encoding="utf-8")
+    files = write_report(warehouse, tmp_path / "reports", data_docs_index=docs_index)
+    return files
+
+
+def test_writes_html_and_excel_read_only(report, tmp_path):
+    assert report.html == tmp_path / "reports" / HTML_NAME
+    assert report.xlsx == tmp_path / "reports" / XLSX_NAME
+    assert report.html.stat().st_size > 0 and report.xlsx.stat().st_size > 0
+    assert (report.errors, report.roundings) == (2, 2)  # the superseded version not counted
+    # The warehouse is free again: another process may open it for writing.
+    duckdb.connect(str(tmp_path / "juesuan.duckdb")).close()
+    # No temporary files left behind.
+    assert sorted(p.name for p in report.html.parent.iterdir()) == sorted(
+        ["data_docs", HTML_NAME, XLSX_NAME]
+    )
+
+
+def test_html_is_self_contained_chinese(report):
+    page = report.html.read_text(encoding="utf-8")
+    assert page.startswith("<!DOCTYPE html>")
+    assert '<html lang="zh-CN">' in page
+    assert "决算公开数据质量报告" in page
+    # Nothing fetched from elsewhere: no external script, stylesheet, font or image.
+    assert not re.search(r'<(script|link|img)[^>]+(src|href)="https?:', page)
+    assert "@import" not in page and "url(" not in page
+    assert 'href="data_docs/local_site/index.html"' in page
+    assert f'href="{XLSX_NAME}"' in page
+    # Totals in the header.
+    assert re.search(r'错误</div><div class="v">2<small>', page)
+    assert re.search(r'已入库文件</div><div class="v">3<small>', page)
+    assert "已拒收 1 份 · 已被替代 1 份" in page
+
+
+def test_html_lists_documents_findings_and_pages(report):
+    page = report.html.read_text(encoding="utf-8")
+    data = _data_island(page)
+    files = [d[1] for d in data["docs"]]
+    for name in (
+        "枣庄市政府办公室2020年决算.pdf",
+        "枣庄市财政局2023年部门决算.pdf",
+        "会议纪要.pdf",
+    ):
+        assert name in files
+        assert name in page
+    rejected = next(d for d in data["docs"] if d[1] == "会议纪要.pdf")
+    assert rejected[4] == "rejected" and "封面未见" in rejected[5]
+    assert rejected[7] == "2024-09-01 18:00"  # ingested 10:00 UTC, shown in Beijing time
+    by_location = {f[4]: f for f in data["f"]}
+    # The latest run only: the first run's finding on 2019999 is gone.
+    assert "2019999" not in by_location
+    hierarchy = by_location["2010301"]
+    assert hierarchy[2:4] == ["T03", 9]  # table and page
+    assert hierarchy[5:9] == [120.5, 125.5, 5, 0.02]  # expected, observed, diff, tolerance
+    assert hierarchy[9] == "e"
+    # A rounding difference recorded on a passing check is still shown, as 尾数误差.
+    assert by_location["本年收入合计"][9] == "r"
+    assert by_location["本年收入合计"][3] == 7
+    # Overview: unit × year incl. the registered unit that sent nothing.
+    names = [u[0] for u in data["units"]]
+    overview = {(names[r[0]], r[1]): r for r in data["ov"]}
+    assert overview[("枣庄市人民政府办公室本级", 2020)][2:7] == [
+        "loaded",
+        1,
+        2,
+        "expected",
+        "有错误",
+    ]
+    assert overview[("枣庄市教育局", 2023)][2] == "missing"
+    assert overview[("枣庄市教育局", 2023)][5] == "expected_missing"
+    assert overview[("枣庄市财政局", 2023)][6] == "通过"
+
+
+def test_html_escapes_document_text(report):
+    page = report.html.read_text(encoding="utf-8")
+    assert "<script>alert" not in page
+    assert "<img src=x" not in page
+    assert "<b>普陀</b>" not in page
+    # The hostile text is present, as data, escaped for the script element.
+    assert "\\u003cscript\\u003ealert" in page
+    data = _data_island(page)
+    assert HOSTILE_UNIT in [u[0] for u in data["units"]]
+    assert HOSTILE_MESSAGE in [f[10] for f in data["f"]]
+    # The script draws with textContent only.
+    assert "innerHTML" not in page and "insertAdjacentHTML" not in page
+
+
+def test_excel_sheets_rows_and_numbers(report):
+    wb = load_workbook(report.xlsx)
+    assert wb.sheetnames == ["问题清单", "文档", "概览"]
+    findings = list(wb["问题清单"].iter_rows(values_only=True))
+    header = findings[0]
+    expected_columns = ["单位", "年度", "文件名", "严重程度", "表号", "位置", "页码", "说明"]
+    expected_columns += [f"{name}（万元）" for name in ("预期值", "实际值", "差额", "容差")]
+    assert set(expected_columns) <= set(header)
+    rows = [dict(zip(header, row, strict=True)) for row in findings[1:]]
+    # 4 current findings (2 errors, 2 rounding) + 1 on the superseded version.
+    assert len(rows) == 5
+    hierarchy = next(r for r in rows if r["位置"] == "2010301")
+    assert hierarchy["严重程度"] == "错误"
+    assert hierarchy["页码"] == 9
+    assert hierarchy["表号"] == "T03" and hierarchy["表名"] == "支出决算表"
+    assert hierarchy["预期值（万元）"] == pytest.approx(120.5)
+    assert isinstance(hierarchy["差额（万元）"], int | float)
+    assert {r["严重程度"] for r in rows} == {"错误", "尾数误差"}
+    assert HOSTILE_UNIT in {r["单位"] for r in rows}  # kept verbatim in Excel
+    hostile = next(r for r in rows if r["位置"] == "本年支出合计")
+    assert hostile["说明"] == HOSTILE_MESSAGE.replace("\x0b", "")
+    message_cell = next(
+        row[header.index("说明")]
+        for row in wb["问题清单"].iter_rows(min_row=2)
+        if row[header.index("位置")].value == "本年支出合计"
+    )
+    assert message_cell.data_type == "s"  # text, not a formula
+    docs = list(wb["文档"].iter_rows(values_only=True))
+    doc_rows = [dict(zip(docs[0], row, strict=True)) for row in docs[1:]]
+    assert len(doc_rows) == len(DOCUMENTS)
+    statuses = {r["文件名"]: r["状态"] for r in doc_rows}
+    assert statuses["会议纪要.pdf"] == "已拒收"
+    assert statuses["枣庄市政府办公室2020年决算（旧版）.pdf"] == "已被替代"
+    rejected = next(r for r in doc_rows if r["文件名"] == "会议纪要.pdf")
+    assert "封面未见" in rejected["原因"]
+    overview = list(wb["概览"].iter_rows(values_only=True))
+    missing = [row for row in overview if row[0] == "枣庄市教育局"]
+    assert len(missing) == 1 and missing[0][3:5] == (2023, "未报送")
+    assert missing[0][8] == "应报未报"
+
+
+def test_report_without_quality_tables(tmp_path):
+    warehouse = build_warehouse(tmp_path / "w.duckdb", quality=False, coverage=False)
+    files = write_report(warehouse, tmp_path / "out")
+    page = files.html.read_text(encoding="utf-8")
+    assert "尚未运行数据质量检查" in page
+    assert "未配置单位名册" in page
+    assert "Great Expectations" not in page
+    data = _data_island(page)
+    assert data["f"] == [] and data["cov"] is None
+    assert len(data["docs"]) == len(DOCUMENTS)
+    assert len(list(load_workbook(files.xlsx)["问题清单"].iter_rows())) == 1
+
+
+def _replace_coverage(warehouse: Path, rows: list[tuple]) -> None:
+    """quality.document_coverage as the quality engine writes it (in_registry, status …)."""
+    con = duckdb.connect(str(warehouse))
+    try:
+        con.execute("drop table quality.document_coverage")
+        con.execute(
+            "create table quality.document_coverage (unit_name varchar, region varchar, "
+            "unit_level varchar, fiscal_year integer, unit_id varchar, expected_from varchar, "
+            "in_registry boolean, has_loaded_document boolean, document_id varchar, "
+            "status varchar)"
+        )
+        con.executemany(
+            "insert into quality.document_coverage values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows
+        )
+    finally:
+        con.close()
+
+
+def test_coverage_from_registry_and_from_warehouse(tmp_path):
+    warehouse = build_warehouse(tmp_path / "w.duckdb")
+    registry = "单位登记表"
+    _replace_coverage(
+        warehouse,
+        [
+            ("枣庄市人民政府办公室本级", "枣庄市", "单位", 2020, "u_zz", registry, True, True,
+             D_ZAOZHUANG, "loaded"),
+            ("枣庄市财政局", "枣庄市", "部门", 2023, "u_cz", registry, True, True, D_CLEAN,
+             "loaded"),
+            ("枣庄市教育局", "枣庄市", "部门", 2023, None, registry, True, False, None, "absent"),
+            # Sent a document but is not in the registry.
+            (HOSTILE_UNIT, "上海市普陀区", "部门", 2023, "u_bad", "未在单位登记表中（已收到文件）",
+             False, True, D_HOSTILE, "loaded"),
+        ],
+    )  # fmt: skip
+    data = _data_island(write_report(warehouse, tmp_path / "a").html.read_text("utf-8"))
+    names = [u[0] for u in data["units"]]
+    cover = {names[r[0]]: r[5] for r in data["ov"]}
+    assert data["cov"] == "registry"
+    assert cover == {
+        "枣庄市人民政府办公室本级": "expected",
+        "枣庄市财政局": "expected",
+        "枣庄市教育局": "expected_missing",
+        HOSTILE_UNIT: "unregistered",
+    }
+    # No registry: expected units are the warehouse's own, so gaps between years show.
+    fallback = "仓库已有单位（未配置单位登记表）"
+    _replace_coverage(
+        warehouse,
+        [
+            ("枣庄市财政局", "枣庄市", "部门", 2023, "u_cz", fallback, None, True, D_CLEAN,
+             "loaded"),
+            ("枣庄市财政局", "枣庄市", "部门", 2020, "u_cz", fallback, None, False, None,
+             "absent"),
+        ],
+    )  # fmt: skip
+    files = write_report(warehouse, tmp_path / "b")
+    page = files.html.read_text("utf-8")
+    data = _data_island(page)
+    assert data["cov"] == "warehouse"
+    assert "各年度报送情况" in page and "未配置单位名册" in page
+    names = [u[0] for u in data["units"]]
+    gap = next(r for r in data["ov"] if names[r[0]] == "枣庄市财政局" and r[1] == 2020)
+    assert gap[2] == "missing" and gap[5] == "expected_missing"
+    overview = list(load_workbook(files.xlsx)["概览"].iter_rows(values_only=True))
+    assert ("枣庄市财政局", 2020, "未报送", "缺报") in {(r[0], r[3], r[4], r[8]) for r in overview}
+
+
+def test_report_stays_light_with_thousands_of_findings(tmp_path):
+    warehouse = build_warehouse(tmp_path / "big.duckdb")
+    con = duckdb.connect(str(warehouse))
+    rows = []
+    for i in range(3000):
+        code = f"2{i % 30:02d}{i % 97:02d}{i % 13:02d}"
+        low, high = 1000 + i, 1000.01 + i
+        rows.append(
+            _result(
+                "r3",
+                D_CLEAN,
+                "u_cz",
+                2023,
+                "subject_hierarchy",
+                "error" if i % 3 else "rounding",
+                source_table="T03",
+                source_page=5 + i % 20,
+                location=code,
+                **_figures(low, high, -0.01, 0.02),
+                message=f"科目 {code} 下级科目之和 {high:.2f} 万元，与本级 {low:.2f} 万元不等",
+            )
+        )
+    frame = pd.DataFrame(rows, columns=list(RESULT_COLUMNS))  # noqa: F841 (read by DuckDB)
+    con.execute("insert into quality.check_results select * from frame")
+    con.close()
+    started = time.perf_counter()
+    files = write_report(warehouse, tmp_path / "out")
+    elapsed = time.perf_counter() - started
+    size = files.html.stat().st_size
+    assert size < 700_000, f"report is {size} bytes for 3000 findings"
+    assert elapsed < 20, elapsed
+    assert len(_data_island(files.html.read_text(encoding="utf-8"))["f"]) == 3000 + 5
+
+
+# ---- in a real headless browser ----
+
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+    "--hide-scrollbars",
+]
+
+needs_chromium = pytest.mark.skipif(
+    not CHROMIUM.exists(),
+    reason=f"Debian's chromium is not installed ({CHROMIUM}); apt-get install -y chromium",
+)
+
+
+def _chromium(url: str, profile: Path, *extra: str) -> str:
+    result = subprocess.run(
+        [
+            str(CHROMIUM),
+            *CHROMIUM_FLAGS,
+            "--virtual-time-budget=5000",  # let the page's script run before the dump
+            f"--user-data-dir={profile}",
+            *extra,
+            url,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    return result.stdout
+
+
+class _Dom(HTMLParser):
+    """The rendered finding rows (their cell texts) and the filter count."""
+
+    def __init__(self):
+        super().__init__()
+        self.rows: list[list[str]] = []
+        self.shown: int | None = None
+        self.ready = False
+        self.articles = 0
+        self._cell: list[str] | None = None
+        self._in_row = False
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        classes = (a.get("class") or "").split()
+        if tag == "html" and a.get("data-ready") == "1":
+            self.ready = True
+        if tag == "span" and a.get("id") == "count":
+            self.shown = int(a.get("data-shown", "-1"))
+        if tag == "article" and "display: none" not in (a.get("style") or ""):
+            self.articles += 1
+        if tag == "tr" and "finding" in classes:
+            self._in_row = True
+            self.rows.append([])
+        elif tag == "td" and self._in_row:
+            self._cell = []
+
+    def handle_endtag(self, tag):
+        if tag == "td" and self._cell is not None:
+            self.rows[-1].append("".join(self._cell).strip())
+            self._cell = None
+        elif tag == "tr":
+            self._in_row = False
+
+    def handle_data(self, data):
+        if self._cell is not None:
+            self._cell.append(data)
+
+
+def _dom(page: str) -> _Dom:
+    dom = _Dom()
+    dom.feed(page)
+    return dom
+
+
+def _keep(path: Path) -> None:
+    target = os.environ.get(ARTIFACTS_ENV)
+    if target:
+        Path(target).mkdir(parents=True, exist_ok=True)
+        shutil.copy2(path, Path(target) / path.name)
+
+
+@needs_chromium
+def test_report_in_headless_chromium(report, tmp_path):
+    url = report.html.resolve().as_uri()
+    dom = _dom(_chromium(url, tmp_path / "profile", "--dump-dom"))
+    assert dom.ready, "the report's script did not run"
+    # Current documents are listed; the superseded version is hidden by default.
+    assert dom.articles == 3
+    texts = [" | ".join(row) for row in dom.rows]
+    assert len(texts) == 4 and dom.shown == 4
+    hierarchy = next(t for t in texts if "2010301" in t)
+    assert "第 9 页" in hierarchy
+    assert "错误" in hierarchy and "T03" in hierarchy and "支出决算表" in hierarchy
+    assert "120.50" in hierarchy and "125.50" in hierarchy and "±0.02" in hierarchy
+    assert any("尾数误差" in t and "第 7 页" in t for t in texts)
+    # Hostile text rendered as text, not markup.
+    assert any("<img src=x onerror=alert(1)>" in t for t in texts)
+
+
+@needs_chromium
+def test_report_filter_from_url_hash(report, tmp_path):
+    url = report.html.resolve().as_uri()
+    dom = _dom(_chromium(url + "#q=2010301", tmp_path / "p1", "--dump-dom"))
+    assert dom.ready and dom.shown == 1
+    assert len(dom.rows) == 1 and "2010301" in dom.rows[0][2]
+    assert dom.rows[0][7] == "第 9 页"
+    dom = _dom(_chromium(url + "#sev=rounding", tmp_path / "p2", "--dump-dom"))
+    assert dom.shown == 2 and all(row[0] == "尾数误差" for row in dom.rows)
+    unit = "枣庄市人民政府办公室本级"
+    dom = _dom(_chromium(url + f"#unit={unit}&year=2020&old=1", tmp_path / "p3", "--dump-dom"))
+    # The unit's current version (3 findings) and, asked for, its superseded one (1).
+    assert dom.shown == 4 and dom.articles == 2
+
+
+def _cjk_fonts() -> list[str]:
+    """Font families fontconfig offers for Chinese (chromium draws boxes without one)."""
+    if not shutil.which("fc-list"):
+        return []
+    result = subprocess.run(
+        ["fc-list", ":lang=zh", "family"], capture_output=True, text=True, timeout=60
+    )
+    return sorted({line.strip() for line in result.stdout.splitlines() if line.strip()})
+
+
+@needs_chromium
+def test_report_screenshot(report, tmp_path):
+    if not _cjk_fonts():
+        pytest.skip(
+            "no CJK font: a screenshot would show boxes for Chinese text; "
+            "apt-get install -y fonts-wqy-zenhei (or fonts-noto-cjk)"
+        )
+    url = report.html.resolve().as_uri()
+    # Headless --screenshot captures a scrolled page badly, so the whole page is taken
+    # in a window taller than it (a filter in the hash scrolls to the findings).
+    shots = {
+        "report_overview.png": (url, "1400,1000"),
+        "report_full_page.png": (url, "1400,2400"),
+        "report_errors_only.png": (url + "#sev=error", "1400,2400"),
+    }
+    for name, (target, size) in shots.items():
+        png = tmp_path / name
+        _chromium(
+            target,
+            tmp_path / f"profile-{name}",
+            f"--screenshot={png}",
+            f"--window-size={size}",
+        )
+        assert png.is_file() and png.stat().st_size > 20_000, name
+        assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+        _keep(png)
+    _keep(report.html)
+
+
+class _DevTools:
+    """A minimal Chrome DevTools Protocol client over --remote-debugging-pipe (fd 3 in,
+    fd 4 out, messages ending in NUL): real mouse clicks and typing, no extra package."""
+
+    def __init__(self, profile: Path):
+        to_browser_r, self._out = (self._high(fd) for fd in os.pipe())
+        self._in, from_browser_w = (self._high(fd) for fd in os.pipe())
+        self._log = open(f"{profile}.log", "wb")  # noqa: SIM115 (closed in close())
+        # The browser reads fd 3 and writes fd 4: the shell puts the pipe ends there.
+        redirect = f'exec "$0" "$@" 3<&{to_browser_r} 4>&{from_browser_w}'
+        self.proc = subprocess.Popen(
+            [
+                "/bin/bash",  # dash cannot redirect fds above 9
+                "-c",
+                redirect,
+                str(CHROMIUM),
+                *CHROMIUM_FLAGS,
+                "--remote-debugging-pipe",
+                "--window-size=1400,1000",
+                f"--user-data-dir={profile}",
+                "about:blank",
+            ],
+            pass_fds=(to_browser_r, from_browser_w),
+            stdout=subprocess.DEVNULL,
+            stderr=self._log,
+        )
+        os.close(to_browser_r)
+        os.close(from_browser_w)
+        self._buffer = b""
+        self._next_id = 0
+        target = next(
+            t for t in self.call("Target.getTargets")["targetInfos"] if t["type"] == "page"
+        )
+        self.session = self.call(
+            "Target.attachToTarget", targetId=target["targetId"], flatten=True
+        )["sessionId"]
+
+    @staticmethod
+    def _high(fd: int) -> int:
+        """The same pipe end above fd 4, so that the redirections cannot clash."""
+        high = fcntl.fcntl(fd, fcntl.F_DUPFD_CLOEXEC, 10)
+        os.close(fd)
+        return high
+
+    def call(self, method: str, session: str | None = None, **params) -> dict:
+        self._next_id += 1
+        message = {"id": self._next_id, "method": method, "params": params}
+        if session:
+            message["sessionId"] = session
+        os.write(self._out, json.dumps(message).encode() + b"\0")
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            while b"\0" in self._buffer:
+                raw, self._buffer = self._buffer.split(b"\0", 1)
+                reply = json.loads(raw)
+                if reply.get("id") == self._next_id:
+                    assert "error" not in reply, reply["error"]
+                    return reply["result"]
+            ready, _, _ = select.select([self._in], [], [], 1)
+            if ready:
+                chunk = os.read(self._in, 1 << 16)
+                assert chunk, "chromium closed the DevTools pipe"
+                self._buffer += chunk
+        raise TimeoutError(method)
+
+    def page(self, method: str, **params) -> dict:
+        return self.call(method, self.session, **params)
+
+    def js(self, expression: str):
+        result = self.page("Runtime.evaluate", expression=expression, returnByValue=True)
+        return result["result"].get("value")
+
+    def wait_for(self, expression: str, timeout: float = 30):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            value = self.js(expression)
+            if value:
+                return value
+            time.sleep(0.1)
+        raise TimeoutError(expression)
+
+    def click(self, selector: str) -> None:
+        box = self.js(
+            f"(() => {{ const e = document.querySelector({json.dumps(selector)});"
+            " e.scrollIntoView({block: 'center'}); const r = e.getBoundingClientRect();"
+            " return [r.x + r.width / 2, r.y + r.height / 2]; })()"
+        )
+        x, y = box
+        for kind in ("mousePressed", "mouseReleased"):
+            self.page("Input.dispatchMouseEvent", type=kind, x=x, y=y, button="left", clickCount=1)
+
+    def close(self) -> None:
+        with contextlib.suppress(OSError, TimeoutError, AssertionError):
+            self.call("Browser.close")
+        try:
+            self.proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+        os.close(self._out)
+        os.close(self._in)
+        self._log.close()
+
+
+@needs_chromium
+def test_report_sorts_and_filters_by_hand(report, tmp_path):
+    """Click a column header, type into the filter box: as a reviewer does."""
+    browser = _DevTools(tmp_path / "profile")
+    try:
+        browser.page("Page.navigate", url=report.html.resolve().as_uri())
+        browser.wait_for("document.documentElement.dataset.ready === '1'")
+        pages_in_card = (
+            "Array.from(document.querySelectorAll('#doc-"
+            + D_ZAOZHUANG[:12]
+            + " tr.finding td.page')).map(td => td.textContent)"
+        )
+        # Default order: errors first.
+        assert browser.js(pages_in_card) == ["第 9 页", "第 7 页", "第 12 页"]
+        browser.click("#doc-" + D_ZAOZHUANG[:12] + " th[data-key=page]")
+        assert browser.js(pages_in_card) == ["第 7 页", "第 9 页", "第 12 页"]
+        browser.click("#doc-" + D_ZAOZHUANG[:12] + " th[data-key=page]")
+        assert browser.js(pages_in_card) == ["第 12 页", "第 9 页", "第 7 页"]
+        # Type into the filter box.
+        browser.click("#f-q")
+        browser.page("Input.insertText", text="2010301")
+        browser.wait_for("document.getElementById('count').dataset.shown === '1'")
+        rows = browser.js(
+            "Array.from(document.querySelectorAll('tr.finding'))"
+            ".filter(tr => tr.offsetParent !== null).map(tr => tr.innerText)"
+        )
+        assert len(rows) == 1 and "2010301" in rows[0] and "第 9 页" in rows[0]
+        assert "q=2010301" in browser.js("location.hash")
+        # The severity select, then 清除筛选.
+        browser.click("#f-reset")
+        browser.js(
+            "(() => { const s = document.getElementById('f-sev'); s.value = 'rounding';"
+            " s.dispatchEvent(new Event('change')); })()"
+        )
+        assert browser.js("document.getElementById('count').dataset.shown") == "2"
+        assert "sev=rounding" in browser.js("location.hash")
+    finally:
+        browser.close()

@@ -19,10 +19,12 @@ demo: $(INSTALLED) $(MANIFEST)  ## generate the sample corpus (if the inbox is e
 	@if ! find $(SOURCES) -name '*.pdf' -print -quit 2>/dev/null | grep -q .; then \
 		$(BIN)/juesuan samples --out $(SOURCES) --units $(DEMO_UNITS) $(foreach y,$(DEMO_YEARS),--years $(y)); \
 	fi
-	$(BIN)/juesuan ingest --sources $(SOURCES)
+	JUESUAN_UNIT_REGISTRY=$${JUESUAN_UNIT_REGISTRY:-$$(test -f $(SOURCES)/unit_registry.csv && echo $(SOURCES)/unit_registry.csv)} \
+		$(BIN)/juesuan ingest --sources $(SOURCES)
 	@echo
 	@echo "Warehouse: $${JUESUAN_WAREHOUSE:-warehouse/juesuan.duckdb}"
-	@echo "Query it:  $(BIN)/python -c \"import duckdb; print(duckdb.connect('$${JUESUAN_WAREHOUSE:-warehouse/juesuan.duckdb}', read_only=True).sql('select * from marts.fct_expenditure limit 10'))\""
+	@echo "Report:    $${JUESUAN_REPORTS:-reports}/quality_report.html (and quality_findings.xlsx)"
+	@echo "Query it:  $(BIN)/juesuan sql \"select * from marts.fct_expenditure limit 10\"  (examples: README, Example queries)"
 	@echo "Browse the asset graph: make dev  (then open http://127.0.0.1:3000)"
 
 test: $(INSTALLED) $(MANIFEST)  ## lint and run the test suite

@@ -61,9 +61,23 @@ def _print_summary(warehouse: Path) -> None:
             "select file_name, status_reason from marts.dim_document "
             "where status = 'rejected' order by file_name"
         ).fetchall()
+        findings = con.execute(
+            """
+            select count(*) filter (where severity = 'error'),
+                   count(*) filter (where severity = 'rounding'),
+                   count(distinct document_id) filter (where severity = 'error')
+            from quality.check_results
+            where run_id = (select max_by(run_id, checked_at) from quality.check_results)
+            """
+        ).fetchone()
     click.echo("文档 (documents): " + ", ".join(f"{status} {n}" for status, n in rows))
     for name, reason in rejected:
         click.echo(f"  已拒绝 {name}: {reason}")
+    errors, rounding, documents = findings
+    click.echo(
+        f"核对 (checks): 错误 {errors} 处（涉及 {documents} 份文档），尾数误差 {rounding} 处"
+    )
+    click.echo(f"质量报告 (report): {settings.reports_dir() / 'quality_report.html'}")
 
 
 # Statements an analyst may run against the read-only warehouse.
@@ -143,6 +157,40 @@ def sql(
 
 @main.command()
 @click.option(
+    "--warehouse",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="DuckDB file (default: warehouse/juesuan.duckdb, or JUESUAN_WAREHOUSE).",
+)
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Folder for the report (default: reports/, or JUESUAN_REPORTS).",
+)
+@click.option("--recheck", is_flag=True, help="Run the quality checks again first.")
+def report(warehouse: Path | None, out: Path | None, recheck: bool) -> None:
+    """Write the finance bureau's quality report (HTML and Excel) from the warehouse."""
+    import uuid
+
+    from pipelines.quality import run_quality_checks
+    from pipelines.report import write_report
+
+    settings.use_paths(warehouse=warehouse)
+    path = settings.warehouse_path()
+    if not path.exists():
+        raise click.ClickException(f"数据仓库不存在：{path}（先运行 juesuan ingest）")
+    out_dir = (out or settings.reports_dir()).resolve()
+    if recheck:
+        run_quality_checks(path, run_id=f"cli-{uuid.uuid4()}", reports_dir=out_dir)
+    data_docs = out_dir / "data_docs" / "index.html"
+    files = write_report(path, out_dir, data_docs if data_docs.exists() else None)
+    click.echo(f"质量报告 (report): {files.html}")
+    click.echo(f"问题清单 (Excel):  {files.xlsx}")
+
+
+@main.command()
+@click.option(
     "--out",
     type=click.Path(file_okay=False, path_type=Path),
     required=True,
@@ -170,7 +218,7 @@ def samples(
     out: Path, units: int, years: tuple[int, ...], seed: int, no_seed_case: bool, plant_errors: int
 ) -> None:
     """Generate realistic sample disclosures with ground truth."""
-    from pipelines.samples import generate_corpus
+    from pipelines.samples import generate_corpus, write_unit_registry
 
     docs = generate_corpus(
         out,
@@ -180,7 +228,9 @@ def samples(
         include_seed_case=not no_seed_case,
         planted_errors=plant_errors,
     )
+    registry = write_unit_registry(out, units=units, include_seed_case=not no_seed_case)
     click.echo(f"已生成 {len(docs)} 份样例决算 PDF（含标准答案 JSON）：{out}")
+    click.echo(f"应报单位名册 (unit registry): {registry}")
 
 
 if __name__ == "__main__":

@@ -23,6 +23,16 @@ class InboxResource(dg.ConfigurableResource):
         return Path(self.path)
 
 
+class ReportsResource(dg.ConfigurableResource):
+    """Where the quality report, its Excel export and the Data Docs are written."""
+
+    path: str
+
+    @property
+    def directory(self) -> Path:
+        return Path(self.path)
+
+
 class WarehouseResource(dg.ConfigurableResource):
     """The DuckDB warehouse file (JUESUAN_WAREHOUSE)."""
 

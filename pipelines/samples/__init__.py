@@ -11,7 +11,12 @@ under "planted_errors" the errors planted in it with the checks each must trip
 (pipelines.samples.planting; check ids of pipelines.quality.catalogue).
 """
 
-from pipelines.samples.corpus import GeneratedDocument, generate_corpus, generate_document
+from pipelines.samples.corpus import (
+    GeneratedDocument,
+    generate_corpus,
+    generate_document,
+    write_unit_registry,
+)
 from pipelines.samples.identities import Violation, identity_findings, identity_violations
 from pipelines.samples.planting import ERROR_KINDS, ErrorRequest, PlantedError
 from pipelines.samples.truth import load_truth
@@ -29,4 +34,5 @@ __all__ = [
     "identity_findings",
     "identity_violations",
     "load_truth",
+    "write_unit_registry",
 ]

@@ -146,3 +146,23 @@ def generate_corpus(
             )
         )
     return documents
+
+
+REGISTRY_NAME = "unit_registry.csv"
+
+
+def write_unit_registry(
+    out_dir: Path | str, units: int = 20, include_seed_case: bool = True, unreported: int = 1
+) -> Path:
+    """The operator's list of units expected to report (unit_name, region, unit_level):
+    the corpus's units plus `unreported` more that sent nothing, so coverage has gaps."""
+    import csv
+
+    expected = ([SEED_UNIT] if include_seed_case else []) + corpus_units(units + unreported)
+    path = Path(out_dir) / REGISTRY_NAME
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["unit_name", "region", "unit_level"])
+        writer.writerows([unit.name, unit.region, unit.level] for unit in expected)
+    return path

@@ -1,0 +1,53 @@
+"""The quality engine and the finance bureau's report, after the marts build."""
+
+import dagster as dg
+
+from pipelines.defs.resources import DUCKDB_POOL, ReportsResource, WarehouseResource
+from pipelines.defs.transformation.definitions import juesuan_dbt_models
+from pipelines.quality import run_quality_checks
+from pipelines.report import write_report
+
+QUALITY_RESULTS = dg.AssetKey(["quality", "check_results"])
+QUALITY_REPORT = dg.AssetKey(["quality", "report"])
+
+
+@dg.asset(
+    key=QUALITY_RESULTS,
+    deps=[juesuan_dbt_models],
+    group_name="quality",
+    kinds={"great_expectations", "duckdb"},
+    pool=DUCKDB_POOL,
+)
+def quality_check_results(
+    context: dg.AssetExecutionContext, warehouse: WarehouseResource, reports: ReportsResource
+) -> dg.MaterializeResult:
+    """Every accounting identity of every loaded document, checked (Great Expectations),
+    into quality.check_results and quality.document_coverage. A document's broken
+    identities are findings, recorded here; they never fail the run."""
+    summary = run_quality_checks(
+        warehouse.file, run_id=context.run_id, reports_dir=reports.directory
+    )
+    return dg.MaterializeResult(
+        metadata={
+            "documents_checked": summary.documents_checked,
+            "errors": summary.errors,
+            "rounding": summary.rounding,
+            "passed": summary.passed,
+            "data_docs": dg.MetadataValue.path(str(summary.data_docs_index)),
+        }
+    )
+
+
+@dg.asset(key=QUALITY_REPORT, deps=[QUALITY_RESULTS], group_name="quality", kinds={"html"})
+def quality_report(warehouse: WarehouseResource, reports: ReportsResource) -> dg.MaterializeResult:
+    """The finance bureau's report: one self-contained HTML file and an Excel export."""
+    data_docs = reports.directory / "data_docs" / "index.html"
+    files = write_report(
+        warehouse.file, reports.directory, data_docs if data_docs.exists() else None
+    )
+    return dg.MaterializeResult(
+        metadata={
+            "html": dg.MetadataValue.path(str(files.html)),
+            "excel": dg.MetadataValue.path(str(files.xlsx)),
+        }
+    )

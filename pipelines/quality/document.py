@@ -1,0 +1,304 @@
+"""One loaded document as the checks see it: its nine tables and its narrative figures.
+
+Read from the warehouse's raw tables (cells with provenance, each table's printed money
+unit) for the documents whose derived status is 'loaded'. Nothing here judges a figure;
+it only gives the checks a convenient, immutable view of what was printed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from pipelines.quality.tolerance import TABLE_DECIMALS, WAN, YUAN, Term, printed_decimals
+
+TABLE_IDS = ("T01", "T02", "T03", "T04", "T05", "T06", "T07", "T08", "T09")
+PRESENT_STATUSES = ("extracted", "empty")  # 'missing' is the only absent state
+TABLE_TITLES = {
+    "T01": "收入支出决算总表",
+    "T02": "收入决算表",
+    "T03": "支出决算表",
+    "T04": "财政拨款收入支出决算总表",
+    "T05": "一般公共预算财政拨款支出决算表",
+    "T06": "一般公共预算财政拨款基本支出决算表",
+    "T07": "“三公”经费支出决算表",
+    "T08": "政府性基金预算财政拨款收入支出决算表",
+    "T09": "国有资本经营预算财政拨款支出决算表",
+}
+NARRATIVE = "情况说明"
+
+
+@dataclass(frozen=True)
+class Cell:
+    amount: Decimal | None  # 万元; None when blank or a dash
+    printed_text: str
+
+
+@dataclass(frozen=True)
+class Row:
+    """One printed row of a table body (a two-sided statement row holds one side only)."""
+
+    row_number: int
+    page: int
+    side: str | None
+    code: str | None
+    label: str | None
+    cells: dict[str, Cell]
+
+    @property
+    def is_total(self) -> bool:
+        """The 合计 row of a subject table (no code, labelled 合计)."""
+        return self.code is None and (self.label or "").endswith("合计")
+
+    @property
+    def location(self) -> str:
+        """Where a finding on this row is reported: its code, else its label."""
+        return self.code or ("合计" if self.is_total else (self.label or f"第{self.row_number}行"))
+
+
+@dataclass(frozen=True)
+class Table:
+    table_id: str
+    status: str  # 'extracted', 'empty' or 'missing'
+    money_unit: str | None
+    first_page: int | None
+    rows: tuple[Row, ...] = ()
+
+    @property
+    def present(self) -> bool:
+        return self.status in PRESENT_STATUSES
+
+    @property
+    def unit(self) -> str:
+        return self.money_unit if self.money_unit in (WAN, YUAN) else WAN
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(column for row in self.rows for column in row.cells))
+
+    def term(self, row: Row | None, column: str) -> Term:
+        """The figure a row prints in a column; an absent row or cell is a blank term."""
+        if row is None:
+            return Term(None, self.unit, TABLE_DECIMALS, page=self.first_page, table=self.table_id)
+        cell = row.cells.get(column)
+        return Term(
+            None if cell is None else cell.amount,
+            self.unit,
+            TABLE_DECIMALS,
+            page=row.page,
+            table=self.table_id,
+        )
+
+    def side(self, side: str) -> tuple[Row, ...]:
+        return tuple(row for row in self.rows if row.side == side)
+
+    def coded_rows(self) -> tuple[Row, ...]:
+        """Rows with a code, first printing of each code only (a repeated code is a
+        plausibility finding, not a second summand)."""
+        seen: set[str] = set()
+        rows = []
+        for row in self.rows:
+            if row.code is not None and row.code not in seen:
+                seen.add(row.code)
+                rows.append(row)
+        return tuple(rows)
+
+    def find(self, code: str) -> Row | None:
+        return next((row for row in self.rows if row.code == code), None)
+
+    def total_row(self) -> Row | None:
+        return next((row for row in self.rows if row.is_total), None)
+
+    def labelled(self, *fragments: str, exclude: Iterable[str] = ()) -> Row | None:
+        """The first uncoded row whose label holds every fragment and none of `exclude`."""
+        excluded = tuple(exclude)
+        for row in self.rows:
+            label = row.label or ""
+            if all(f in label for f in fragments) and not any(x in label for x in excluded):
+                return row
+        return None
+
+
+@dataclass(frozen=True)
+class NarrativeFigure:
+    figure: str
+    amount: Decimal  # 万元
+    page: int
+    context: str
+    unit: str  # as printed: 万元 or 元
+    decimals: int  # as printed
+
+    def term(self) -> Term:
+        return Term(self.amount, self.unit, self.decimals, page=self.page, table=None)
+
+
+@dataclass(frozen=True)
+class Document:
+    document_id: str
+    unit_id: str | None
+    unit_name: str | None
+    fiscal_year: int | None
+    tables: dict[str, Table]
+    narrative: dict[str, NarrativeFigure] = field(default_factory=dict)
+
+    def table(self, table_id: str) -> Table:
+        return self.tables[table_id]
+
+    def present(self, *table_ids: str) -> bool:
+        return all(self.tables[t].present for t in table_ids)
+
+
+# ---------------------------------------------------------------------------
+# The narrative figure's printed precision, read back from its context
+
+_AMOUNT = re.compile(r"(\d[\d,]*(?:\.\d+)?)(万元|元)")
+
+
+def narrative_precision(amount: Decimal, context: str) -> tuple[str, int]:
+    """The unit and decimals a narrative figure was printed with.
+
+    The extractor keeps the sentence fragment it read the figure from, ending just after
+    it; the figure is the last amount in that fragment whose value (converted to 万元)
+    is the stored amount. When none matches, the figure counts as a table-like 万元
+    figure with two decimals.
+    """
+    for match in reversed(list(_AMOUNT.finditer(context))):
+        text, unit = match.group(1).replace(",", ""), match.group(2)
+        value = Decimal(text) * (Decimal("0.0001") if unit == YUAN else Decimal(1))
+        if value == amount:
+            return unit, printed_decimals(text)
+    return WAN, TABLE_DECIMALS
+
+
+# ---------------------------------------------------------------------------
+# Reading from the warehouse
+
+
+def _document_rows_sql(status_source: str) -> str:
+    return f"""
+        select document_id, unit_id, unit_name, fiscal_year
+        from {status_source}
+        where status = 'loaded'
+        order by fiscal_year, unit_name, document_id
+    """
+
+
+DOCUMENT_STATUS_SOURCES = (
+    "intermediate.int_documents__current",
+    # Without the dbt intermediate view: the contract's dim_document, unit name from raw.
+    """(select dim.document_id, dim.unit_id, raw_doc.unit_name, dim.fiscal_year, dim.status
+        from marts.dim_document as dim
+        join raw.documents as raw_doc using (document_id))""",
+)
+
+
+def existing_relations(con) -> set[str]:
+    rows = con.execute(
+        "select schema_name || '.' || table_name from duckdb_tables() "
+        "union all select schema_name || '.' || view_name from duckdb_views()"
+    ).fetchall()
+    return {name for (name,) in rows}
+
+
+def status_source(con) -> str:
+    """Where the derived document status is read from (dbt's view, else the mart)."""
+    relations = existing_relations(con)
+    if "intermediate.int_documents__current" in relations:
+        return DOCUMENT_STATUS_SOURCES[0]
+    if "marts.dim_document" in relations:
+        return DOCUMENT_STATUS_SOURCES[1]
+    raise LookupError(
+        "no document status in the warehouse: neither intermediate.int_documents__current "
+        "nor marts.dim_document exists (run `juesuan ingest`, which builds the dbt models)"
+    )
+
+
+def load_documents(con) -> list[Document]:
+    """Every loaded document with its tables, cells and narrative figures."""
+    source = status_source(con)
+    documents = con.execute(_document_rows_sql(source)).fetchall()
+    loaded = f"(select document_id from ({_document_rows_sql(source)}))"
+    tables = con.execute(
+        f"""select document_id, table_id, status, money_unit, first_page
+            from raw.extracted_tables where document_id in {loaded}"""
+    ).fetchall()
+    cells = con.execute(
+        f"""select document_id, table_id, row_number, page, side, subject_code, line_label,
+                   column_name, printed_text, amount
+            from raw.table_cells where document_id in {loaded}
+            order by document_id, table_id, row_number, column_name"""
+    ).fetchall()
+    figures = con.execute(
+        f"""select document_id, figure, amount, page, context
+            from raw.narrative_figures where document_id in {loaded}"""
+    ).fetchall()
+    return assemble_documents(documents, tables, cells, figures)
+
+
+def _rows(cells: list[tuple]) -> tuple[Row, ...]:
+    """Cells (one table, ordered by row) grouped into rows; a two-sided row splits by side."""
+    grouped: dict[tuple[int, str | None], list[tuple]] = {}
+    for cell in cells:
+        grouped.setdefault((cell[2], cell[4]), []).append(cell)
+    rows = []
+    for (row_number, side), row_cells in grouped.items():
+        first = row_cells[0]
+        rows.append(
+            Row(
+                row_number=row_number,
+                page=first[3],
+                side=side,
+                code=first[5],
+                label=first[6],
+                cells={c[7]: Cell(c[9], c[8] or "") for c in row_cells},
+            )
+        )
+    return tuple(sorted(rows, key=lambda row: (row.row_number, row.side or "")))
+
+
+def assemble_documents(
+    documents: list[tuple], tables: list[tuple], cells: list[tuple], figures: list[tuple]
+) -> list[Document]:
+    """Documents from the warehouse's rows (pure; the tuples are the SQL rows above)."""
+    cells_by_table: dict[tuple[str, str], list[tuple]] = {}
+    for cell in cells:
+        cells_by_table.setdefault((cell[0], cell[1]), []).append(cell)
+    table_rows = {(t[0], t[1]): t for t in tables}
+    figures_by_document: dict[str, dict[str, NarrativeFigure]] = {}
+    for document_id, figure, amount, page, context in figures:
+        unit, decimals = narrative_precision(amount, context)
+        figures_by_document.setdefault(document_id, {})[figure] = NarrativeFigure(
+            figure, amount, page, context, unit, decimals
+        )
+    result = []
+    for document_id, unit_id, unit_name, fiscal_year in documents:
+        doc_tables = {}
+        for table_id in TABLE_IDS:
+            row = table_rows.get((document_id, table_id))
+            # A table the extractor did not record at all is as absent as a missing one.
+            status, unit, first_page = ("missing", None, None) if row is None else row[2:5]
+            doc_tables[table_id] = Table(
+                table_id,
+                status,
+                unit,
+                first_page,
+                _rows(cells_by_table.get((document_id, table_id), [])),
+            )
+        result.append(
+            Document(
+                document_id,
+                unit_id,
+                unit_name,
+                fiscal_year,
+                doc_tables,
+                figures_by_document.get(document_id, {}),
+            )
+        )
+    return result
+
+
+def iter_terms(table: Table, rows: Iterable[Row], column: str) -> Iterator[Term]:
+    for row in rows:
+        yield table.term(row, column)

@@ -1,0 +1,200 @@
+"""The public entry point: check every loaded document and write the quality schema.
+
+    from pipelines.quality import run_quality_checks
+    summary = run_quality_checks("warehouse/juesuan.duckdb", run_id="2024-09-01T10:00")
+
+The warehouse is opened twice, briefly: once to read (documents, cells, narrative
+figures, document versions), once to write (quality.check_results, its latest view,
+quality.document_coverage). Between the two, the checks and the Great Expectations
+validation run with no connection held, so the engine never blocks another writer for
+long. A connection passed in is used as is and left open.
+
+A document's inconsistencies are findings (rows of quality.check_results), never
+exceptions; only a fault of the engine itself (an unreadable suite, a broken registry
+file, a rule crashing) raises.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+import duckdb
+
+from pipelines import settings
+from pipelines.quality.checks import check_document
+from pipelines.quality.coverage import (
+    coverage_frame,
+    coverage_records,
+    read_registry,
+    read_versions,
+    warehouse_units,
+)
+from pipelines.quality.document import Document, load_documents
+from pipelines.quality.gx import QualityEngineError, validate_outcomes
+from pipelines.quality.outcomes import Outcome
+from pipelines.quality.store import result_frame, write_check_results, write_coverage
+from pipelines.quality.tolerance import DEFAULT_TOLERANCE_PER_TERM, ERROR, INFO, ROUNDING
+
+DATA_DOCS_FOLDER = "data_docs"
+_USE_SETTINGS = object()  # unit_registry default: whatever settings.unit_registry_path() says
+
+
+@dataclass(frozen=True)
+class QualitySummary:
+    """What a quality run found and wrote."""
+
+    run_id: str
+    checked_at: datetime
+    documents_checked: int
+    outcomes: int
+    by_severity: dict[str, int]
+    errors_by_check: dict[str, int]
+    documents_with_errors: int
+    data_docs_index: Path | None
+    coverage_rows: int
+    coverage_missing: int  # expected unit-years without a loaded document
+    unit_registry: Path | None
+    tolerance_per_term: Decimal
+    documents: tuple[str, ...] = field(default=(), repr=False)
+
+    @property
+    def passed(self) -> int:
+        """Outcomes that passed (exact or within rounding)."""
+        return self.by_severity.get(INFO, 0) + self.by_severity.get(ROUNDING, 0)
+
+    @property
+    def errors(self) -> int:
+        return self.by_severity.get(ERROR, 0)
+
+    @property
+    def rounding(self) -> int:
+        return self.by_severity.get(ROUNDING, 0)
+
+    @property
+    def info(self) -> int:
+        return self.by_severity.get(INFO, 0)
+
+
+@contextlib.contextmanager
+def _connection(con_or_path) -> Iterator[duckdb.DuckDBPyConnection]:
+    if isinstance(con_or_path, duckdb.DuckDBPyConnection):
+        yield con_or_path
+        return
+    path = Path(con_or_path) if con_or_path is not None else settings.warehouse_path()
+    if not path.is_file():
+        raise QualityEngineError(f"no warehouse at {path} (run `juesuan ingest` first)")
+    con = duckdb.connect(str(path))
+    try:
+        yield con
+    finally:
+        con.close()
+
+
+def _per_term(value) -> Decimal:
+    try:
+        per_term = value if isinstance(value, Decimal) else Decimal(str(value))
+    except InvalidOperation as error:
+        raise ValueError(f"tolerance_per_term must be a number, got {value!r}") from error
+    if not per_term.is_finite() or per_term < 0:
+        raise ValueError(f"tolerance_per_term must be a non-negative number, got {value!r}")
+    return per_term
+
+
+def check_documents(documents: Sequence[Document], per_term: Decimal) -> list[Outcome]:
+    outcomes: list[Outcome] = []
+    for document in documents:
+        try:
+            outcomes += check_document(document, per_term)
+        except Exception as error:  # a rule crashing is the engine's fault: say where
+            raise QualityEngineError(
+                f"quality rules failed on document {document.document_id} "
+                f"({document.unit_name} {document.fiscal_year}): {error!r}"
+            ) from error
+    return outcomes
+
+
+def run_quality_checks(
+    con_or_path: duckdb.DuckDBPyConnection | Path | str | None,
+    run_id: str,
+    reports_dir: Path | None = None,
+    tolerance_per_term: Decimal = DEFAULT_TOLERANCE_PER_TERM,
+    *,
+    unit_registry: Path | object | None = _USE_SETTINGS,
+    fiscal_years: Sequence[int] | None = None,
+    build_data_docs: bool = True,
+) -> QualitySummary:
+    """Check every loaded document of the warehouse and write the quality schema.
+
+    con_or_path: an open DuckDB connection (left open), or the warehouse file (opened
+    only while reading and while writing; None: settings.warehouse_path()).
+    run_id: names this run in quality.check_results; writing the same run_id again
+    replaces that run's rows. reports_dir: where the Data Docs go, under data_docs/
+    (None: settings.reports_dir()). tolerance_per_term: the rounding allowance of one
+    printed figure in its own printed unit (0.005: half a cent of 万元 or of 元).
+    unit_registry: the expected units' CSV (default: settings.unit_registry_path(); None:
+    no registry, expected units from marts.dim_unit). fiscal_years: the years coverage
+    expects (default: those of the warehouse's documents).
+    """
+    if not run_id or not str(run_id).strip():
+        raise ValueError("run_id must be a non-empty string")
+    run_id = str(run_id)
+    per_term = _per_term(tolerance_per_term)
+    registry = settings.unit_registry_path() if unit_registry is _USE_SETTINGS else unit_registry
+    expected_units = read_registry(Path(registry)) if registry is not None else None
+    checked_at = datetime.now(UTC).replace(tzinfo=None)
+
+    with _connection(con_or_path) as con:
+        documents = load_documents(con)
+        versions = read_versions(con)
+        if expected_units is None:
+            expected_units = warehouse_units(con, versions)
+
+    outcomes = check_documents(documents, per_term)
+    data_docs_dir = None
+    if build_data_docs:
+        data_docs_dir = Path(reports_dir or settings.reports_dir()) / DATA_DOCS_FOLDER
+    report = validate_outcomes(outcomes, run_id, data_docs_dir)
+
+    counts: dict[str, tuple[int, int]] = {}
+    for outcome in outcomes:
+        errors, rounding = counts.get(outcome.document_id, (0, 0))
+        counts[outcome.document_id] = (
+            errors + (outcome.severity == ERROR),
+            rounding + (outcome.severity == ROUNDING),
+        )
+    for document in documents:
+        counts.setdefault(document.document_id, (0, 0))
+    years = (
+        list(fiscal_years)
+        if fiscal_years is not None
+        else sorted({v.fiscal_year for v in versions if v.fiscal_year is not None})
+    )
+    records = coverage_records(expected_units, years, versions, counts, registry is not None)
+
+    with _connection(con_or_path) as con:
+        write_check_results(con, result_frame(outcomes, documents, run_id, checked_at), run_id)
+        write_coverage(con, coverage_frame(records, run_id, checked_at))
+
+    severities = Counter(outcome.severity for outcome in outcomes)
+    errors_by_check = Counter(o.check_name for o in outcomes if o.severity == ERROR)
+    return QualitySummary(
+        run_id=run_id,
+        checked_at=checked_at,
+        documents_checked=len(documents),
+        outcomes=len(outcomes),
+        by_severity={severity: severities.get(severity, 0) for severity in (INFO, ROUNDING, ERROR)},
+        errors_by_check=dict(sorted(errors_by_check.items())),
+        documents_with_errors=sum(1 for errors, _ in counts.values() if errors),
+        data_docs_index=report.data_docs_index,
+        coverage_rows=len(records),
+        coverage_missing=sum(1 for record in records if not record["has_loaded_document"]),
+        unit_registry=Path(registry) if registry is not None else None,
+        tolerance_per_term=per_term,
+        documents=tuple(document.document_id for document in documents),
+    )

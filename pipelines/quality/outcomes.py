@@ -1,0 +1,289 @@
+"""Check outcomes: one per check, document and place, before Great Expectations decides.
+
+The rules build Outcomes through a Collector, which computes the difference, how far the
+identity is from holding (the deviation) and the rounding envelope. Whether an outcome
+passed is decided afterwards by the family's expectation suite (pipelines.quality.gx);
+the Chinese message is written once the verdict is known (`message`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from pipelines.quality.document import NARRATIVE, TABLE_TITLES, Document, Table
+from pipelines.quality.tolerance import (
+    DEFAULT_TOLERANCE_PER_TERM,
+    ERROR,
+    INFO,
+    ROUNDING,
+    Term,
+    envelope,
+    total,
+)
+
+# Families: one Great Expectations suite each.
+WITHIN_TABLE = "within_table_identities"
+ACROSS_TABLES = "cross_table_identities"
+NARRATIVE_FAMILY = "narrative_identities"
+PLAUSIBILITY = "plausibility"
+FAMILIES = (WITHIN_TABLE, ACROSS_TABLES, NARRATIVE_FAMILY, PLAUSIBILITY)
+IDENTITY_FAMILIES = (WITHIN_TABLE, ACROSS_TABLES, NARRATIVE_FAMILY)
+
+EQUAL, AT_LEAST = "=", "≥"
+
+
+@dataclass(slots=True)
+class Outcome:
+    """One check at one place of one document.
+
+    Identities carry observed/expected/difference/deviation/tolerance (万元); plausibility
+    checks carry `facts` (the columns their expectations read) and their own messages.
+    `passed` and `severity` are filled in from the expectation suite's verdict.
+    """
+
+    family: str
+    check_name: str
+    document_id: str
+    source_table: str | None
+    source_page: int | None
+    location: str | None
+    measure: str | None = None
+    compared_table: str | None = None
+    observed: Decimal | None = None
+    expected: Decimal | None = None
+    difference: Decimal | None = None
+    deviation: Decimal | None = None
+    tolerance: Decimal | None = None
+    printed_terms: int = 0
+    relation: str = EQUAL
+    where: str = ""
+    observed_label: str = ""
+    expected_label: str = ""
+    observed_text: str | None = None  # the figure as printed, when not a table's 万元
+    expected_text: str | None = None
+    pass_message: str = ""
+    fail_message: str = ""
+    facts: dict[str, Any] = field(default_factory=dict)
+    passed: bool | None = None
+    severity: str | None = None
+
+    @property
+    def site(self) -> tuple[str, str | None, str | None]:
+        return (self.check_name, self.source_table, self.location)
+
+    @property
+    def is_identity(self) -> bool:
+        return self.family in IDENTITY_FAMILIES
+
+    def decide(self, passed: bool) -> None:
+        """Record the expectation suite's verdict and derive the severity from it."""
+        self.passed = passed
+        if not passed:
+            self.severity = ERROR
+        elif self.is_identity and self.deviation:
+            self.severity = ROUNDING
+        else:
+            self.severity = INFO
+
+    def message(self) -> str:
+        if not self.is_identity:
+            return self.pass_message if self.passed else self.fail_message
+        if self.relation == EQUAL:
+            relation = "=" if self.difference == 0 else "≠"
+        else:
+            relation = "<" if self.deviation else "≥"
+        observed = self.observed_text or fmt(self.observed)
+        expected = self.expected_text or fmt(self.expected)
+        text = (
+            f"{self.where}：{self.observed_label} {observed} {relation} "
+            f"{self.expected_label} {expected}"
+        )
+        if self.severity == INFO:
+            return text + ("，一致" if self.relation == EQUAL else "，成立")
+        verdict = "尾数误差" if self.severity == ROUNDING else "超出尾数误差"
+        return f"{text}，差 {fmt(self.deviation)}（容差 {fmt(self.tolerance)}，{verdict}）"
+
+
+def fmt(value: Decimal | None) -> str:
+    """A 万元 amount for a message: thousands kept plain, at least two decimals."""
+    if value is None:
+        return "空"
+    text = format(value.normalize(), "f")
+    whole, _, fraction = text.partition(".")
+    return f"{whole}.{fraction.ljust(2, '0')}"
+
+
+def table_place(table_id: str | None, location: str | None, measure: str | None = None) -> str:
+    """ "支出决算表 2010301 行" — how a message names the place it speaks of."""
+    title = TABLE_TITLES.get(table_id or "", NARRATIVE)
+    if location is None:
+        return title
+    place = f"{title} {location}"
+    if location not in ("合计", "总计") and not location.endswith(("合计", "总计")):
+        place += " 行"
+    return f"{place}（{measure}）" if measure else place
+
+
+class Collector:
+    """Gathers a document's outcomes, computing differences and envelopes."""
+
+    def __init__(self, document: Document, per_term: Decimal = DEFAULT_TOLERANCE_PER_TERM):
+        self.document = document
+        self.per_term = per_term
+        self.outcomes: list[Outcome] = []
+
+    def _identity(
+        self,
+        family: str,
+        check_name: str,
+        source_table: str | None,
+        location: str,
+        observed: Sequence[Term],
+        expected: Sequence[Term],
+        *,
+        relation: str,
+        where: str,
+        observed_label: str,
+        expected_label: str,
+        measure: str | None,
+        compared_table: str | None,
+        page: int | None,
+    ) -> Outcome | None:
+        terms = [*observed, *expected]
+        printed = [term for term in terms if term.printed]
+        if not printed:
+            return None  # nothing printed on either side: nothing to check
+        observed_value, expected_value = total(observed), total(expected)
+        difference = observed_value - expected_value
+        deviation = abs(difference) if relation == EQUAL else max(Decimal(0), -difference)
+        if page is None:
+            page = next((t.page for t in observed if t.page is not None), None)
+        if page is None:
+            page = next((t.page for t in terms if t.page is not None), None)
+        outcome = Outcome(
+            family=family,
+            check_name=check_name,
+            document_id=self.document.document_id,
+            source_table=source_table,
+            source_page=page,
+            location=location,
+            measure=measure,
+            compared_table=compared_table,
+            observed=observed_value,
+            expected=expected_value,
+            difference=difference,
+            deviation=deviation,
+            tolerance=envelope(terms, self.per_term),
+            printed_terms=len(printed),
+            relation=relation,
+            where=where,
+            observed_label=observed_label,
+            expected_label=expected_label,
+        )
+        self.outcomes.append(outcome)
+        return outcome
+
+    def equal(
+        self,
+        family: str,
+        check_name: str,
+        source_table: str | None,
+        location: str,
+        observed: Sequence[Term],
+        expected: Sequence[Term],
+        *,
+        where: str,
+        observed_label: str,
+        expected_label: str,
+        measure: str | None = None,
+        compared_table: str | None = None,
+        page: int | None = None,
+    ) -> Outcome | None:
+        """observed = expected, within the rounding envelope of every printed term."""
+        return self._identity(
+            family,
+            check_name,
+            source_table,
+            location,
+            observed,
+            expected,
+            relation=EQUAL,
+            where=where,
+            observed_label=observed_label,
+            expected_label=expected_label,
+            measure=measure,
+            compared_table=compared_table,
+            page=page,
+        )
+
+    def at_least(
+        self,
+        family: str,
+        check_name: str,
+        source_table: str | None,
+        location: str,
+        larger: Sequence[Term],
+        smaller: Sequence[Term],
+        *,
+        where: str,
+        observed_label: str,
+        expected_label: str,
+        measure: str | None = None,
+        compared_table: str | None = None,
+    ) -> Outcome | None:
+        """larger ≥ smaller, within the rounding envelope."""
+        return self._identity(
+            family,
+            check_name,
+            source_table,
+            location,
+            larger,
+            smaller,
+            relation=AT_LEAST,
+            where=where,
+            observed_label=observed_label,
+            expected_label=expected_label,
+            measure=measure,
+            compared_table=compared_table,
+            page=None,
+        )
+
+    def plausibility(
+        self,
+        check_name: str,
+        table: Table | None,
+        location: str | None,
+        facts: dict[str, Any],
+        *,
+        page: int | None,
+        pass_message: str,
+        fail_message: str,
+        measure: str | None = None,
+        observed: Decimal | None = None,
+        expected: Decimal | None = None,
+        compared_table: str | None = None,
+    ) -> Outcome:
+        difference = None
+        if observed is not None and expected is not None:
+            difference = observed - expected
+        outcome = Outcome(
+            family=PLAUSIBILITY,
+            check_name=check_name,
+            document_id=self.document.document_id,
+            source_table=None if table is None else table.table_id,
+            source_page=page,
+            location=location,
+            measure=measure,
+            compared_table=compared_table,
+            observed=observed,
+            expected=expected,
+            difference=difference,
+            pass_message=pass_message,
+            fail_message=fail_message,
+            facts=facts,
+        )
+        self.outcomes.append(outcome)
+        return outcome

@@ -9,6 +9,13 @@ import click
 
 from pipelines import settings
 
+warehouse_option = click.option(
+    "--warehouse",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="DuckDB file (default: warehouse/juesuan.duckdb, or JUESUAN_WAREHOUSE).",
+)
+
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 def main() -> None:
@@ -22,12 +29,7 @@ def main() -> None:
     default=None,
     help="PDF inbox (default: sources/, or JUESUAN_SOURCES).",
 )
-@click.option(
-    "--warehouse",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="DuckDB file (default: warehouse/juesuan.duckdb, or JUESUAN_WAREHOUSE).",
-)
+@warehouse_option
 def ingest(sources: Path | None, warehouse: Path | None) -> None:
     """Run the whole pipeline headless: discover, extract, load, build the marts."""
     settings.use_paths(sources, warehouse)
@@ -86,12 +88,7 @@ READ_STATEMENTS = ("SELECT", "EXPLAIN", "PRAGMA", "CALL")
 
 @main.command()
 @click.argument("query")
-@click.option(
-    "--warehouse",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="DuckDB file (default: warehouse/juesuan.duckdb, or JUESUAN_WAREHOUSE).",
-)
+@warehouse_option
 @click.option(
     "--csv",
     "csv_path",
@@ -156,12 +153,7 @@ def sql(
 
 
 @main.command()
-@click.option(
-    "--warehouse",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="DuckDB file (default: warehouse/juesuan.duckdb, or JUESUAN_WAREHOUSE).",
-)
+@warehouse_option
 @click.option(
     "--out",
     type=click.Path(file_okay=False, path_type=Path),

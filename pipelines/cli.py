@@ -43,16 +43,33 @@ def ingest(sources: Path | None, warehouse: Path | None) -> None:
 
     click.echo(f"收件箱 (inbox):     {inbox}")
     click.echo(f"数据仓库 (warehouse): {settings.warehouse_path()}")
+    # The operator sees warnings (each rejected document) and errors; the full event log
+    # is Dagster's, at DEBUG, under `make dev`.
     result = defs.resolve_job_def("ingest").execute_in_process(
-        instance=dg.DagsterInstance.ephemeral(), raise_on_error=False
+        instance=dg.DagsterInstance.ephemeral(),
+        raise_on_error=False,
+        run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}},
     )
     _print_summary(settings.warehouse_path())
     if not result.success:
+        for event in result.all_events:
+            if event.is_step_failure:
+                error = event.event_specific_data.error.message.strip()
+                click.echo(f"失败的步骤 (failed step) {event.step_key}: {error}", err=True)
         click.echo("流水线运行失败（pipeline run failed）", err=True)
         sys.exit(1)
 
 
 def _print_summary(warehouse: Path) -> None:
+    import duckdb
+
+    try:
+        _summarise(warehouse)
+    except duckdb.Error as exc:  # a failed run may not have built what the summary reads
+        click.echo(f"（无法汇总：{exc}）", err=True)
+
+
+def _summarise(warehouse: Path) -> None:
     from pipelines.warehouse.load import connect
 
     with connect(warehouse, read_only=True) as con:

@@ -111,11 +111,15 @@ def extract_table(
     )
 
 
-def extract_document(path: Path, inbox: Path) -> DocumentExtraction:
-    """Extract one PDF. Never raises for a bad document: it comes back rejected."""
+def extract_document(path: Path, inbox: Path, document_id: str | None = None) -> DocumentExtraction:
+    """Extract one PDF. Never raises for a bad document: it comes back rejected.
+
+    `document_id` is the file's sha256 when the caller has it already (discovery hashed
+    every file), so the file is not read twice.
+    """
     started = time.perf_counter()
     result = DocumentExtraction(
-        document_id=file_sha256(path),
+        document_id=document_id or file_sha256(path),
         file_name=path.name,
         source_path=str(path.relative_to(inbox)) if path.is_relative_to(inbox) else str(path),
         file_size=path.stat().st_size,

@@ -53,9 +53,9 @@ def _rejected(source: SourceFile, reason: str, seconds: float) -> DocumentExtrac
     )
 
 
-def _work(path: str, inbox: str, conn: Connection) -> None:
+def _work(path: str, inbox: str, document_id: str, conn: Connection) -> None:
     try:
-        conn.send(extract_document(Path(path), Path(inbox)))
+        conn.send(extract_document(Path(path), Path(inbox), document_id))
     except BaseException as exc:  # reported to the parent as a rejection
         conn.send(exc)
     finally:
@@ -77,7 +77,9 @@ def extract_all(
                 source = pending.pop()
                 parent_end, child_end = context.Pipe(duplex=False)
                 process = context.Process(
-                    target=_work, args=(str(source.path), str(inbox), child_end), daemon=True
+                    target=_work,
+                    args=(str(source.path), str(inbox), source.document_id, child_end),
+                    daemon=True,
                 )
                 process.start()
                 child_end.close()

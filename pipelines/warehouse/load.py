@@ -6,6 +6,7 @@ nothing, and a failure leaves what was there before intact.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -87,8 +88,6 @@ def _cells_frame(extraction: DocumentExtraction) -> pd.DataFrame:
 
 def load_extraction(con: duckdb.DuckDBPyConnection, extraction: DocumentExtraction) -> None:
     """Replace one document's rows in one transaction."""
-    import json
-
     document_id = extraction.document_id
     cells = _cells_frame(extraction)
     con.execute("begin transaction")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -20,6 +21,10 @@ warehouse_option = click.option(
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 def main() -> None:
     """Juesuan (决算): disclosure PDFs → a checked DuckDB warehouse."""
+    try:
+        settings.warehouse_path()
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from exc
 
 
 @main.command()
@@ -30,8 +35,15 @@ def main() -> None:
     help="PDF inbox (default: sources/, or JUESUAN_SOURCES).",
 )
 @warehouse_option
-def ingest(sources: Path | None, warehouse: Path | None) -> None:
-    """Run the whole pipeline headless: discover, extract, load, build the marts."""
+@click.option("--force", is_flag=True, help="Extract every document again, even unchanged ones.")
+def ingest(sources: Path | None, warehouse: Path | None, force: bool) -> None:
+    """Ingest the inbox: extract new or re-issued PDFs, load them, rebuild the marts,
+    check every accounting identity and write the report.
+
+    Documents already in the warehouse with the same content and extractor version are
+    not extracted again; with nothing new the command returns in seconds. The run is
+    recorded in Dagster's instance when DAGSTER_HOME is set (then `make dev` shows it).
+    """
     settings.use_paths(sources, warehouse)
     inbox = settings.sources_dir()
     if not inbox.is_dir():
@@ -39,25 +51,53 @@ def ingest(sources: Path | None, warehouse: Path | None) -> None:
     # Imported here: the code location reads the paths fixed just above.
     import dagster as dg
 
-    from pipelines.definitions import defs
+    from pipelines.definitions import build_definitions
+    from pipelines.defs.ingestion.launch import plan_ingestion, run_ingestion
+    from pipelines.terminal import RichIngestProgress
 
     click.echo(f"收件箱 (inbox):     {inbox}")
     click.echo(f"数据仓库 (warehouse): {settings.warehouse_path()}")
-    # The operator sees warnings (each rejected document) and errors; the full event log
-    # is Dagster's, at DEBUG, under `make dev`.
-    result = defs.resolve_job_def("ingest").execute_in_process(
-        instance=dg.DagsterInstance.ephemeral(),
-        raise_on_error=False,
-        run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}},
+    instance = (
+        dg.DagsterInstance.get()
+        if os.environ.get("DAGSTER_HOME")
+        else dg.DagsterInstance.ephemeral()
     )
+    with instance:
+        plan = plan_ingestion(instance, inbox, settings.warehouse_path(), force=force)
+        click.echo(
+            f"文档 (documents in inbox): {plan.documents}，"
+            f"待提取 (to extract) {len(plan.pending)}，"
+            f"未变 (unchanged) {plan.documents - len(plan.pending)}"
+        )
+        with RichIngestProgress() as progress:
+            result = run_ingestion(build_definitions(progress), instance, plan, force=force)
+    if result is None:
+        click.echo("没有新文件，数据仓库已是最新 (nothing new; the warehouse is current)")
+    else:
+        _print_run_counts(result)
     _print_summary(settings.warehouse_path())
-    if not result.success:
+    if result is not None and not result.success:
         for event in result.all_events:
             if event.is_step_failure:
                 error = event.event_specific_data.error.message.strip()
                 click.echo(f"失败的步骤 (failed step) {event.step_key}: {error}", err=True)
         click.echo("流水线运行失败（pipeline run failed）", err=True)
         sys.exit(1)
+
+
+def _print_run_counts(result) -> None:
+    """What this run did, from the extraction step's metadata."""
+    import dagster as dg
+
+    for event in result.get_asset_materialization_events():
+        if event.asset_key == dg.AssetKey("document_extractions"):
+            metadata = {k: v.value for k, v in event.materialization.metadata.items()}
+            click.echo(
+                f"本次运行 (this run): 提取 (extracted) {metadata['extracted']}，"
+                f"入库 (loaded) {metadata['loaded']}，拒收 (rejected) {metadata['rejected']}，"
+                f"{metadata['pages']} 页 (pages)，{metadata['seconds']} 秒 (extraction s)"
+            )
+            return
 
 
 def _print_summary(warehouse: Path) -> None:
@@ -97,6 +137,71 @@ def _summarise(warehouse: Path) -> None:
         f"核对 (checks): 错误 {errors} 处（涉及 {documents} 份文档），尾数误差 {rounding} 处"
     )
     click.echo(f"质量报告 (report): {settings.reports_dir() / 'quality_report.html'}")
+
+
+@main.command()
+@warehouse_option
+@click.option("--year", type=int, default=None, help="Only this fiscal year.")
+@click.option(
+    "--list",
+    "list_documents",
+    is_flag=True,
+    help="Also list every rejected and superseded document with its reason.",
+)
+def status(warehouse: Path | None, year: int | None, list_documents: bool) -> None:
+    """Show the documents by fiscal year and status (loaded, rejected, superseded), with
+    totals; why documents were rejected (most common reason first); and, when the quality
+    checks have run, how many expected units lack a loaded document each year."""
+    import duckdb
+    from rich.console import Console
+
+    from pipelines import terminal
+    from pipelines.warehouse import status as doc_status
+    from pipelines.warehouse.load import connect
+
+    settings.use_paths(warehouse=warehouse)
+    path = settings.warehouse_path()
+    if not path.exists():
+        raise click.ClickException(f"数据仓库不存在：{path}（先运行 juesuan ingest）")
+    try:
+        with connect(path, read_only=True) as con:
+            counts = doc_status.documents_by_status(con, year)
+            reasons = doc_status.rejection_reasons(con, year)
+            problems = doc_status.problem_documents(con, year) if list_documents else None
+            coverage = doc_status.coverage_gaps(con, year)
+    except LookupError as exc:
+        raise click.ClickException(
+            f"数据仓库中还没有文档表：{path}（先运行 juesuan ingest）"
+        ) from exc
+    except duckdb.Error as exc:
+        raise click.ClickException(f"无法读取数据仓库：{exc}") from exc
+
+    console = Console(highlight=False)
+    console.print(f"数据仓库 (warehouse): {path}", markup=False)
+    if counts.source != doc_status.MARTS_DOCUMENTS:
+        console.print(
+            f"（marts 尚未构建 (marts not built)：读取 {counts.source}，未区分被取代的版本）",
+            markup=False,
+        )
+    if not counts.rows:
+        scope = f"{year} 年度" if year is not None else "数据仓库中"
+        console.print(f"{scope}没有文档 (no documents)", markup=False)
+    else:
+        console.print(
+            terminal.status_table(counts, marts=counts.source == doc_status.MARTS_DOCUMENTS)
+        )
+    if reasons.rows:
+        console.print(terminal.reasons_table(reasons.rows))
+    if problems is not None and problems.rows:
+        console.print(terminal.problems_table(problems.rows))
+    elif problems is None and any(s in doc_status.PROBLEM_STATUSES for _, s, _ in counts.rows):
+        console.print("（--list 列出每份被拒收或被取代的文档及原因）", markup=False)
+    if coverage is None:
+        console.print(
+            f"覆盖情况 (coverage): 尚无（{doc_status.COVERAGE} 由质量检查生成）", markup=False
+        )
+    elif coverage.rows:
+        console.print(terminal.coverage_table(coverage))
 
 
 # Statements an analyst may run against the read-only warehouse.

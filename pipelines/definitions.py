@@ -7,32 +7,64 @@ import dagster as dg
 from pipelines import settings
 from pipelines.defs.ingestion import definitions as ingestion
 from pipelines.defs.quality import definitions as quality
-from pipelines.defs.resources import InboxResource, ReportsResource, WarehouseResource
+from pipelines.defs.resources import (
+    DocumentStoreIOManager,
+    ExtractionStore,
+    InboxResource,
+    ReportsResource,
+    WarehouseResource,
+)
 from pipelines.defs.transformation import definitions as transformation
+from pipelines.progress import IngestProgress
 
 settings.use_paths()  # dbt runs as a subprocess and must see the same absolute paths
 
-ingest_job = dg.define_asset_job(
-    "ingest",
-    selection=dg.AssetSelection.all(),
-    description="PDF inbox → raw → dbt marts → quality checks and report",
-)
+
+def step_executor() -> dg.ExecutorDefinition | None:
+    """JUESUAN_EXECUTOR picks where a run's steps execute, so that a deployment moves to
+    Kubernetes or Celery by configuration (install the `k8s` or `celery` extra)."""
+    name = settings.executor_name()
+    if name == "default":
+        return None  # Dagster's multiprocess executor
+    if name == "k8s":
+        from dagster_k8s import k8s_job_executor
+
+        return k8s_job_executor
+    if name == "celery":
+        from dagster_celery import celery_executor
+
+        return celery_executor
+    raise ValueError(f"{settings.EXECUTOR_ENV}={name!r}: expected default, k8s or celery")
+
+
+def build_definitions(progress: IngestProgress | None = None) -> dg.Definitions:
+    """The domains with their resources, at the paths settings give. `juesuan ingest`
+    builds its own with a progress display; Dagster loads `defs` below."""
+    return dg.Definitions.merge(
+        ingestion.defs,
+        transformation.defs,
+        quality.defs,
+        dg.Definitions(
+            executor=step_executor(),
+            resources={
+                "progress": dg.ResourceDefinition.hardcoded_resource(progress or IngestProgress()),
+                "inbox": InboxResource(path=str(settings.sources_dir())),
+                "reports": ReportsResource(path=str(settings.reports_dir())),
+                "warehouse": WarehouseResource(
+                    path=str(settings.warehouse_path()),
+                    extract_timeout_seconds=settings.extract_timeout_seconds(),
+                ),
+                "document_store": DocumentStoreIOManager(
+                    base_dir=str(settings.document_store_dir())
+                ),
+                "extraction_store": ExtractionStore(
+                    path=str(settings.document_store_dir() / "extractions")
+                ),
+            },
+        ),
+    )
+
 
 # Domain modules are imported as modules: Dagster allows one Definitions object at this
 # module's scope.
-defs = dg.Definitions.merge(
-    ingestion.defs,
-    transformation.defs,
-    quality.defs,
-    dg.Definitions(
-        jobs=[ingest_job],
-        resources={
-            "inbox": InboxResource(path=str(settings.sources_dir())),
-            "reports": ReportsResource(path=str(settings.reports_dir())),
-            "warehouse": WarehouseResource(
-                path=str(settings.warehouse_path()),
-                extract_timeout_seconds=settings.extract_timeout_seconds(),
-            ),
-        },
-    ),
-)
+defs = build_definitions()

@@ -43,7 +43,10 @@ def demo_corpus(demo_sources) -> list:
 
 def run_ingest(sources: Path, warehouse: Path) -> subprocess.CompletedProcess:
     """`juesuan ingest` in its own process, as an operator runs it."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("JUESUAN_")}
+    # An ephemeral Dagster instance: the checkout's dagster_home/ is for `make dev`.
+    env = {
+        k: v for k, v in os.environ.items() if not k.startswith("JUESUAN_") and k != "DAGSTER_HOME"
+    }
     env["JUESUAN_REPORTS"] = str(warehouse.parent / "reports")  # never the checkout's reports/
     return subprocess.run(
         [

@@ -39,9 +39,11 @@ def webserver(tmp_path_factory):
     home = tmp_path_factory.mktemp("dagster_home")
     shutil.copy(REPO / "dagster_home" / "dagster.yaml", home)
     port = free_port()
+    inbox = tmp_path_factory.mktemp("empty_inbox")  # the running sensor finds nothing
     env = {
         **os.environ,
         "DAGSTER_HOME": str(home),
+        "JUESUAN_SOURCES": str(inbox),
         "JUESUAN_WAREHOUSE": str(home / "juesuan.duckdb"),
     }
     dagster = Path(sys.executable).parent / "dagster"
@@ -80,3 +82,41 @@ def test_the_asset_graph_is_served(webserver):
     keys = {"/".join(node["assetKey"]["path"]) for node in nodes}
     assert {"source_documents", "document_extractions", "raw/table_cells"} <= keys
     assert {"marts/fct_expenditure", "marts/dim_unit", "marts/fct_statement_lines"} <= keys
+
+
+def test_documents_are_partitions_of_the_per_document_assets(webserver):
+    nodes = graphql(
+        webserver,
+        "{ assetNodes { assetKey { path } partitionDefinition { type name } } }",
+    )["assetNodes"]
+    partitions = {"/".join(node["assetKey"]["path"]): node["partitionDefinition"] for node in nodes}
+    for key in ("source_documents", "document_extractions", "raw/table_cells"):
+        assert partitions[key] == {"type": "DYNAMIC", "name": "documents"}
+    assert partitions["marts/fct_expenditure"] is None  # the marts cover every document
+
+
+REPOSITORY_QUERY = """
+{
+  repositoriesOrError {
+    ... on RepositoryConnection {
+      nodes {
+        jobs { name }
+        sensors { name sensorState { status } }
+        schedules { name cronSchedule executionTimezone scheduleState { status } }
+      }
+    }
+  }
+}
+"""
+
+
+def test_the_inbox_sensor_and_the_yearly_schedule_are_served(webserver):
+    (repository,) = graphql(webserver, REPOSITORY_QUERY)["repositoriesOrError"]["nodes"]
+    assert "ingest" in {job["name"] for job in repository["jobs"]}
+    sensors = {sensor["name"]: sensor for sensor in repository["sensors"]}
+    assert sensors["inbox_sensor"]["sensorState"]["status"] == "RUNNING"
+    schedules = {schedule["name"]: schedule for schedule in repository["schedules"]}
+    yearly = schedules["yearly_ingestion"]
+    assert yearly["cronSchedule"] == "0 2 1 10 *"
+    assert yearly["executionTimezone"] == "Asia/Shanghai"
+    assert yearly["scheduleState"]["status"] == "RUNNING"

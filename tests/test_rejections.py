@@ -125,3 +125,35 @@ def test_a_document_over_the_time_limit_is_stopped_and_recorded(tmp_path):
     assert result.status == "rejected"
     assert result.status_reason.startswith("处理超时")
     assert path.name == result.file_name
+
+
+def crash_on_first_attempt(path: str, inbox: str, document_id: str, conn) -> None:
+    """A worker that is killed the first time it sees a document (as by the OOM killer),
+    then extracts it normally."""
+    import os
+
+    from pipelines.extract.runner import _work
+
+    marker = Path(inbox) / f".{document_id}.attempted"
+    if not marker.exists():
+        marker.touch()
+        os._exit(137)
+    _work(path, inbox, document_id, conn)
+
+
+def always_crash(path: str, inbox: str, document_id: str, conn) -> None:
+    import os
+
+    os._exit(137)
+
+
+def test_a_worker_killed_once_is_retried_and_twice_is_recorded(tmp_path):
+    from pipelines.samples import Variants, generate_document
+
+    good = generate_document(tmp_path, unit="枣庄市测试局", fiscal_year=2023, variants=Variants())
+    sources = discover(tmp_path)
+    (retried,) = extract_all(sources, tmp_path, workers=1, work=crash_on_first_attempt)
+    assert retried.status == "loaded" and retried.file_name == good.pdf_path.name
+    (recorded,) = extract_all(sources, tmp_path, workers=1, work=always_crash)
+    assert recorded.status == "rejected"
+    assert "两次异常退出" in recorded.status_reason and "137" in recorded.status_reason

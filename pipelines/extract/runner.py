@@ -10,11 +10,12 @@ from __future__ import annotations
 import multiprocessing as mp
 import os
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
 
+from pipelines import settings
 from pipelines.extract import EXTRACTOR_VERSION
 from pipelines.extract.document import extract_document, file_sha256
 from pipelines.extract.records import DocumentExtraction
@@ -28,15 +29,39 @@ class SourceFile:
     file_size: int
 
 
-def discover(inbox: Path) -> list[SourceFile]:
-    """Every PDF below the inbox, any folder layout; one entry per distinct content."""
+# source_path → [size, mtime_ns, sha256]: lets a frequent inbox scan (the sensor) hash
+# only the files that changed since it last looked.
+HashCache = dict[str, list]
+
+
+def discover(
+    inbox: Path, hash_cache: HashCache | None = None, settle_seconds: float = 0.0
+) -> list[SourceFile]:
+    """Every PDF below the inbox, any folder layout; one entry per distinct content.
+
+    `hash_cache` is read and updated in place. A file modified less than `settle_seconds`
+    ago is left for a later scan: it may still be being copied into the inbox.
+    """
+    cache = hash_cache if hash_cache is not None else {}
+    now = time.time()
     seen: dict[str, SourceFile] = {}
+    present: set[str] = set()
     for path in sorted(p for p in inbox.rglob("*") if p.is_file() and p.suffix.lower() == ".pdf"):
-        document_id = file_sha256(path)
+        stat = path.stat()
+        if settle_seconds and now - stat.st_mtime < settle_seconds:
+            continue
+        source_path = str(path.relative_to(inbox))
+        present.add(source_path)
+        cached = cache.get(source_path)
+        if cached and cached[0] == stat.st_size and cached[1] == stat.st_mtime_ns:
+            document_id = cached[2]
+        else:
+            document_id = file_sha256(path)
+            cache[source_path] = [stat.st_size, stat.st_mtime_ns, document_id]
         if document_id not in seen:  # the same bytes under another name is the same document
-            seen[document_id] = SourceFile(
-                path, str(path.relative_to(inbox)), document_id, path.stat().st_size
-            )
+            seen[document_id] = SourceFile(path, source_path, document_id, stat.st_size)
+    for gone in set(cache) - present:
+        del cache[gone]
     return list(seen.values())
 
 
@@ -62,14 +87,27 @@ def _work(path: str, inbox: str, document_id: str, conn: Connection) -> None:
         conn.close()
 
 
+def default_workers() -> int:
+    """JUESUAN_EXTRACT_WORKERS, else the CPUs this process may run on (a container's
+    cpuset, not the host's count)."""
+    return settings.extract_workers() or len(os.sched_getaffinity(0)) or 1
+
+
 def extract_all(
-    sources: list[SourceFile], inbox: Path, workers: int | None = None, timeout: float = 300.0
+    sources: list[SourceFile],
+    inbox: Path,
+    workers: int | None = None,
+    timeout: float = 300.0,
+    work: Callable[[str, str, str, Connection], None] = _work,
 ) -> Iterator[DocumentExtraction]:
     """Yield one extraction per source, in completion order."""
-    workers = max(1, workers or os.cpu_count() or 1)
+    workers = max(1, workers or default_workers())
     context = mp.get_context("forkserver")
     context.set_forkserver_preload(["pipelines.extract.document"])
     pending = list(reversed(sources))
+    # A worker that dies without a word (killed for memory, say) is a fault of the
+    # machine, not of the document: it gets one more try before it is recorded.
+    crashed: set[str] = set()
     running: dict[Connection, tuple[mp.Process, SourceFile, float]] = {}
     try:
         while pending or running:
@@ -77,7 +115,7 @@ def extract_all(
                 source = pending.pop()
                 parent_end, child_end = context.Pipe(duplex=False)
                 process = context.Process(
-                    target=_work,
+                    target=work,
                     args=(str(source.path), str(inbox), source.document_id, child_end),
                     daemon=True,
                 )
@@ -102,9 +140,12 @@ def extract_all(
                     yield _rejected(
                         source, f"提取出错：{type(outcome).__name__}: {outcome}", elapsed
                     )
+                elif source.document_id not in crashed:
+                    crashed.add(source.document_id)
+                    pending.append(source)
                 else:
                     yield _rejected(
-                        source, f"提取进程异常退出（退出码 {process.exitcode}）", elapsed
+                        source, f"提取进程两次异常退出（退出码 {process.exitcode}）", elapsed
                     )
             now = time.monotonic()
             for conn, (process, source, started) in list(running.items()):

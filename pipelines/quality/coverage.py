@@ -20,8 +20,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from pipelines.quality.document import existing_relations
 from pipelines.quality.store import COVERAGE_COLUMNS
+from pipelines.warehouse.load import existing_relations
 
 REGISTRY_COLUMNS = ("unit_name", "region", "unit_level")
 FROM_REGISTRY = "单位登记表"

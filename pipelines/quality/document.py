@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from pipelines.quality.tolerance import TABLE_DECIMALS, WAN, YUAN, Term, printed_decimals
+from pipelines.warehouse.load import existing_relations
 
 TABLE_IDS = ("T01", "T02", "T03", "T04", "T05", "T06", "T07", "T08", "T09")
 PRESENT_STATUSES = ("extracted", "empty")  # 'missing' is the only absent state
@@ -192,14 +193,6 @@ DOCUMENT_STATUS_SOURCES = (
         from marts.dim_document as dim
         join raw.documents as raw_doc using (document_id))""",
 )
-
-
-def existing_relations(con) -> set[str]:
-    rows = con.execute(
-        "select schema_name || '.' || table_name from duckdb_tables() "
-        "union all select schema_name || '.' || view_name from duckdb_views()"
-    ).fetchall()
-    return {name for (name,) in rows}
 
 
 def status_source(con) -> str:

@@ -20,8 +20,9 @@ from datetime import datetime
 import pandas as pd
 
 from pipelines.quality.catalogue import CHECKS
-from pipelines.quality.document import Document, existing_relations
+from pipelines.quality.document import Document
 from pipelines.quality.outcomes import Outcome
+from pipelines.warehouse.load import existing_relations
 
 MONEY = "decimal(28, 8)"
 

@@ -7,6 +7,7 @@ nothing, and a failure leaves what was there before intact.
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterable
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -20,13 +21,32 @@ from pipelines.extract.records import DocumentExtraction
 RAW_SCHEMA_SQL = Path(__file__).with_name("raw_schema.sql")
 
 
+# How long to wait for another process (dbt, a concurrent run, an analyst's session) to
+# release the DuckDB file before giving up.
+LOCK_WAIT_SECONDS = 60.0
+
+
+def _open(path: Path, read_only: bool, lock_wait: float) -> duckdb.DuckDBPyConnection:
+    deadline = time.monotonic() + lock_wait
+    delay = 0.2
+    while True:
+        try:
+            return duckdb.connect(str(path), read_only=read_only)
+        except duckdb.IOException as exc:
+            if "lock" not in str(exc).lower() or time.monotonic() + delay > deadline:
+                raise
+            time.sleep(delay)
+            delay = min(delay * 2, 5.0)
+
+
 @contextmanager
-def connect(path: Path, read_only: bool = False):
+def connect(path: Path, read_only: bool = False, lock_wait: float = LOCK_WAIT_SECONDS):
     """A DuckDB connection with the raw schema in place; closed on exit, because DuckDB
-    allows one writer process and dbt runs next."""
+    allows one writer process and dbt runs next. Waits up to `lock_wait` seconds while
+    another process holds the file."""
     if not read_only:
         path.parent.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect(str(path), read_only=read_only)
+    con = _open(path, read_only, lock_wait)
     try:
         if not read_only:
             con.execute(RAW_SCHEMA_SQL.read_text(encoding="utf-8"))
@@ -40,15 +60,49 @@ def known_documents(path: Path) -> dict[str, str]:
     if not path.exists():
         return {}
     with connect(path, read_only=True) as con:
-        exists = con.execute(
-            "select count(*) from information_schema.tables "
-            "where table_schema = 'raw' and table_name = 'documents'"
-        ).fetchone()[0]
-        if not exists:
+        if "raw.documents" not in existing_relations(con):
             return {}
         return dict(
             con.execute("select document_id, extractor_version from raw.documents").fetchall()
         )
+
+
+def existing_relations(con: duckdb.DuckDBPyConnection) -> set[str]:
+    """Every table and view of the warehouse, as 'schema.name'."""
+    rows = con.execute(
+        "select schema_name || '.' || table_name from duckdb_tables() "
+        "union all select schema_name || '.' || view_name from duckdb_views()"
+    ).fetchall()
+    return {name for (name,) in rows}
+
+
+def downstream_behind_raw(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether the marts or the quality checks have not yet seen the raw schema as it is:
+    a document loaded after the last dbt build or the last quality run (e.g. when a run
+    failed after loading), so that a run with nothing new still brings them up to date."""
+    if not con.execute("select count(*) from raw.documents").fetchone()[0]:
+        return False
+    if not {"marts.dim_document", "quality.check_results"} <= existing_relations(con):
+        return True
+    return bool(
+        con.execute(
+            """
+            select
+                exists (
+                    select 1 from raw.documents as r
+                    where not exists (
+                        select 1 from marts.dim_document as d
+                        where d.document_id = r.document_id and d.ingested_at = r.ingested_at
+                    )
+                )
+                or coalesce(
+                    (select max(checked_at) from quality.check_results)
+                    < (select max(ingested_at) from raw.documents),
+                    true
+                )
+            """
+        ).fetchone()[0]
+    )
 
 
 def _cells_frame(extraction: DocumentExtraction) -> pd.DataFrame:

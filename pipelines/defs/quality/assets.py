@@ -2,8 +2,14 @@
 
 import dagster as dg
 
-from pipelines.defs.resources import DUCKDB_POOL, ReportsResource, WarehouseResource
+from pipelines.defs.ingestion.assets import TRANSIENT_RETRY
+from pipelines.defs.resources import (
+    DUCKDB_POOL,
+    ReportsResource,
+    WarehouseResource,
+)
 from pipelines.defs.transformation.definitions import juesuan_dbt_models
+from pipelines.progress import IngestProgress
 from pipelines.quality import run_quality_checks
 from pipelines.report import write_report
 
@@ -17,16 +23,22 @@ QUALITY_REPORT = dg.AssetKey(["quality", "report"])
     group_name="quality",
     kinds={"great_expectations", "duckdb"},
     pool=DUCKDB_POOL,
+    retry_policy=TRANSIENT_RETRY,
 )
 def quality_check_results(
-    context: dg.AssetExecutionContext, warehouse: WarehouseResource, reports: ReportsResource
+    context: dg.AssetExecutionContext,
+    warehouse: WarehouseResource,
+    reports: ReportsResource,
+    progress: dg.ResourceParam[IngestProgress],
 ) -> dg.MaterializeResult:
     """Every accounting identity of every loaded document, checked (Great Expectations),
     into quality.check_results and quality.document_coverage. A document's broken
     identities are findings, recorded here; they never fail the run."""
+    progress.start("quality")
     summary = run_quality_checks(
         warehouse.file, run_id=context.run_id, reports_dir=reports.directory
     )
+    progress.finish("quality")
     return dg.MaterializeResult(
         metadata={
             "documents_checked": summary.documents_checked,

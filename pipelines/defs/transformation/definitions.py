@@ -4,10 +4,18 @@ import sys
 from pathlib import Path
 
 import dagster as dg
-from dagster_dbt import DbtCliResource, DbtProject, dbt_assets
+from dagster_dbt import (
+    DagsterDbtTranslator,
+    DagsterDbtTranslatorSettings,
+    DbtCliResource,
+    DbtProject,
+    dbt_assets,
+)
 
 from pipelines import settings
+from pipelines.defs.ingestion.assets import TRANSIENT_RETRY
 from pipelines.defs.resources import DUCKDB_POOL
+from pipelines.progress import IngestProgress
 
 dbt_project = DbtProject(
     project_dir=settings.DBT_PROJECT_DIR, profiles_dir=settings.DBT_PROJECT_DIR
@@ -36,9 +44,27 @@ if _manifest_is_stale():
     dbt_cli.cli(["parse", "--quiet"], target_path=dbt_project.target_path).wait()
 
 
-@dbt_assets(manifest=dbt_project.manifest_path, project=dbt_project, pool=DUCKDB_POOL)
-def juesuan_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
-    yield from dbt.cli(["build"], context=context).stream()
+@dbt_assets(
+    manifest=dbt_project.manifest_path,
+    project=dbt_project,
+    # The raw tables' key tests are checks on the raw assets, not stray observations.
+    dagster_dbt_translator=DagsterDbtTranslator(
+        settings=DagsterDbtTranslatorSettings(enable_source_tests_as_checks=True)
+    ),
+    pool=DUCKDB_POOL,
+    retry_policy=TRANSIENT_RETRY,
+)
+def juesuan_dbt_models(
+    context: dg.AssetExecutionContext,
+    dbt: DbtCliResource,
+    progress: dg.ResourceParam[IngestProgress],
+):
+    progress.start("dbt", len(context.selected_asset_keys) + len(context.selected_asset_check_keys))
+    with progress.tool_output():
+        for event in dbt.cli(["build"], context=context).stream():
+            progress.advance("dbt")
+            yield event
+    progress.finish("dbt")
 
 
 defs = dg.Definitions(

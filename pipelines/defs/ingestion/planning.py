@@ -1,0 +1,44 @@
+"""Which document partitions a run should cover: pure helpers for the CLI, the sensor and
+the schedule, so that all three launch the same kind of run."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+
+from pipelines.extract import EXTRACTOR_VERSION
+from pipelines.extract.runner import SourceFile
+
+# Dagster's run tags for a run over a range of partitions (a single-run backfill).
+RANGE_START_TAG = "dagster/asset_partition_range_start"
+RANGE_END_TAG = "dagster/asset_partition_range_end"
+
+
+def new_partition_keys(sources: Iterable[SourceFile], existing: Iterable[str]) -> list[str]:
+    """Content hashes not yet partitions, in discovery order."""
+    known = set(existing)
+    return [s.document_id for s in sources if s.document_id not in known]
+
+
+def pending_keys(
+    sources: Iterable[SourceFile], known_versions: Mapping[str, str], force: bool = False
+) -> list[str]:
+    """Documents whose content or extractor version the warehouse has not seen."""
+    return [
+        s.document_id
+        for s in sources
+        if force or known_versions.get(s.document_id) != EXTRACTOR_VERSION
+    ]
+
+
+def range_tags(keys: Iterable[str], partition_order: Sequence[str]) -> dict[str, str]:
+    """Run tags for one run covering `keys`: the span of the partition order from the
+    first of them to the last. Partitions inside the span that need nothing are skipped by
+    the extraction asset, so the span may safely include them."""
+    position = {key: index for index, key in enumerate(partition_order)}
+    positions = sorted(position[key] for key in keys)
+    if not positions:
+        raise ValueError("no partition to run")
+    return {
+        RANGE_START_TAG: partition_order[positions[0]],
+        RANGE_END_TAG: partition_order[positions[-1]],
+    }

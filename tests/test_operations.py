@@ -1,0 +1,284 @@
+"""Operations: the inbox sensor, the yearly schedule, incremental runs, per-document
+metadata."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import time
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import dagster as dg
+import duckdb
+import pytest
+
+from pipelines.defs.ingestion.planning import (
+    RANGE_END_TAG,
+    RANGE_START_TAG,
+    pending_keys,
+    range_tags,
+)
+from pipelines.defs.ingestion.schedules import yearly_ingestion
+from pipelines.defs.ingestion.sensors import SETTLE_SECONDS, inbox_sensor
+from pipelines.defs.resources import InboxResource
+from pipelines.extract import EXTRACTOR_VERSION
+from pipelines.extract import runner as extract_runner
+from pipelines.extract.runner import SourceFile
+from pipelines.samples import generate_document
+from tests.conftest import run_ingest
+
+PARTITIONS = "documents"
+
+
+def sha256(path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def settle(*paths) -> None:
+    """Make files look fully copied: modified longer ago than the sensor waits."""
+    past = time.time() - SETTLE_SECONDS - 60
+    for path in paths:
+        os.utime(path, (past, past))
+
+
+def tick(instance, inbox, cursor=None) -> dg.SensorResult:
+    # Entered and left here: a context left to the garbage collector resets Dagster's
+    # current-instance state at some later moment, in another test.
+    with dg.build_sensor_context(
+        instance=instance, cursor=cursor, resources={"inbox": InboxResource(path=str(inbox))}
+    ) as context:
+        return inbox_sensor(context)
+
+
+def apply(instance, result: dg.SensorResult) -> None:
+    """What the sensor daemon does with a tick's partition requests."""
+    for request in result.dynamic_partitions_requests or []:
+        instance.add_dynamic_partitions(request.partitions_def_name, list(request.partition_keys))
+
+
+@pytest.fixture
+def inbox(tmp_path):
+    root = tmp_path / "inbox"
+    first = generate_document(root / "2023", unit="枣庄市教育局", fiscal_year=2023, seed=1)
+    second = generate_document(root / "2024", unit="枣庄市教育局", fiscal_year=2024, seed=2)
+    settle(first.pdf_path, second.pdf_path)
+    return root, first.pdf_path, second.pdf_path
+
+
+def test_sensor_adds_new_documents_and_requests_one_run_over_them(inbox):
+    root, first, second = inbox
+    with dg.instance_for_test() as instance:
+        result = tick(instance, root)
+        keys = [sha256(first), sha256(second)]
+        (request,) = result.dynamic_partitions_requests
+        assert request.partitions_def_name == PARTITIONS
+        assert list(request.partition_keys) == keys
+        (run,) = result.run_requests
+        assert run.tags[RANGE_START_TAG] == keys[0]
+        assert run.tags[RANGE_END_TAG] == keys[1]
+        assert run.job_name in (None, "ingest")  # the sensor's own job
+        apply(instance, result)
+
+        # Nothing new: no run; the cursor's fingerprints spare hashing the files again.
+        hashed = []
+        original = extract_runner.file_sha256
+        extract_runner.file_sha256 = lambda path: hashed.append(path) or original(path)
+        try:
+            again = tick(instance, root, result.cursor)
+        finally:
+            extract_runner.file_sha256 = original
+        assert not again.run_requests
+        assert not again.dynamic_partitions_requests
+        assert hashed == []
+
+        # The same bytes under another name are the same document.
+        copy = root / "elsewhere" / "copy.pdf"
+        copy.parent.mkdir()
+        shutil.copy(first, copy)
+        settle(copy)
+        assert not tick(instance, root, again.cursor).run_requests
+
+
+def test_sensor_picks_up_a_reissued_pdf_once_it_is_fully_copied(inbox, tmp_path):
+    root, first, _ = inbox
+    with dg.instance_for_test() as instance:
+        result = tick(instance, root)
+        apply(instance, result)
+        old_key = sha256(first)
+
+        # The unit re-issues its 2023 disclosure under the same name with other figures.
+        staging = tmp_path / "staging"
+        reissued = generate_document(staging, unit="枣庄市教育局", fiscal_year=2023, seed=99)
+        shutil.copy(reissued.pdf_path, first)
+        new_key = sha256(first)
+        assert new_key != old_key
+
+        # Still being copied (modified just now): left for a later tick.
+        waiting = tick(instance, root, result.cursor)
+        assert not waiting.run_requests
+
+        settle(first)
+        picked = tick(instance, root, waiting.cursor)
+        (request,) = picked.dynamic_partitions_requests
+        assert list(request.partition_keys) == [new_key]
+        (run,) = picked.run_requests
+        assert (run.tags[RANGE_START_TAG], run.tags[RANGE_END_TAG]) == (new_key, new_key)
+        apply(instance, picked)
+        # The earlier version keeps its partition: its history stays visible.
+        assert {old_key, new_key} <= set(instance.get_dynamic_partitions(PARTITIONS))
+
+
+def test_yearly_schedule_covers_every_document_of_the_inbox(inbox):
+    root, first, second = inbox
+    with dg.instance_for_test() as instance:
+        with dg.build_schedule_context(
+            instance=instance,
+            scheduled_execution_time=datetime(2025, 10, 1, 2, tzinfo=ZoneInfo("Asia/Shanghai")),
+            resources={"inbox": InboxResource(path=str(root))},
+        ) as context:
+            request = yearly_ingestion(context)
+        assert isinstance(request, dg.RunRequest)
+        assert request.tags["juesuan/fiscal_year"] == "2024"
+        assert request.run_key == "yearly-2024"
+        # The sensor may have been off: the schedule registers the partitions itself.
+        assert instance.get_dynamic_partitions(PARTITIONS) == [sha256(first), sha256(second)]
+        assert request.tags[RANGE_START_TAG] == sha256(first)
+        assert request.tags[RANGE_END_TAG] == sha256(second)
+
+
+def test_yearly_schedule_cron_is_after_the_disclosure_season():
+    assert yearly_ingestion.cron_schedule == "0 2 1 10 *"
+    assert yearly_ingestion.execution_timezone == "Asia/Shanghai"
+
+
+def source(key: str) -> SourceFile:
+    return SourceFile(path=None, source_path=f"{key}.pdf", document_id=key, file_size=1)
+
+
+def test_pending_documents_are_new_content_or_an_older_extractor():
+    sources = [source("a"), source("b"), source("c")]
+    known = {"a": EXTRACTOR_VERSION, "b": "0.0.0-old"}
+    assert pending_keys(sources, known) == ["b", "c"]
+    assert pending_keys(sources, known, force=True) == ["a", "b", "c"]
+
+
+def test_a_run_spans_its_documents_in_partition_order():
+    order = ["k1", "k2", "k3", "k4"]
+    assert range_tags(["k3", "k2"], order) == {RANGE_START_TAG: "k2", RANGE_END_TAG: "k3"}
+    with pytest.raises(ValueError):
+        range_tags([], order)
+
+
+@pytest.fixture
+def definitions_at(tmp_path, monkeypatch):
+    """The code location's definitions with the inbox and warehouse given (settings read
+    the environment; the dbt subprocess inherits it)."""
+
+    def build(inbox, warehouse):
+        monkeypatch.setenv("JUESUAN_SOURCES", str(inbox))
+        monkeypatch.setenv("JUESUAN_WAREHOUSE", str(warehouse))
+        monkeypatch.setenv("JUESUAN_REPORTS", str(tmp_path / "reports"))
+        from pipelines.definitions import build_definitions
+
+        return build_definitions()
+
+    return build
+
+
+PER_DOCUMENT = [
+    dg.AssetKey("source_documents"),
+    dg.AssetKey("document_extractions"),
+    dg.AssetKey(["raw", "documents"]),
+    dg.AssetKey(["raw", "extracted_tables"]),
+    dg.AssetKey(["raw", "table_cells"]),
+    dg.AssetKey(["raw", "narrative_figures"]),
+]
+
+
+def test_each_document_partition_shows_its_extraction_in_the_ui(definitions_at, inbox, tmp_path):
+    root, first, second = inbox
+    corrupt = root / "broken.pdf"
+    corrupt.write_bytes(first.read_bytes()[:4000])
+    warehouse = tmp_path / "warehouse" / "juesuan.duckdb"
+    keys = [sha256(first), sha256(second), sha256(corrupt)]
+    per_document_job = dg.define_asset_job("per_document", selection=PER_DOCUMENT)
+    job = dg.Definitions.merge(
+        definitions_at(root, warehouse), dg.Definitions(jobs=[per_document_job])
+    ).resolve_job_def("per_document")  # dbt and the checks are exercised elsewhere
+    with dg.instance_for_test() as instance:
+        instance.add_dynamic_partitions(PARTITIONS, keys)
+        result = job.execute_in_process(instance=instance, tags=range_tags(keys, keys))
+        assert result.success
+        observations = {
+            event.event_specific_data.asset_observation.partition: (
+                event.event_specific_data.asset_observation.metadata
+            )
+            for event in result.all_events
+            if event.event_type_value == "ASSET_OBSERVATION"
+        }
+        assert set(observations) == set(keys)
+        loaded = {name: value.value for name, value in observations[keys[0]].items()}
+        assert loaded["status"] == "loaded"
+        assert loaded["unit_name"] == "枣庄市教育局" and loaded["fiscal_year"] == 2023
+        assert loaded["pages"] > 10 and loaded["tables_found"] == 9
+        assert 90 <= loaded["camelot_accuracy"] <= 100
+        rejected = {name: value.value for name, value in observations[keys[2]].items()}
+        assert rejected["status"] == "rejected"
+        assert "损坏" in rejected["status_reason"] or "截断" in rejected["status_reason"]
+        # Each document partition of each asset is materialised.
+        materialized = instance.get_materialized_partitions(dg.AssetKey(["raw", "table_cells"]))
+        assert materialized == set(keys)
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        assert con.execute("select count(*) from raw.documents").fetchone()[0] == 3
+    finally:
+        con.close()
+
+
+def test_a_run_over_known_documents_extracts_nothing_and_skips_downstream(
+    definitions_at, demo_sources, demo_warehouse, tmp_path
+):
+    """The sensor or schedule may hand a run documents already loaded: the run extracts
+    nothing, writes nothing, and the dbt build, checks and report skip."""
+    warehouse = tmp_path / "juesuan.duckdb"
+    shutil.copy(demo_warehouse, warehouse)
+    keys = [s.document_id for s in extract_runner.discover(demo_sources)]
+    job = definitions_at(demo_sources, warehouse).resolve_job_def("ingest")
+    with dg.instance_for_test() as instance:
+        instance.add_dynamic_partitions(PARTITIONS, keys)
+        started = time.monotonic()
+        result = job.execute_in_process(instance=instance, tags=range_tags(keys, keys))
+        seconds = time.monotonic() - started
+    assert result.success
+    (extraction,) = [
+        event.materialization.metadata
+        for event in result.get_asset_materialization_events()
+        if event.asset_key == dg.AssetKey("document_extractions")
+    ][:1]
+    assert extraction["extracted"].value == 0
+    assert extraction["unchanged"].value == len(keys)
+    materialized = {event.asset_key for event in result.get_asset_materialization_events()}
+    assert dg.AssetKey(["raw", "table_cells"]) not in materialized
+    skipped = {
+        event.step_key for event in result.all_events if event.event_type_value == "STEP_SKIPPED"
+    }
+    assert {"juesuan_dbt_models", "quality__check_results", "quality__report"} <= skipped
+    assert seconds < 60, f"a run with nothing new took {seconds:.1f} s"
+
+
+def test_a_second_ingest_with_nothing_new_extracts_nothing(demo_sources, demo_warehouse):
+    def ingested_at():
+        con = duckdb.connect(str(demo_warehouse), read_only=True)
+        try:
+            return con.execute("select max(ingested_at), count(*) from raw.documents").fetchone()
+        finally:
+            con.close()
+
+    before = ingested_at()
+    result = run_ingest(demo_sources, demo_warehouse)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    assert "待提取 (to extract) 0" in result.stdout
+    assert "nothing new" in result.stdout
+    assert ingested_at() == before

@@ -334,14 +334,17 @@ def samples(
     """Generate realistic sample disclosures with ground truth."""
     from pipelines.samples import generate_corpus, write_unit_registry
 
-    docs = generate_corpus(
-        out,
-        units=units,
-        years=years,
-        seed=seed,
-        include_seed_case=not no_seed_case,
-        planted_errors=plant_errors,
-    )
+    try:
+        docs = generate_corpus(
+            out,
+            units=units,
+            years=years,
+            seed=seed,
+            include_seed_case=not no_seed_case,
+            planted_errors=plant_errors,
+        )
+    except ValueError as exc:  # e.g. more units than the catalogue holds
+        raise click.ClickException(str(exc)) from exc
     registry = write_unit_registry(out, units=units, include_seed_case=not no_seed_case)
     click.echo(f"已生成 {len(docs)} 份样例决算 PDF（含标准答案 JSON）：{out}")
     click.echo(f"应报单位名册 (unit registry): {registry}")

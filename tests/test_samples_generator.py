@@ -519,3 +519,33 @@ def test_any_unit_name_can_be_generated(tmp_path: Path) -> None:
         generate_document(tmp_path / "b", "济南市历下区司法局本级", 2024, seed=7).truth_path
     )["document"]
     assert (unit_level["region"], unit_level["unit_level"]) == ("济南市历下区", "单位")
+
+
+def test_the_registry_of_a_corpus_using_every_catalogue_unit(tmp_path: Path) -> None:
+    """Every unit may be asked for (the operations benchmark uses 100); the registry then
+    has no unit left to mark as unreported, rather than failing."""
+    import csv
+
+    from pipelines.samples import write_unit_registry
+    from pipelines.samples.catalogue import corpus_units
+
+    everyone = len(corpus_units())
+    registry = write_unit_registry(tmp_path, units=everyone, include_seed_case=False)
+    with registry.open(encoding="utf-8") as handle:
+        assert len(list(csv.DictReader(handle))) == everyone
+    registry = write_unit_registry(tmp_path / "fewer", units=3, include_seed_case=False)
+    with registry.open(encoding="utf-8") as handle:
+        assert len(list(csv.DictReader(handle))) == 4  # three that report, one that does not
+
+
+def test_asking_for_more_units_than_the_catalogue_holds_is_a_clear_error(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from pipelines.cli import main
+    from pipelines.samples.catalogue import corpus_units
+
+    too_many = len(corpus_units()) + 1
+    result = CliRunner().invoke(main, ["samples", "--out", str(tmp_path), "--units", str(too_many)])
+    assert result.exit_code == 1
+    assert f"at most {too_many - 1} distinct units" in result.output
+    assert not list(tmp_path.rglob("*.pdf"))

@@ -992,9 +992,11 @@ def _every_unit() -> list[UnitProfile]:
     return units
 
 
-def corpus_units(count: int) -> list[UnitProfile]:
-    """The first `count` distinct units of the catalogue."""
+def corpus_units(count: int | None = None) -> list[UnitProfile]:
+    """The first `count` distinct units of the catalogue (all of them when None)."""
     units = _every_unit()
+    if count is None:
+        return units
     if count > len(units):
         raise ValueError(f"at most {len(units)} distinct units can be generated, asked {count}")
     return units[:count]

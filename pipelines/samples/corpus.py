@@ -118,6 +118,7 @@ def generate_corpus(
     every other document is byte for byte what it is with planted_errors=0.
     """
     out = Path(out_dir)
+    plan = [(unit, year) for unit in corpus_units(units) for year in years]  # checks first
     documents: list[GeneratedDocument] = []
     if include_seed_case:
         documents.append(
@@ -130,7 +131,6 @@ def generate_corpus(
                 Path(SEED_UNIT.region) / f"{SEED_UNIT.name}{SEED_FISCAL_YEAR}年度单位决算.pdf",
             )
         )
-    plan = [(unit, year) for unit in corpus_units(units) for year in years]
     all_variants = assign_variants([unit.level for unit, _ in plan], seed)
     errors = assign_errors(len(plan), planted_errors, seed)
     for index, ((unit, year), variants) in enumerate(zip(plan, all_variants, strict=True)):
@@ -155,9 +155,11 @@ def write_unit_registry(
     out_dir: Path | str, units: int = 20, include_seed_case: bool = True, unreported: int = 1
 ) -> Path:
     """The operator's list of units expected to report (unit_name, region, unit_level):
-    the corpus's units plus `unreported` more that sent nothing, so coverage has gaps."""
+    the corpus's units plus `unreported` more that sent nothing, so coverage has gaps
+    (as many as the catalogue has left: a corpus may use all of it)."""
     import csv
 
+    unreported = max(0, min(unreported, len(corpus_units()) - units))
     expected = ([SEED_UNIT] if include_seed_case else []) + corpus_units(units + unreported)
     path = Path(out_dir) / REGISTRY_NAME
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -105,21 +105,26 @@ def _print_summary(warehouse: Path) -> None:
 
     try:
         _summarise(warehouse)
-    except duckdb.Error as exc:  # a failed run may not have built what the summary reads
+    except (duckdb.Error, LookupError) as exc:  # a failed run may not have built it all
         click.echo(f"（无法汇总：{exc}）", err=True)
 
 
 def _summarise(warehouse: Path) -> None:
+    from collections import Counter
+
+    from pipelines.warehouse import status as doc_status
     from pipelines.warehouse.load import connect
 
     with connect(warehouse, read_only=True) as con:
-        rows = con.execute(
-            "select status, count(*) from marts.dim_document group by status order by status"
-        ).fetchall()
-        rejected = con.execute(
-            "select file_name, status_reason from marts.dim_document "
-            "where status = 'rejected' order by file_name"
-        ).fetchall()
+        by_status: Counter = Counter()
+        for _, state, documents in doc_status.documents_by_status(con).rows:
+            by_status[state] += documents
+        rows = sorted(by_status.items())
+        rejected = [
+            (file_name, reason)
+            for file_name, _, state, reason in doc_status.problem_documents(con).rows
+            if state == "rejected"
+        ]
         findings = con.execute(
             """
             select count(*) filter (where severity = 'error'),

@@ -73,3 +73,13 @@ def demo_warehouse(demo_sources, demo_corpus, tmp_path_factory) -> Path:
     result = run_ingest(demo_sources, warehouse)
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
     return warehouse
+
+
+@pytest.fixture(scope="module")
+def demo_db(demo_warehouse):
+    """A read-only connection to the demo warehouse, for one test module."""
+    import duckdb
+
+    con = duckdb.connect(str(demo_warehouse), read_only=True)
+    yield con
+    con.close()

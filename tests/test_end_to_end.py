@@ -2,64 +2,37 @@
 
 from __future__ import annotations
 
-import hashlib
 import re
 from decimal import Decimal
 
-import duckdb
-import pytest
+from tests.ground_truth import (
+    EXPENDITURE_TYPES,
+    document_id,
+    expected_expenditure_facts,
+    truth_of,
+)
 
-from pipelines.samples import load_truth
-
-EXPENDITURE_TYPES = ("基本支出", "项目支出", "上缴上级支出", "经营支出", "对附属单位补助支出")
 SEED_UNIT = "枣庄市人民政府办公室本级"
 
 
-def sha256(path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def expected_expenditure_facts(truth: dict) -> set[tuple[str, str, Decimal]]:
-    """Leaf rows of the truth's T03 (no printed child), one fact per printed amount."""
-    rows = truth["tables"]["T03"]["rows"]
-    codes = [row["code"] for row in rows if row.get("code")]
-    facts = set()
-    for row in rows:
-        code = row.get("code")
-        if not code or any(other != code and other.startswith(code) for other in codes):
-            continue
-        for column in EXPENDITURE_TYPES:
-            value = row["values"].get(column)
-            if value is not None:
-                facts.add((code, column, Decimal(value)))
-    return facts
-
-
-@pytest.fixture(scope="module")
-def warehouse(demo_warehouse):
-    con = duckdb.connect(str(demo_warehouse), read_only=True)
-    yield con
-    con.close()
-
-
-def test_every_generated_document_is_loaded(demo_corpus, warehouse):
+def test_every_generated_document_is_loaded(demo_corpus, demo_db):
     statuses = dict(
-        warehouse.execute("select document_id, status from marts.dim_document").fetchall()
+        demo_db.execute("select document_id, status from marts.dim_document").fetchall()
     )
     for doc in demo_corpus:
-        assert statuses.get(sha256(doc.pdf_path)) == "loaded", doc.pdf_path.name
+        assert statuses.get(document_id(doc)) == "loaded", doc.pdf_path.name
 
 
-def test_fct_expenditure_equals_ground_truth_for_every_document(demo_corpus, warehouse):
+def test_fct_expenditure_equals_ground_truth_for_every_document(demo_corpus, demo_db):
     mismatches = []
     for doc in demo_corpus:
-        truth = load_truth(doc.truth_path)
+        truth = truth_of(doc)
         actual = {
             (code, kind, amount)
-            for code, kind, amount in warehouse.execute(
+            for code, kind, amount in demo_db.execute(
                 "select subject_code, expenditure_type, amount from marts.fct_expenditure "
                 "where document_id = ?",
-                [sha256(doc.pdf_path)],
+                [document_id(doc)],
             ).fetchall()
         }
         expected = expected_expenditure_facts(truth)
@@ -72,16 +45,16 @@ def test_fct_expenditure_equals_ground_truth_for_every_document(demo_corpus, war
     assert not mismatches, "\n".join(mismatches)
 
 
-def test_fct_expenditure_provenance_points_at_the_printed_page(demo_corpus, warehouse):
+def test_fct_expenditure_provenance_points_at_the_printed_page(demo_corpus, demo_db):
     for doc in demo_corpus:
-        truth = load_truth(doc.truth_path)
+        truth = truth_of(doc)
         pages = {
             row["code"]: row["page"] for row in truth["tables"]["T03"]["rows"] if row.get("code")
         }
-        rows = warehouse.execute(
+        rows = demo_db.execute(
             "select distinct subject_code, source_page, source_table, unit_id, fiscal_year "
             "from marts.fct_expenditure where document_id = ?",
-            [sha256(doc.pdf_path)],
+            [document_id(doc)],
         ).fetchall()
         for code, page, source_table, unit_id, year in rows:
             assert page == pages[code], (doc.pdf_path.name, code)
@@ -89,14 +62,12 @@ def test_fct_expenditure_provenance_points_at_the_printed_page(demo_corpus, ware
             assert unit_id and year == truth["document"]["fiscal_year"]
 
 
-def test_dim_unit_holds_each_generated_unit_once(demo_corpus, warehouse):
-    units = dict(warehouse.execute("select unit_name, region from marts.dim_unit").fetchall())
+def test_dim_unit_holds_each_generated_unit_once(demo_corpus, demo_db):
+    units = dict(demo_db.execute("select unit_name, region from marts.dim_unit").fetchall())
     for doc in demo_corpus:
-        document = load_truth(doc.truth_path)["document"]
+        document = truth_of(doc)["document"]
         assert units[document["unit_name"]] == document["region"]
-    assert len(units) == len(
-        {load_truth(d.truth_path)["document"]["unit_name"] for d in demo_corpus}
-    )
+    assert len(units) == len({truth_of(d)["document"]["unit_name"] for d in demo_corpus})
 
 
 def _seed_t03(seed_text: str) -> dict[tuple[str, str], Decimal]:
@@ -117,16 +88,14 @@ def _seed_t03(seed_text: str) -> dict[tuple[str, str], Decimal]:
     return figures
 
 
-def test_seed_case_t03_in_the_warehouse_equals_the_seed_document(seed_text, demo_corpus, warehouse):
-    seed_doc = next(
-        d for d in demo_corpus if load_truth(d.truth_path)["document"]["unit_name"] == SEED_UNIT
-    )
+def test_seed_case_t03_in_the_warehouse_equals_the_seed_document(seed_text, demo_corpus, demo_db):
+    seed_doc = next(d for d in demo_corpus if truth_of(d)["document"]["unit_name"] == SEED_UNIT)
     stored = {
         (code or label, column): amount
-        for code, label, column, amount in warehouse.execute(
+        for code, label, column, amount in demo_db.execute(
             "select subject_code, line_label, column_name, amount from raw.table_cells "
             "where document_id = ? and table_id = 'T03' and amount is not null",
-            [sha256(seed_doc.pdf_path)],
+            [document_id(seed_doc)],
         ).fetchall()
     }
     expected = _seed_t03(seed_text)

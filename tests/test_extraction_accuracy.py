@@ -8,21 +8,13 @@ checked together.
 
 from __future__ import annotations
 
-import hashlib
 from collections import Counter
 from decimal import Decimal
 
-import duckdb
-import pytest
-
 from pipelines.domain.tables import TABLES
-from pipelines.samples import load_truth
+from tests.ground_truth import document_id, statement_line_label, truth_of
 
 STATEMENTS = ("T01", "T04")
-
-
-def sha256(path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def truth_cells(table: dict, table_id: str) -> Counter:
@@ -30,7 +22,7 @@ def truth_cells(table: dict, table_id: str) -> Counter:
     cells: Counter = Counter()
     for row in table.get("rows", []):
         if table_id in STATEMENTS:
-            key = f"{row['parent']}-{row['label']}" if row.get("parent") else row["label"]
+            key = statement_line_label(row)
         else:
             key = row.get("code") or row.get("label")
         for column, value in row.get("values", {}).items():
@@ -39,18 +31,11 @@ def truth_cells(table: dict, table_id: str) -> Counter:
     return cells
 
 
-@pytest.fixture(scope="module")
-def raw(demo_warehouse):
-    con = duckdb.connect(str(demo_warehouse), read_only=True)
-    yield con
-    con.close()
-
-
-def stored_cells(raw, document_id: str, table_id: str) -> Counter:
-    rows = raw.execute(
+def stored_cells(con, doc_id: str, table_id: str) -> Counter:
+    rows = con.execute(
         "select side, subject_code, line_label, column_name, amount from raw.table_cells "
         "where document_id = ? and table_id = ? and amount is not null",
-        [document_id, table_id],
+        [doc_id, table_id],
     ).fetchall()
     cells: Counter = Counter()
     for side, code, label, column, amount in rows:
@@ -59,14 +44,13 @@ def stored_cells(raw, document_id: str, table_id: str) -> Counter:
     return cells
 
 
-def test_every_amount_of_every_table_equals_the_ground_truth(demo_corpus, raw):
+def test_every_amount_of_every_table_equals_the_ground_truth(demo_corpus, demo_db):
     mismatches, compared = [], 0
     for doc in demo_corpus:
-        truth = load_truth(doc.truth_path)
-        document_id = sha256(doc.pdf_path)
+        truth = truth_of(doc)
         for spec in TABLES:
             expected = truth_cells(truth["tables"][spec.table_id], spec.table_id)
-            actual = stored_cells(raw, document_id, spec.table_id)
+            actual = stored_cells(demo_db, document_id(doc), spec.table_id)
             compared += sum(expected.values())
             if actual != expected:
                 mismatches.append(
@@ -78,15 +62,15 @@ def test_every_amount_of_every_table_equals_the_ground_truth(demo_corpus, raw):
     assert compared > 5_000  # the whole corpus was compared (9,329 amounts), not a sample
 
 
-def test_tables_are_found_on_their_pages_and_empty_ones_recorded_empty(demo_corpus, raw):
+def test_tables_are_found_on_their_pages_and_empty_ones_recorded_empty(demo_corpus, demo_db):
     for doc in demo_corpus:
-        truth = load_truth(doc.truth_path)
+        truth = truth_of(doc)
         stored = {
             table_id: (status, first_page, note)
-            for table_id, status, first_page, note in raw.execute(
+            for table_id, status, first_page, note in demo_db.execute(
                 "select table_id, status, first_page, note from raw.extracted_tables "
                 "where document_id = ?",
-                [sha256(doc.pdf_path)],
+                [document_id(doc)],
             ).fetchall()
         }
         for table_id, table in truth["tables"].items():
@@ -98,26 +82,26 @@ def test_tables_are_found_on_their_pages_and_empty_ones_recorded_empty(demo_corp
                 assert status == "extracted", (doc.pdf_path.name, table_id)
 
 
-def test_money_units_are_read_per_table(demo_corpus, raw):
+def test_money_units_are_read_per_table(demo_corpus, demo_db):
     for doc in demo_corpus:
-        truth = load_truth(doc.truth_path)
+        truth = truth_of(doc)
         units = dict(
-            raw.execute(
+            demo_db.execute(
                 "select table_id, money_unit from raw.extracted_tables where document_id = ?",
-                [sha256(doc.pdf_path)],
+                [document_id(doc)],
             ).fetchall()
         )
         assert units == {tid: t["money_unit"] for tid, t in truth["tables"].items()}
 
 
-def test_narrative_figures_equal_the_ground_truth(demo_corpus, raw):
+def test_narrative_figures_equal_the_ground_truth(demo_corpus, demo_db):
     mismatches = []
     for doc in demo_corpus:
-        truth = load_truth(doc.truth_path)
+        truth = truth_of(doc)
         stored = dict(
-            raw.execute(
+            demo_db.execute(
                 "select figure, amount from raw.narrative_figures where document_id = ?",
-                [sha256(doc.pdf_path)],
+                [document_id(doc)],
             ).fetchall()
         )
         for figure, value in truth["narrative"].items():
@@ -126,13 +110,13 @@ def test_narrative_figures_equal_the_ground_truth(demo_corpus, raw):
     assert not mismatches, "\n".join(mismatches)
 
 
-def test_documents_are_recognised_from_their_text(demo_corpus, raw):
+def test_documents_are_recognised_from_their_text(demo_corpus, demo_db):
     for doc in demo_corpus:
-        expected = load_truth(doc.truth_path)["document"]
-        stored = raw.execute(
+        expected = truth_of(doc)["document"]
+        stored = demo_db.execute(
             "select unit_name, fiscal_year, region, unit_level, document_kind, page_count "
             "from raw.documents where document_id = ?",
-            [sha256(doc.pdf_path)],
+            [document_id(doc)],
         ).fetchone()
         assert stored == (
             expected["unit_name"],

@@ -14,6 +14,7 @@ import dagster as dg
 import duckdb
 import pytest
 
+from pipelines.defs.ingestion.assets import RAW_KEYS, document_extractions, source_documents
 from pipelines.defs.ingestion.planning import (
     RANGE_END_TAG,
     RANGE_START_TAG,
@@ -187,14 +188,7 @@ def definitions_at(tmp_path, monkeypatch):
     return build
 
 
-PER_DOCUMENT = [
-    dg.AssetKey("source_documents"),
-    dg.AssetKey("document_extractions"),
-    dg.AssetKey(["raw", "documents"]),
-    dg.AssetKey(["raw", "extracted_tables"]),
-    dg.AssetKey(["raw", "table_cells"]),
-    dg.AssetKey(["raw", "narrative_figures"]),
-]
+PER_DOCUMENT = [source_documents.key, document_extractions.key, *RAW_KEYS]
 
 
 def test_each_document_partition_shows_its_extraction_in_the_ui(definitions_at, inbox, tmp_path):
@@ -282,3 +276,28 @@ def test_a_second_ingest_with_nothing_new_extracts_nothing(demo_sources, demo_wa
     assert "待提取 (to extract) 0" in result.stdout
     assert "nothing new" in result.stdout
     assert ingested_at() == before
+
+
+def test_marts_or_checks_behind_raw_are_caught_up_even_with_nothing_new(tmp_path):
+    """After a run that failed between the raw load and the checks, the next run has
+    nothing to extract but must still rebuild: the raw assets say so."""
+    from pipelines.warehouse.load import connect, downstream_behind_raw
+
+    with connect(tmp_path / "juesuan.duckdb") as con:
+        assert not downstream_behind_raw(con)  # nothing loaded, nothing to build
+        con.execute(
+            "insert into raw.documents (document_id, file_name, source_path, file_size, "
+            "status, extractor_version, ingested_at) "
+            "values ('d1', 'a.pdf', 'a.pdf', 1, 'loaded', 'v', timestamp '2026-01-01 10:00')"
+        )
+        assert downstream_behind_raw(con)  # no marts yet
+        con.execute(
+            "create schema marts; create table marts.dim_document as "
+            "select 'd1' as document_id, timestamp '2026-01-01 10:00' as ingested_at; "
+            "create schema quality; create table quality.check_results (checked_at timestamp)"
+        )
+        assert downstream_behind_raw(con)  # built, never checked
+        con.execute("insert into quality.check_results values (timestamp '2026-01-01 10:05')")
+        assert not downstream_behind_raw(con)  # current
+        con.execute("update raw.documents set ingested_at = timestamp '2026-01-01 11:00'")
+        assert downstream_behind_raw(con)  # reloaded after the marts were built

@@ -6,19 +6,19 @@ from decimal import Decimal
 
 import pytest
 
+from pipelines.domain.amounts import parse_amount, to_wan
 from pipelines.quality.checks import check_document
 from pipelines.quality.document import TABLE_IDS, Cell, Document, NarrativeFigure, Row, Table
 from pipelines.quality.gx import validate_outcomes
 from pipelines.quality.outcomes import Outcome
 from pipelines.quality.scale import NARRATIVE_NODE, ScaleEdge, infer_scales
-from pipelines.quality.tolerance import ERROR, INFO, ROUNDING, severity_of
+from pipelines.quality.tolerance import ERROR, INFO, ROUNDING, printed_decimals, severity_of
 
 D = Decimal
 
 
 def make_table(table_id: str, rows: list[tuple], unit: str = "万元", page: int = 1) -> Table:
     """rows: (code, label, {column: printed text}) or (code, label, cells, side)."""
-    factor = D("0.0001") if unit == "元" else D(1)
     built = []
     for number, spec in enumerate(rows, start=1):
         code, label, cells = spec[:3]
@@ -31,7 +31,7 @@ def make_table(table_id: str, rows: list[tuple], unit: str = "万元", page: int
                 code,
                 label,
                 {
-                    column: Cell(D(text.replace(",", "")) * factor if text.strip() else None, text)
+                    column: Cell(to_wan(parse_amount(text), unit), text)
                     for column, text in cells.items()
                 },
             )
@@ -45,8 +45,9 @@ def make_document(*tables: Table, narrative: dict[str, tuple[str, str]] | None =
     all_tables = {t: by_id.get(t, Table(t, "missing", None, None)) for t in TABLE_IDS}
     figures = {}
     for name, (amount, printed) in (narrative or {}).items():
-        decimals = len(printed.split(".")[1]) if "." in printed else 0
-        figures[name] = NarrativeFigure(name, D(amount), 9, printed, "万元", decimals)
+        figures[name] = NarrativeFigure(
+            name, D(amount), 9, printed, "万元", printed_decimals(printed)
+        )
     return Document("doc", "unit", "某单位", 2024, all_tables, figures)
 
 
@@ -225,6 +226,7 @@ def test_economic_codes_in_side_by_side_groups_are_consistent() -> None:
     ]
     table = make_table("T06", [(code, label, {"决算数": "1.00"}) for code, label in rows])
     facts = [o.facts for o in outcomes_of(make_document(table), "code_well_formed")]
+    assert len(facts) == len(rows)
     assert all(f["parent_consistent"] and f["code_system"] == "经济分类" for f in facts)
 
 

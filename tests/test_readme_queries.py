@@ -14,7 +14,7 @@ import pytest
 
 from pipelines.samples import load_truth
 from tests.conftest import REPO
-from tests.test_end_to_end import expected_expenditure_facts
+from tests.ground_truth import expected_expenditure_facts
 
 
 def readme_queries() -> dict[str, str]:

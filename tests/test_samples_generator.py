@@ -8,7 +8,6 @@ from decimal import Decimal
 from pathlib import Path
 
 import pdfplumber
-import pypdfium2 as pdfium
 import pytest
 
 from pipelines.quality.catalogue import CHECKS
@@ -24,11 +23,14 @@ from pipelines.samples.catalogue import corpus_units
 from pipelines.samples.seed_case import seed_disclosure
 from pipelines.samples.synthesis import synthesize
 from pipelines.samples.variants import SEED_VARIANTS, VARIANT_SHARES
+from tests.ground_truth import compact, pdf_texts
 
 SEED_UNIT_NAME = "枣庄市人民政府办公室本级"
 
 # 支出决算表 of the seed document, typed from the published text:
 # (code, label, 本年支出合计, 基本支出, 项目支出); 上缴上级/经营/对附属单位补助 are blank.
+# Deliberately typed again rather than imported from pipelines.samples.seed_case (_T03_ROWS):
+# an independent oracle, so a slip in the generator's copy of the seed cannot pass unseen.
 SEED_T03 = [
     (None, "合计", "7715.81", "2204.72", "5511.09"),
     ("201", "一般公共服务支出", "2747.50", "1724.88", "1022.61"),
@@ -67,22 +69,15 @@ def default_corpus(tmp_path_factory: pytest.TempPathFactory) -> list[dict]:
     out = tmp_path_factory.mktemp("corpus")
     documents = []
     for generated in generate_corpus(out, units=20, years=(2023, 2024)):
-        pdf = pdfium.PdfDocument(generated.pdf_path)
-        texts = [pdf[index].get_textpage().get_text_range() for index in range(len(pdf))]
-        pdf.close()
         documents.append(
             {
                 "generated": generated,
                 "relative": generated.pdf_path.relative_to(out),
                 "truth": load_truth(generated.truth_path),
-                "texts": texts,
+                "texts": pdf_texts(generated.pdf_path),
             }
         )
     return documents
-
-
-def _compact(text: str) -> str:
-    return re.sub(r"\s+", "", text)
 
 
 def _printed(value: str | None, money_unit: str, thousands: bool) -> str | None:
@@ -352,8 +347,8 @@ def test_continuation_variants(default_corpus: list[dict]) -> None:
             if table_id in ("T02", "T03", "T05"):
                 assert len(pages) >= 2, (truth["file_name"], table_id)
             for page in pages[1:]:
-                text = _compact(texts[page - 1])
-                assert _compact(table["printed_title"]) not in text
+                text = compact(texts[page - 1])
+                assert compact(table["printed_title"]) not in text
                 header_marker = "经济分类科目编码" if table_id == "T06" else "栏次"
                 assert (header_marker in text) == (continuation == "repeat_header")
 
@@ -363,20 +358,20 @@ def test_printed_text_matches_the_truth(default_corpus: list[dict]) -> None:
     for document in default_corpus:
         truth, texts = document["truth"], document["texts"]
         tokens = [set(text.split()) for text in texts]
-        compact = [_compact(text) for text in texts]
+        compacts = [compact(text) for text in texts]
         name = truth["file_name"]
-        cover = compact[0]
+        cover = compacts[0]
         assert (
             truth["document"]["unit_name"] in cover
             and str(truth["document"]["fiscal_year"]) in cover
         )
         for number in range(1, len(texts) + 1):
-            assert _compact(truth["layout"]["page_footer"].format(n=number)) in compact[number - 1]
+            assert compact(truth["layout"]["page_footer"].format(n=number)) in compacts[number - 1]
         thousands = truth["variants"]["thousands_separator"]
         for table_id, table in truth["tables"].items():
             first = table["pages"][0]
-            assert _compact(table["printed_title"]) in compact[first - 1], (name, table_id)
-            assert _compact(table["unit_line"]) in compact[first - 1]
+            assert compact(table["printed_title"]) in compacts[first - 1], (name, table_id)
+            assert compact(table["unit_line"]) in compacts[first - 1]
             assert table["unit_line"].endswith(truth["document"]["header_unit_name"])
             for row in table["rows"]:
                 page = row["page"]
@@ -387,11 +382,11 @@ def test_printed_text_matches_the_truth(default_corpus: list[dict]) -> None:
                         assert printed in tokens[page - 1], (name, table_id, row["label"], column)
                 if row.get("printed_label"):
                     unnumbered = re.sub(
-                        r"^[一二三四五六七八九十]+、", "", _compact(row["printed_label"])
+                        r"^[一二三四五六七八九十]+、", "", compact(row["printed_label"])
                     )
                     assert unnumbered == row["label"]
                     for line in row["printed_label"].split("\n"):
-                        assert _compact(line) in compact[page - 1], (name, table_id, line)
+                        assert compact(line) in compacts[page - 1], (name, table_id, line)
             if truth["variants"]["code_layout"] == "split" and table_id == "T03":
                 assert {"类", "款", "项"} <= tokens[first - 1], name  # one-glyph header cells
             if table["empty"]:
@@ -410,7 +405,7 @@ def test_header_unit_mismatch_is_printed_and_recorded(default_corpus: list[dict]
         assert header_name != truth["document"]["unit_name"]
         assert truth["document"]["unit_level"] == "单位"
         t01_page = truth["tables"]["T01"]["pages"][0]
-        assert header_name in _compact(document["texts"][t01_page - 1])
+        assert header_name in compact(document["texts"][t01_page - 1])
 
 
 def test_narrative_restates_the_tables(default_corpus: list[dict]) -> None:
@@ -428,7 +423,7 @@ def test_narrative_restates_the_tables(default_corpus: list[dict]) -> None:
         assert Decimal(narrative["基本支出"]) == Decimal(t03_total["基本支出"])
         parts = ("政府采购货物", "政府采购工程", "政府采购服务")
         assert Decimal(narrative["政府采购总额"]) == sum(Decimal(narrative[key]) for key in parts)
-        narrative_text = _compact("".join(document["texts"]))
+        narrative_text = compact("".join(document["texts"]))
         unit = "元" if truth["layout"]["narrative_money_unit"] == "元" else "万元"
         scale = Decimal(10_000) if unit == "元" else Decimal(1)
         stated = f"本年收入合计{Decimal(narrative['本年收入合计']) * scale:.2f}{unit}"
@@ -527,7 +522,6 @@ def test_the_registry_of_a_corpus_using_every_catalogue_unit(tmp_path: Path) -> 
     import csv
 
     from pipelines.samples import write_unit_registry
-    from pipelines.samples.catalogue import corpus_units
 
     everyone = len(corpus_units())
     registry = write_unit_registry(tmp_path, units=everyone, include_seed_case=False)
@@ -542,7 +536,6 @@ def test_asking_for_more_units_than_the_catalogue_holds_is_a_clear_error(tmp_pat
     from click.testing import CliRunner
 
     from pipelines.cli import main
-    from pipelines.samples.catalogue import corpus_units
 
     too_many = len(corpus_units()) + 1
     result = CliRunner().invoke(main, ["samples", "--out", str(tmp_path), "--units", str(too_many)])

@@ -5,11 +5,9 @@ from __future__ import annotations
 
 import hashlib
 import random
-import re
 from decimal import Decimal
 from pathlib import Path
 
-import pypdfium2 as pdfium
 import pytest
 
 from pipelines.quality.catalogue import CHECKS
@@ -25,6 +23,7 @@ from pipelines.samples import (
 from pipelines.samples.__main__ import main
 from pipelines.samples.catalogue import corpus_units
 from pipelines.samples.planting import (
+    SUBJECT_TABLES,
     TABLE_LEVEL_KINDS,
     UNIT_SLIP_TABLES,
     assign_errors,
@@ -32,13 +31,13 @@ from pipelines.samples.planting import (
     plant_errors,
 )
 from pipelines.samples.synthesis import synthesize
+from tests.ground_truth import compact, pdf_texts
 
 VARIANTS = (
     Variants(),
     Variants(money_unit="元", printed_zeros=True),
     Variants(money_unit="mixed", printed_zeros=True, t06_groups=2),
 )
-SUBJECT_TABLES = ("T02", "T03", "T05", "T08", "T09")
 
 
 def _disclosures(count: int = 12):
@@ -207,17 +206,6 @@ def _hashes(root: Path) -> dict[Path, str]:
     }
 
 
-def _texts(pdf_path: Path) -> list[str]:
-    pdf = pdfium.PdfDocument(pdf_path)
-    texts = [pdf[index].get_textpage().get_text_range() for index in range(len(pdf))]
-    pdf.close()
-    return texts
-
-
-def _compact(text: str) -> str:
-    return re.sub(r"\s+", "", text)
-
-
 @pytest.fixture(scope="module")
 def corpora(tmp_path_factory: pytest.TempPathFactory) -> dict:
     root = tmp_path_factory.mktemp("planted")
@@ -256,7 +244,7 @@ def test_planted_truth_describes_what_is_printed(corpora: dict) -> None:
         if not records:
             assert truth == clean
             continue
-        texts = _texts(doc.pdf_path)
+        texts = pdf_texts(doc.pdf_path)
         touched_tables = set()
         for record, error in zip(records, doc.planted_errors, strict=True):
             kinds.add(record["kind"])
@@ -270,13 +258,13 @@ def test_planted_truth_describes_what_is_printed(corpora: dict) -> None:
         if not any(record["kind"] == "narrative_mismatch" for record in records):
             assert truth["narrative"] == clean["narrative"]
             # The narrative restates the clean tables, word for word.
-            assert _narrative_part(texts) == _narrative_part(_texts(clean_doc.pdf_path))
+            assert _narrative_part(texts) == _narrative_part(pdf_texts(clean_doc.pdf_path))
     assert kinds == set(ERROR_KINDS)
 
 
 def _narrative_part(texts: list[str]) -> str:
     """第三部分 without page footers (table errors may move it by a page)."""
-    bodies = [_compact(text.rstrip().rsplit("\n", 1)[0]) for text in texts]
+    bodies = [compact(text.rstrip().rsplit("\n", 1)[0]) for text in texts]
     start = next(i for i, body in enumerate(bodies) if body.startswith("第三部分"))
     end = next(i for i, body in enumerate(bodies) if body.startswith("第四部分"))
     return "".join(bodies[start:end])
@@ -328,7 +316,7 @@ def _check_record(record: dict, truth: dict, clean: dict, texts: list[str]) -> N
         unit = truth["layout"]["narrative_money_unit"]
         scale = Decimal(10_000) if unit == "元" else Decimal(1)
         stated = (Decimal(record["printed"]) * scale).quantize(Decimal("0.01"))
-        page = _compact(texts[record["page"] - 1])
+        page = compact(texts[record["page"] - 1])
         assert f"{stated}{unit}" in page or f"{stated.normalize():f}{unit}" in page
     elif kind == "unit_slip":
         table, clean_table = truth["tables"][table_id], clean["tables"][table_id]
@@ -346,8 +334,8 @@ def _check_record(record: dict, truth: dict, clean: dict, texts: list[str]) -> N
         table = truth["tables"][table_id]
         assert table["missing"] is True
         assert (table["rows"], table["pages"], record["page"]) == ([], [], None)
-        title = _compact(clean["tables"][table_id]["printed_title"])
-        assert not any(title in _compact(text) for text in texts[3:])  # after the contents
+        title = compact(clean["tables"][table_id]["printed_title"])
+        assert not any(title in compact(text) for text in texts[3:])  # after the contents
 
 
 def test_pinned_errors_are_printed_where_the_truth_says(tmp_path: Path) -> None:
@@ -370,7 +358,7 @@ def test_pinned_errors_are_printed_where_the_truth_says(tmp_path: Path) -> None:
         assert (record["kind"], record["table"]) == (request.kind, request.table)
         assert record["location"] == (request.location or record["location"])
         assert all(check["check"] in CHECKS for check in record["checks"])
-        _check_record(record, truth, clean, _texts(doc.pdf_path))
+        _check_record(record, truth, clean, pdf_texts(doc.pdf_path))
 
 
 def test_the_command_line_plants_errors(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:

@@ -11,7 +11,7 @@ import pytest
 
 from pipelines.samples import generate_document, load_truth
 from tests.conftest import run_ingest
-from tests.test_end_to_end import expected_expenditure_facts
+from tests.ground_truth import expected_expenditure_facts
 
 MARTS = (
     "dim_unit",

@@ -46,6 +46,13 @@ class WarehouseResource(dg.ConfigurableResource):
         return Path(self.path)
 
 
+def _write_pickle(path: Path, value: object) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_suffix(".partial")
+    partial.write_bytes(pickle.dumps(value))
+    partial.replace(path)  # a reader never sees half a file
+
+
 class DocumentStoreIOManager(dg.ConfigurableIOManager):
     """Hands per-document values between the document-partitioned assets of a run.
 
@@ -64,11 +71,7 @@ class DocumentStoreIOManager(dg.ConfigurableIOManager):
         if missing:
             raise ValueError(f"{context.asset_key.to_user_string()}: no value for {missing}")
         for partition_key in context.asset_partition_keys:
-            path = self._path(context.asset_key, partition_key)
-            path.parent.mkdir(parents=True, exist_ok=True)
-            partial = path.with_suffix(".partial")
-            partial.write_bytes(pickle.dumps(obj[partition_key]))
-            partial.replace(path)  # a reader never sees half a file
+            _write_pickle(self._path(context.asset_key, partition_key), obj[partition_key])
 
     def load_input(self, context: dg.InputContext) -> dict:
         return {
@@ -86,10 +89,7 @@ class ExtractionStore(dg.ConfigurableResource):
 
     def save(self, extraction: DocumentExtraction) -> str:
         target = Path(self.path, f"{extraction.document_id}.pickle")
-        target.parent.mkdir(parents=True, exist_ok=True)
-        partial = target.with_suffix(".partial")
-        partial.write_bytes(pickle.dumps(extraction))
-        partial.replace(target)
+        _write_pickle(target, extraction)
         return str(target)
 
     def load(self, stored: str) -> DocumentExtraction:

@@ -36,13 +36,6 @@ def parse_amount(text: str | None) -> Decimal | None:
         raise AmountError(f"不是金额：{text!r}") from exc
 
 
-def is_amount(text: str | None) -> bool:
-    try:
-        return parse_amount(text) is not None
-    except AmountError:
-        return False
-
-
 def to_wan(amount: Decimal | None, money_unit: str) -> Decimal | None:
     """Convert an amount printed in `money_unit` to 万元, exactly."""
     if amount is None:

@@ -81,14 +81,10 @@ class Grid:
         return (x0 + x1) / 2
 
 
-def join_chars(chars: list[Char]) -> str:
-    """Characters of one cell in reading order: lines top to bottom, left to right.
-
-    A character joins a line when their vertical extents overlap: glyph boxes are tight,
-    so "," and "." sit low beside the digits of the same line, while wrapped lines are
-    separated by leading.
-    """
-    lines: list[tuple[float, float, list[Char]]] = []  # (bottom, top, chars)
+def overlapping_lines(chars: list[Char]) -> list[tuple[float, float, list[Char]]]:
+    """(bottom, top, chars) of each line, top first: a character joins the first line its
+    vertical extent overlaps."""
+    lines: list[tuple[float, float, list[Char]]] = []
     for ch in sorted(chars, key=lambda c: -c.cy):
         for i, (bottom, top, members) in enumerate(lines):
             if ch.y0 < top and ch.y1 > bottom:
@@ -97,6 +93,17 @@ def join_chars(chars: list[Char]) -> str:
                 break
         else:
             lines.append((ch.y0, ch.y1, [ch]))
+    return lines
+
+
+def join_chars(chars: list[Char]) -> str:
+    """Characters of one cell in reading order: lines top to bottom, left to right.
+
+    A character joins a line when their vertical extents overlap: glyph boxes are tight,
+    so "," and "." sit low beside the digits of the same line, while wrapped lines are
+    separated by leading.
+    """
+    lines = overlapping_lines(chars)
     lines.sort(key=lambda line: -(line[0] + line[1]))
     return "\n".join("".join(c.text for c in sorted(m, key=lambda c: c.cx)) for _, _, m in lines)
 

@@ -32,6 +32,9 @@ class SourceFile:
 # source_path → [size, mtime_ns, sha256]: lets a frequent inbox scan (the sensor) hash
 # only the files that changed since it last looked.
 HashCache = dict[str, list]
+# Per inbox, for scans without a cache of their own: `juesuan ingest` scans to plan the
+# run, then the run's first step scans again, in the same process.
+_process_hash_caches: dict[Path, HashCache] = {}
 
 
 def discover(
@@ -42,7 +45,11 @@ def discover(
     `hash_cache` is read and updated in place. A file modified less than `settle_seconds`
     ago is left for a later scan: it may still be being copied into the inbox.
     """
-    cache = hash_cache if hash_cache is not None else {}
+    cache = (
+        hash_cache
+        if hash_cache is not None
+        else _process_hash_caches.setdefault(inbox.resolve(), {})
+    )
     now = time.time()
     seen: dict[str, SourceFile] = {}
     present: set[str] = set()

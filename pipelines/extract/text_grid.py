@@ -15,7 +15,7 @@ import statistics
 
 from pipelines.domain.amounts import find_money_unit
 from pipelines.domain.text import squash
-from pipelines.extract.grid import Grid, _assemble
+from pipelines.extract.grid import Grid, _assemble, overlapping_lines
 from pipelines.extract.locate import match_title
 from pipelines.extract.pdf_text import Char, PageText
 
@@ -34,15 +34,7 @@ def _lines(chars: list[Char]) -> list[list[Char]]:
     typical = heights[len(heights) // 2] if heights else 0.0
     tall = [c for c in chars if c.y1 - c.y0 >= 0.4 * typical]
     flat = [c for c in chars if c.y1 - c.y0 < 0.4 * typical]
-    lines: list[tuple[float, float, list[Char]]] = []
-    for ch in sorted(tall, key=lambda c: -c.cy):
-        for i, (bottom, top, members) in enumerate(lines):
-            if ch.y0 < top and ch.y1 > bottom:
-                members.append(ch)
-                lines[i] = (min(bottom, ch.y0), max(top, ch.y1), members)
-                break
-        else:
-            lines.append((ch.y0, ch.y1, [ch]))
+    lines = overlapping_lines(tall)
     # A flat glyph joins the line of the tall character nearest in height (a line's own
     # extent can be stretched by a wrapped cell beside it).
     by_height = sorted((c.cy, i) for i, (_, _, members) in enumerate(lines) for c in members)
@@ -388,17 +380,6 @@ def grid_from_text_layout(
             rows[k] = (rows[k - 1][1], rows[k][1])
     joined = _header_spans([_tokens(line) for line in header_lines], bounds)
     return _assemble(page, bounds, rows, joined, "text-layout", {"page": page.number})
-
-
-def _baseline_lines(chars: list[Char]) -> list[list[Char]]:
-    """Characters on the same baseline (their centres within a point), top to bottom."""
-    lines: list[list[Char]] = []
-    for ch in sorted(chars, key=lambda c: -c.cy):
-        if lines and abs(lines[-1][-1].cy - ch.cy) <= 1.0:
-            lines[-1].append(ch)
-        else:
-            lines.append([ch])
-    return [sorted(line, key=lambda c: c.x0) for line in lines]
 
 
 def _layout_column_bounds(

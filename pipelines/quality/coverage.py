@@ -21,7 +21,6 @@ from pathlib import Path
 import pandas as pd
 
 from pipelines.quality.store import COVERAGE_COLUMNS
-from pipelines.warehouse.load import existing_relations
 
 REGISTRY_COLUMNS = ("unit_name", "region", "unit_level")
 FROM_REGISTRY = "单位登记表"
@@ -156,8 +155,8 @@ def coverage_records(
     return records
 
 
-def read_versions(con) -> list[DocumentVersion]:
-    relations = existing_relations(con)
+def read_versions(con, relations: set[str]) -> list[DocumentVersion]:
+    """Every document version with its derived status (relations: existing_relations)."""
     if "intermediate.int_documents__current" in relations:
         sql = """select document_id, unit_name, region, unit_level, fiscal_year, status,
                         status_reason, file_name, ingested_at
@@ -172,8 +171,10 @@ def read_versions(con) -> list[DocumentVersion]:
     return [DocumentVersion(*row) for row in con.execute(sql).fetchall()]
 
 
-def warehouse_units(con, versions: Sequence[DocumentVersion]) -> list[ExpectedUnit]:
-    if "marts.dim_unit" in existing_relations(con):
+def warehouse_units(
+    con, versions: Sequence[DocumentVersion], relations: set[str]
+) -> list[ExpectedUnit]:
+    if "marts.dim_unit" in relations:
         rows = con.execute(
             "select unit_name, region, unit_level from marts.dim_unit order by unit_name"
         ).fetchall()

@@ -12,21 +12,15 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from pipelines.domain.amounts import parse_amount, to_wan
+from pipelines.domain.tables import TABLES_BY_ID
 from pipelines.quality.tolerance import TABLE_DECIMALS, WAN, YUAN, Term, printed_decimals
-from pipelines.warehouse.load import existing_relations
 
-TABLE_IDS = ("T01", "T02", "T03", "T04", "T05", "T06", "T07", "T08", "T09")
+TABLE_IDS = tuple(TABLES_BY_ID)
 PRESENT_STATUSES = ("extracted", "empty")  # 'missing' is the only absent state
-TABLE_TITLES = {
-    "T01": "收入支出决算总表",
-    "T02": "收入决算表",
-    "T03": "支出决算表",
-    "T04": "财政拨款收入支出决算总表",
-    "T05": "一般公共预算财政拨款支出决算表",
-    "T06": "一般公共预算财政拨款基本支出决算表",
-    "T07": "“三公”经费支出决算表",
-    "T08": "政府性基金预算财政拨款收入支出决算表",
-    "T09": "国有资本经营预算财政拨款支出决算表",
+# How a message names each table: the canonical title, T07's shortened to its usual name.
+TABLE_TITLES = {table_id: spec.canonical_title for table_id, spec in TABLES_BY_ID.items()} | {
+    "T07": "“三公”经费支出决算表"
 }
 NARRATIVE = "情况说明"
 
@@ -166,24 +160,14 @@ def narrative_precision(amount: Decimal, context: str) -> tuple[str, int]:
     figure with two decimals.
     """
     for match in reversed(list(_AMOUNT.finditer(context))):
-        text, unit = match.group(1).replace(",", ""), match.group(2)
-        value = Decimal(text) * (Decimal("0.0001") if unit == YUAN else Decimal(1))
-        if value == amount:
+        text, unit = match.group(1), match.group(2)
+        if to_wan(parse_amount(text), unit) == amount:
             return unit, printed_decimals(text)
     return WAN, TABLE_DECIMALS
 
 
 # ---------------------------------------------------------------------------
 # Reading from the warehouse
-
-
-def _document_rows_sql(status_source: str) -> str:
-    return f"""
-        select document_id, unit_id, unit_name, fiscal_year
-        from {status_source}
-        where status = 'loaded'
-        order by fiscal_year, unit_name, document_id
-    """
 
 
 DOCUMENT_STATUS_SOURCES = (
@@ -195,9 +179,9 @@ DOCUMENT_STATUS_SOURCES = (
 )
 
 
-def status_source(con) -> str:
-    """Where the derived document status is read from (dbt's view, else the mart)."""
-    relations = existing_relations(con)
+def status_source(relations: set[str]) -> str:
+    """Where the derived document status is read from (dbt's view, else the mart), given
+    the warehouse's relations (pipelines.warehouse.load.existing_relations)."""
     if "intermediate.int_documents__current" in relations:
         return DOCUMENT_STATUS_SOURCES[0]
     if "marts.dim_document" in relations:
@@ -208,24 +192,35 @@ def status_source(con) -> str:
     )
 
 
-def load_documents(con) -> list[Document]:
-    """Every loaded document with its tables, cells and narrative figures."""
-    source = status_source(con)
-    documents = con.execute(_document_rows_sql(source)).fetchall()
-    loaded = f"(select document_id from ({_document_rows_sql(source)}))"
+def load_documents(con, relations: set[str]) -> list[Document]:
+    """Every loaded document with its tables, cells and narrative figures.
+
+    The status source is read once; the other reads are restricted to its document ids.
+    """
+    documents = con.execute(
+        f"""select document_id, unit_id, unit_name, fiscal_year
+            from {status_source(relations)}
+            where status = 'loaded'
+            order by fiscal_year, unit_name, document_id"""
+    ).fetchall()
+    loaded = "(select unnest(?::varchar[]))"
+    ids = [[row[0] for row in documents]]
     tables = con.execute(
         f"""select document_id, table_id, status, money_unit, first_page
-            from raw.extracted_tables where document_id in {loaded}"""
+            from raw.extracted_tables where document_id in {loaded}""",
+        ids,
     ).fetchall()
     cells = con.execute(
         f"""select document_id, table_id, row_number, page, side, subject_code, line_label,
                    column_name, printed_text, amount
             from raw.table_cells where document_id in {loaded}
-            order by document_id, table_id, row_number, column_name"""
+            order by document_id, table_id, row_number, column_name""",
+        ids,
     ).fetchall()
     figures = con.execute(
         f"""select document_id, figure, amount, page, context
-            from raw.narrative_figures where document_id in {loaded}"""
+            from raw.narrative_figures where document_id in {loaded}""",
+        ids,
     ).fetchall()
     return assemble_documents(documents, tables, cells, figures)
 

@@ -40,6 +40,7 @@ from pipelines.quality.gx import QualityEngineError, validate_outcomes
 from pipelines.quality.outcomes import Outcome
 from pipelines.quality.store import result_frame, write_check_results, write_coverage
 from pipelines.quality.tolerance import DEFAULT_TOLERANCE_PER_TERM, ERROR, INFO, ROUNDING
+from pipelines.warehouse.load import existing_relations
 
 DATA_DOCS_FOLDER = "data_docs"
 _USE_SETTINGS = object()  # unit_registry default: whatever settings.unit_registry_path() says
@@ -150,10 +151,11 @@ def run_quality_checks(
     checked_at = datetime.now(UTC).replace(tzinfo=None)
 
     with _connection(con_or_path) as con:
-        documents = load_documents(con)
-        versions = read_versions(con)
+        relations = existing_relations(con)
+        documents = load_documents(con, relations)
+        versions = read_versions(con, relations)
         if expected_units is None:
-            expected_units = warehouse_units(con, versions)
+            expected_units = warehouse_units(con, versions, relations)
 
     outcomes = check_documents(documents, per_term)
     data_docs_dir = None

@@ -13,11 +13,9 @@ from pipelines.quality.outcomes import ACROSS_TABLES, Collector, table_place
 from pipelines.quality.rules_within import (
     FLOW_INCOME,
     FLOW_SPENT,
-    T06_CATEGORY_TOTALS,
     children_by_parent,
     is_flow_layout,
-    t06_top_rows,
-    t06_total_row,
+    t06_category_terms,
 )
 from pipelines.quality.statements import EXPENSE, INCOME, StatementSide, statement_side
 from pipelines.quality.tolerance import Term
@@ -174,14 +172,7 @@ def _t04_t08_income(c: Collector, t04: Table, t08: Table) -> None:
 
 def t06_basic_terms(t06: Table) -> list[Term]:
     """T06 人员经费合计 + 公用经费合计 (their classes when a total is not printed)."""
-    terms: list[Term] = []
-    for category, _ in zip(("人员经费", "公用经费"), T06_CATEGORY_TOTALS, strict=True):
-        total_row = t06_total_row(t06, category)
-        if total_row is not None:
-            terms.append(t06.term(total_row, "决算数"))
-        else:
-            terms += [t06.term(row, "决算数") for row in t06_top_rows(t06, category)]
-    return terms
+    return [*t06_category_terms(t06, "人员经费"), *t06_category_terms(t06, "公用经费")]
 
 
 def _t05_t06(c: Collector, t05: Table, t06: Table) -> None:

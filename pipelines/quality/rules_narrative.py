@@ -16,7 +16,7 @@ from collections.abc import Callable
 from pipelines.quality.document import Document, NarrativeFigure, Table
 from pipelines.quality.outcomes import NARRATIVE_FAMILY, Collector, fmt
 from pipelines.quality.rules_across import subject_total_terms
-from pipelines.quality.rules_within import T07_TOTAL, t06_top_rows, t06_total_row, t07_item
+from pipelines.quality.rules_within import T07_TOTAL, t06_category_terms, t07_item
 from pipelines.quality.statements import EXPENSE, INCOME, statement_side
 from pipelines.quality.tolerance import YUAN, Term
 
@@ -38,14 +38,7 @@ def _subject_total(column: str) -> TableFigure:
 
 def _t06_category(category: str) -> TableFigure:
     """The category total; its classes when the table prints no such total row."""
-
-    def figure(table: Table) -> list[Term]:
-        total_row = t06_total_row(table, category)
-        if total_row is not None:
-            return [table.term(total_row, "决算数")]
-        return [table.term(row, "决算数") for row in t06_top_rows(table, category)]
-
-    return figure
+    return lambda table: t06_category_terms(table, category)
 
 
 def _t07_total(column: str) -> TableFigure:

@@ -12,6 +12,7 @@ from pipelines.domain.subjects import cost_category
 from pipelines.quality.document import Document, Row, Table
 from pipelines.quality.outcomes import WITHIN_TABLE, Collector, table_place
 from pipelines.quality.statements import EXPENSE, FUND_COLUMNS, INCOME, statement_side
+from pipelines.quality.tolerance import Term
 
 SUBJECT_TABLES = ("T02", "T03", "T05", "T08", "T09")
 
@@ -68,15 +69,15 @@ def children_by_parent(table: Table) -> dict[str | None, list[Row]]:
 def _row_totals(c: Collector, table: Table) -> None:
     table_id = table.table_id
     check = f"{table_id.lower()}_row_total"
-    if is_flow_layout(table):
+    flow = is_flow_layout(table)
+    if flow:
         total, parts = FLOW_SPENT, (FLOW_BASIC, FLOW_PROJECT)
         parts_label = "基本支出 + 项目支出"
     else:
         total, parts = ROW_TOTALS[table_id]
         parts_label = "各项之和" if len(parts) > 2 else "基本支出 + 项目支出"
-    for row in table.rows:
-        if row.code is None and not row.is_total:
-            continue
+    rows = [row for row in table.rows if row.code is not None or row.is_total]
+    for row in rows:
         c.equal(
             WITHIN_TABLE,
             check,
@@ -88,10 +89,8 @@ def _row_totals(c: Collector, table: Table) -> None:
             observed_label=total.replace("本年支出小计", "本年支出"),
             expected_label=parts_label,
         )
-    if is_flow_layout(table):
-        for row in table.rows:
-            if row.code is None and not row.is_total:
-                continue
+    if flow:
+        for row in rows:
             c.equal(
                 WITHIN_TABLE,
                 f"{table_id.lower()}_carry_over",
@@ -155,35 +154,50 @@ def t06_top_rows(table: Table, category: str) -> list[Row]:
     ]
 
 
+def t06_category_terms(table: Table, category: str) -> list[Term]:
+    """A cost category's 决算数: its total row, else its classes when no total is printed."""
+    total_row = t06_total_row(table, category)
+    if total_row is not None:
+        return [table.term(total_row, "决算数")]
+    return [table.term(row, "决算数") for row in t06_top_rows(table, category)]
+
+
 def _t06(c: Collector, table: Table) -> None:
     coded = table.coded_rows()
-    for column in table.columns:
-        for econ_class in (row for row in coded if len(row.code) == 3):
-            items = [row for row in coded if len(row.code) == 5 and row.code[:3] == econ_class.code]
+    classes = []  # (class row, its printed 款), for the classes that print any
+    for econ_class in coded:
+        if len(econ_class.code) == 3:
+            items = [r for r in coded if len(r.code) == 5 and r.code[:3] == econ_class.code]
             if items:
-                c.equal(
-                    WITHIN_TABLE,
-                    "t06_hierarchy",
-                    "T06",
-                    econ_class.code,
-                    [table.term(econ_class, column)],
-                    [table.term(row, column) for row in items],
-                    where=table_place("T06", econ_class.code),
-                    observed_label=econ_class.label or econ_class.code,
-                    expected_label="各款之和",
-                    measure=column,
-                )
-        for category, location in zip(("人员经费", "公用经费"), T06_CATEGORY_TOTALS, strict=True):
-            total_row = t06_total_row(table, category)
-            if total_row is None:
-                continue  # a layout without the category split has nothing to compare
+                classes.append((econ_class, items))
+    categories = []  # (category, location, total row, its classes)
+    for category, location in zip(("人员经费", "公用经费"), T06_CATEGORY_TOTALS, strict=True):
+        total_row = t06_total_row(table, category)
+        # a layout without the category split has nothing to compare
+        if total_row is not None:
+            categories.append((category, location, total_row, t06_top_rows(table, category)))
+    for column in table.columns:
+        for econ_class, items in classes:
+            c.equal(
+                WITHIN_TABLE,
+                "t06_hierarchy",
+                "T06",
+                econ_class.code,
+                [table.term(econ_class, column)],
+                [table.term(row, column) for row in items],
+                where=table_place("T06", econ_class.code),
+                observed_label=econ_class.label or econ_class.code,
+                expected_label="各款之和",
+                measure=column,
+            )
+        for category, location, total_row, top_rows in categories:
             c.equal(
                 WITHIN_TABLE,
                 "t06_category_totals",
                 "T06",
                 location,
                 [table.term(total_row, column)],
-                [table.term(row, column) for row in t06_top_rows(table, category)],
+                [table.term(row, column) for row in top_rows],
                 where=table_place("T06", location),
                 observed_label=location,
                 expected_label=f"{category}各类之和",
@@ -195,54 +209,58 @@ def _t06(c: Collector, table: Table) -> None:
 # T07 "三公" costs
 
 
+_T07_MATCHERS = {
+    T07_TOTAL: lambda label: label == "合计" or label.endswith("合计"),
+    "因公出国（境）费": lambda label: "出国" in label,
+    T07_VEHICLES: lambda label: "购置及运行" in label or label in ("公务用车费", "公务用车"),
+    "公务用车购置费": lambda label: "购置费" in label and "运行" not in label,
+    "公务用车运行维护费": lambda label: "运行维护费" in label and "购置及" not in label,
+    "公务接待费": lambda label: "接待" in label,
+}
+# (check, total item, its parts, observed label suffix, expected label)
+_T07_SUMS = (
+    (
+        "t07_total",
+        T07_TOTAL,
+        ("因公出国（境）费", T07_VEHICLES, "公务接待费"),
+        "合计",
+        "因公出国（境）费 + 公务用车购置及运行维护费 + 公务接待费",
+    ),
+    (
+        "t07_vehicle_subtotal",
+        T07_VEHICLES,
+        ("公务用车购置费", "公务用车运行维护费"),
+        "小计",
+        "购置费 + 运行维护费",
+    ),
+)
+
+
 def t07_item(table: Table, item: str) -> Row | None:
     """A T07 row by item, whatever its parentheses or wording."""
-    matchers = {
-        "合计": lambda label: label == "合计" or label.endswith("合计"),
-        "因公出国（境）费": lambda label: "出国" in label,
-        T07_VEHICLES: lambda label: "购置及运行" in label or label in ("公务用车费", "公务用车"),
-        "公务用车购置费": lambda label: "购置费" in label and "运行" not in label,
-        "公务用车运行维护费": lambda label: "运行维护费" in label and "购置及" not in label,
-        "公务接待费": lambda label: "接待" in label,
-    }
-    matches = matchers[item]
+    matches = _T07_MATCHERS[item]
     return next((row for row in table.rows if matches(row.label or "")), None)
 
 
 def _t07(c: Collector, table: Table) -> None:
+    sums = []  # the sums whose total row is printed, with their rows found once
+    for check, item, parts, suffix, expected_label in _T07_SUMS:
+        total_row = t07_item(table, item)
+        if total_row is not None:
+            part_rows = [t07_item(table, part) for part in parts]
+            sums.append((check, item, total_row, part_rows, suffix, expected_label))
     for column in table.columns:
-        total = t07_item(table, T07_TOTAL)
-        if total is not None:
+        for check, item, total_row, part_rows, suffix, expected_label in sums:
             c.equal(
                 WITHIN_TABLE,
-                "t07_total",
+                check,
                 "T07",
-                T07_TOTAL,
-                [table.term(total, column)],
-                [
-                    table.term(t07_item(table, item), column)
-                    for item in ("因公出国（境）费", T07_VEHICLES, "公务接待费")
-                ],
-                where=table_place("T07", T07_TOTAL),
-                observed_label=f"{column}合计",
-                expected_label="因公出国（境）费 + 公务用车购置及运行维护费 + 公务接待费",
-                measure=column,
-            )
-        vehicles = t07_item(table, T07_VEHICLES)
-        if vehicles is not None:
-            c.equal(
-                WITHIN_TABLE,
-                "t07_vehicle_subtotal",
-                "T07",
-                T07_VEHICLES,
-                [table.term(vehicles, column)],
-                [
-                    table.term(t07_item(table, item), column)
-                    for item in ("公务用车购置费", "公务用车运行维护费")
-                ],
-                where=table_place("T07", T07_VEHICLES),
-                observed_label=f"{column}小计",
-                expected_label="购置费 + 运行维护费",
+                item,
+                [table.term(total_row, column)],
+                [table.term(row, column) for row in part_rows],
+                where=table_place("T07", item),
+                observed_label=f"{column}{suffix}",
+                expected_label=expected_label,
                 measure=column,
             )
 

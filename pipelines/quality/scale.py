@@ -18,6 +18,7 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cached_property
 
 from pipelines.quality.document import TABLE_IDS, Document, Table
 from pipelines.quality.outcomes import Collector, fmt, table_place
@@ -45,8 +46,9 @@ class ScaleEdge:
     other_figure: Decimal
     other_label: str
 
-    @property
+    @cached_property
     def log_ratio(self) -> float:
+        """Computed once: infer_scales reads it for every edge of every labelling."""
         return math.log10(abs(self.figure) / abs(self.other_figure))
 
 

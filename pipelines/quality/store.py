@@ -98,13 +98,11 @@ def _quote(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def _comment_statements(relation: str, kind: str, comment: str, columns) -> list[str]:
-    statements = [f"comment on {kind} {relation} is {_quote(comment)}"]
-    statements += [
-        f"comment on column {relation}.{name} is {_quote(description)}"
-        for name, _, description in columns
-    ]
-    return statements
+def _write_comments(con, relation: str, kind: str, comment: str, columns) -> None:
+    """Comment a table or view and each of its columns (Chinese descriptions)."""
+    con.execute(f"comment on {kind} {relation} is {_quote(comment)}")
+    for name, _, description in columns:
+        con.execute(f"comment on column {relation}.{name} is {_quote(description)}")
 
 
 def ensure_schema(con) -> None:
@@ -122,10 +120,9 @@ def ensure_schema(con) -> None:
     for name, kind, _ in CHECK_RESULT_COLUMNS:
         if name not in present:
             con.execute(f"alter table quality.check_results add column {name} {kind}")
-    for statement in _comment_statements(
-        "quality.check_results", "table", CHECK_RESULTS_COMMENT, CHECK_RESULT_COLUMNS
-    ):
-        con.execute(statement)
+    _write_comments(
+        con, "quality.check_results", "table", CHECK_RESULTS_COMMENT, CHECK_RESULT_COLUMNS
+    )
 
 
 def _latest_view_sql(con) -> str:
@@ -217,11 +214,9 @@ def write_check_results(con, frame: pd.DataFrame, run_id: str) -> None:
     finally:
         con.unregister("quality_check_results_frame")
     con.execute(_latest_view_sql(con))
-    view_columns = CHECK_RESULT_COLUMNS
-    for statement in _comment_statements(
-        "quality.check_results_latest", "view", LATEST_VIEW_COMMENT, view_columns
-    ):
-        con.execute(statement)
+    _write_comments(
+        con, "quality.check_results_latest", "view", LATEST_VIEW_COMMENT, CHECK_RESULT_COLUMNS
+    )
 
 
 def write_coverage(con, frame: pd.DataFrame) -> None:
@@ -236,7 +231,4 @@ def write_coverage(con, frame: pd.DataFrame) -> None:
         )
     finally:
         con.unregister("quality_coverage_frame")
-    for statement in _comment_statements(
-        "quality.document_coverage", "table", COVERAGE_COMMENT, COVERAGE_COLUMNS
-    ):
-        con.execute(statement)
+    _write_comments(con, "quality.document_coverage", "table", COVERAGE_COMMENT, COVERAGE_COLUMNS)

@@ -148,14 +148,17 @@ class ReportData:
 
     def current_findings(self) -> list[Finding]:
         """Findings of documents that are not superseded (what the bureau acts on)."""
-        docs = self.documents_by_id
-        return [
-            f
-            for f in self.findings
-            if f.document_id is None
-            or docs.get(f.document_id) is None
-            or docs[f.document_id].status != "superseded"
-        ]
+        return _current(self.findings, self.documents_by_id)
+
+
+def _current(findings: list[Finding], docs: dict[str, Document]) -> list[Finding]:
+    """The findings not about a superseded document (one without a known document stays)."""
+    return [f for f in findings if _document_status(f, docs) != "superseded"]
+
+
+def _document_status(finding: Finding, docs: dict[str, Document]) -> str | None:
+    doc = docs.get(finding.document_id) if finding.document_id is not None else None
+    return doc.status if doc is not None else None
 
 
 def table_title(table_id: str | None) -> str | None:
@@ -528,9 +531,7 @@ def _read_coverage(
 def _conclusion(status: str, checks: int, errors: int, roundings: int) -> str:
     if status == "missing":
         return "未报送"
-    if status != "loaded":
-        return "未检查"
-    if checks == 0:
+    if status != "loaded" or checks == 0:
         return "未检查"
     if errors:
         return "有错误"
@@ -591,10 +592,7 @@ def _overview(
 
 def _check_summary(findings: list[Finding], docs: dict[str, Document]) -> list[CheckSummary]:
     by_check: dict[str, list[Finding]] = defaultdict(list)
-    for finding in findings:
-        doc = docs.get(finding.document_id or "")
-        if doc is not None and doc.status == "superseded":
-            continue
+    for finding in _current(findings, docs):
         by_check[finding.check_name].append(finding)
     summary = [
         CheckSummary(

@@ -27,8 +27,11 @@ AMOUNT_FORMAT = "#,##0.00####"
 DATETIME_FORMAT = "yyyy-mm-dd hh:mm:ss"
 _HEADER_FILL = PatternFill("solid", fgColor="1F3A5F")
 _HEADER_FONT = Font(bold=True, color="FFFFFF")
-_ERROR_FILL = PatternFill("solid", fgColor="FDE8E7")
-_ROUNDING_FILL = PatternFill("solid", fgColor="FFF6E0")
+# How the 严重程度 cell of a finding is highlighted, by severity (info: not at all).
+_SEVERITY_STYLES = {
+    "error": (PatternFill("solid", fgColor="FDE8E7"), Font(bold=True, color="B42318")),
+    "rounding": (PatternFill("solid", fgColor="FFF6E0"), Font(bold=False, color="93370D")),
+}
 
 # (header, width, kind) — kind: 'text', 'int', 'amount', 'datetime'
 FINDING_COLUMNS = [
@@ -130,7 +133,6 @@ def write_workbook(data: ReportData, path: Path) -> None:
     wb.remove(wb.active)
 
     finding_rows = []
-    severities = []
     for f in data.findings:
         doc = docs.get(f.document_id or "")
         unit = data.units.get(f.unit_key or "")
@@ -158,17 +160,12 @@ def write_workbook(data: ReportData, path: Path) -> None:
                 f.document_id,
             ]
         )
-        severities.append(f.severity)
     ws = _sheet(wb, FINDINGS_SHEET, FINDING_COLUMNS, finding_rows)
     severity_col = [h for h, _, _ in FINDING_COLUMNS].index("严重程度") + 1
-    for row_index, severity in enumerate(severities, start=2):
-        fill = {"error": _ERROR_FILL, "rounding": _ROUNDING_FILL}.get(severity)
-        if fill is not None:
+    for row_index, f in enumerate(data.findings, start=2):
+        if f.severity in _SEVERITY_STYLES:
             cell = ws.cell(row=row_index, column=severity_col)
-            cell.fill = fill
-            cell.font = Font(
-                bold=severity == "error", color="B42318" if severity == "error" else "93370D"
-            )
+            cell.fill, cell.font = _SEVERITY_STYLES[f.severity]
 
     document_rows = []
     for doc in data.documents:

@@ -11,34 +11,15 @@ import hashlib
 import re
 from dataclasses import dataclass
 
-# 类 lines of the two-sided statements (T01/T04 expense side), in printed order.
-STATEMENT_EXPENSE_CLASSES: tuple[tuple[str, str], ...] = (
-    ("201", "一般公共服务支出"),
-    ("202", "外交支出"),
-    ("203", "国防支出"),
-    ("204", "公共安全支出"),
-    ("205", "教育支出"),
-    ("206", "科学技术支出"),
-    ("207", "文化旅游体育与传媒支出"),
-    ("208", "社会保障和就业支出"),
-    ("210", "卫生健康支出"),
-    ("211", "节能环保支出"),
-    ("212", "城乡社区支出"),
-    ("213", "农林水支出"),
-    ("214", "交通运输支出"),
-    ("215", "资源勘探工业信息等支出"),
-    ("216", "商业服务业等支出"),
-    ("217", "金融支出"),
-    ("219", "援助其他地区支出"),
-    ("220", "自然资源海洋气象等支出"),
-    ("221", "住房保障支出"),
-    ("222", "粮油物资储备支出"),
-    ("223", "国有资本经营预算支出"),
-    ("224", "灾害防治及应急管理支出"),
-    ("229", "其他支出"),
-    ("231", "债务还本支出"),
-    ("232", "债务付息支出"),
-    ("234", "抗疫特别国债安排的支出"),
+from pipelines.domain.subjects import FUNCTION_CLASSES
+
+# 类 lines of the two-sided statements (T01/T04 expense side), in printed order: every
+# national function class except those the statement template does not list.
+_UNLISTED_STATEMENT_CLASSES = ("227", "230", "233")  # 预备费, 转移性支出, 债务发行费用支出
+STATEMENT_EXPENSE_CLASSES: tuple[tuple[str, str], ...] = tuple(
+    (code, name)
+    for code, name in FUNCTION_CLASSES.items()
+    if code not in _UNLISTED_STATEMENT_CLASSES
 )
 
 # T01 income lines 一…八, in printed order (labels without ordinals).
@@ -594,14 +575,8 @@ ECONOMIC_CLASSES: tuple[tuple[str, str], ...] = (
     ("39999", "其他支出"),
 )
 
-PERSONNEL_ECON_CLASSES: tuple[str, ...] = ("301", "303")
 # 公用经费 classes that are listed only when they carry an amount in 2-group T06 layouts.
 OPTIONAL_PUBLIC_ECON_CLASSES: tuple[str, ...] = ("307", "312", "399")
-
-
-def econ_category(code: str) -> str:
-    """人员经费 for 301/303 and their 款, 公用经费 for everything else."""
-    return "人员经费" if code[:3] in PERSONNEL_ECON_CLASSES else "公用经费"
 
 
 # Subjects every unit uses (pensions, medical insurance, housing), by kind of unit.

@@ -52,6 +52,10 @@ def text_width(text: str, size: float) -> float:
     return pdfmetrics.stringWidth(text, FONT, size)
 
 
+def _right_aligned(text: str, x_right: float, baseline: float, size: float) -> TextOp:
+    return TextOp(round(x_right - text_width(text, size), 3), round(baseline, 3), text, size)
+
+
 def _tokens(text: str) -> list[str]:
     """Break opportunities: each CJK character, each run of Latin letters/digits, each space."""
     tokens: list[str] = []
@@ -382,28 +386,12 @@ def _paginate(
                 baseline -= TITLE_SIZE * 1.3
             caption_baseline = top - len(title_lines) * TITLE_SIZE * 1.3 - 6 - ASCENT * CAPTION_SIZE
             if spec.label:
-                width = text_width(spec.label, CAPTION_SIZE)
-                texts.append(
-                    TextOp(
-                        round(x_right - width, 3),
-                        round(caption_baseline, 3),
-                        spec.label,
-                        CAPTION_SIZE,
-                    )
-                )
+                texts.append(_right_aligned(spec.label, x_right, caption_baseline, CAPTION_SIZE))
                 caption_baseline -= caption_h
             texts.append(
                 TextOp(round(x_left, 3), round(caption_baseline, 3), spec.unit_line, CAPTION_SIZE)
             )
-            width = text_width(spec.money_label, CAPTION_SIZE)
-            texts.append(
-                TextOp(
-                    round(x_right - width, 3),
-                    round(caption_baseline, 3),
-                    spec.money_label,
-                    CAPTION_SIZE,
-                )
-            )
+            texts.append(_right_aligned(spec.money_label, x_right, caption_baseline, CAPTION_SIZE))
         table_top = y
         if page_index == 0 or repeat_header:
             row_tops = [y]

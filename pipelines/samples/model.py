@@ -152,6 +152,7 @@ THREE_PUBLIC_ITEMS: tuple[tuple[str, str], ...] = (
     ("公务用车运行维护费", "vehicle_operation"),
     ("公务接待费", "reception"),
 )
+THREE_PUBLIC_FIELDS: dict[str, str] = dict(THREE_PUBLIC_ITEMS)  # label → ThreePublic field
 
 
 @dataclass(frozen=True)
@@ -164,7 +165,7 @@ class ThreePublic:
     reception: Amount
 
     def item(self, label: str) -> Amount:
-        return getattr(self, dict(THREE_PUBLIC_ITEMS)[label])
+        return getattr(self, THREE_PUBLIC_FIELDS[label])
 
 
 @dataclass(frozen=True)

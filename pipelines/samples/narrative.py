@@ -14,7 +14,7 @@ import random
 
 from pipelines.samples.formatting import chinese_number, chinese_year, narrative_amount, percent
 from pipelines.samples.layout import Block
-from pipelines.samples.model import Disclosure, NarrativeFigures
+from pipelines.samples.model import T02_COLUMNS, T03_COLUMNS, Disclosure, NarrativeFigures
 from pipelines.samples.tables import TABLE_IDS, DocumentStyle
 
 _SECTION_TITLES = (
@@ -122,14 +122,7 @@ class _Writer:
             ),
         ]
         income = {name: d.t02.value(t02_total, name) or 0 for name in d.t02.columns}
-        sources = (
-            "财政拨款收入",
-            "上级补助收入",
-            "事业收入",
-            "经营收入",
-            "附属单位上缴收入",
-            "其他收入",
-        )
+        sources = T02_COLUMNS[1:]  # every source but 本年收入合计
         shares = "；".join(
             f"{name} {narrative_amount(income[name], compact=income[name] == 0)} {self.unit}，"
             f"占 {percent(income[name], c.income_total)}%"
@@ -158,7 +151,7 @@ class _Writer:
         spending = {name: d.t03.value(t03_total, name) or 0 for name in d.t03.columns}
         correct_spending = spending | {"基本支出": c.basic, "项目支出": c.project}
         spending |= {"基本支出": n.basic, "项目支出": n.project}  # as the narrative states them
-        kinds = ("基本支出", "项目支出", "上缴上级支出", "经营支出", "对附属单位补助支出")
+        kinds = T03_COLUMNS[1:]  # every kind but 本年支出合计
         shares = "；".join(
             f"{name} {self.money(spending[name], compact=spending[name] == 0)}，"
             f"占 {percent(correct_spending[name], c.expenditure_total)}%"

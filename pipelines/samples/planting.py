@@ -32,6 +32,7 @@ from dataclasses import dataclass, replace
 from pipelines.samples.identities import T07_SUBTOTAL_LABEL, involved_tables
 from pipelines.samples.model import (
     T09_STYLE_EXPENDITURE,
+    THREE_PUBLIC_FIELDS,
     THREE_PUBLIC_ITEMS,
     Amount,
     BasicExpenditure,
@@ -45,10 +46,10 @@ from pipelines.samples.model import (
     ThreePublicTable,
 )
 from pipelines.samples.synthesis import stable_seed
+from pipelines.samples.tables import TABLE_IDS
 
 ERROR_KINDS = ("leaf_amount", "wrong_total", "narrative_mismatch", "unit_slip", "missing_table")
 TABLE_LEVEL_KINDS = frozenset({"unit_slip", "missing_table"})
-TABLE_IDS = ("T01", "T02", "T03", "T04", "T05", "T06", "T07", "T08", "T09")
 SUBJECT_TABLES = ("T02", "T03", "T05", "T08", "T09")
 UNIT_SLIP_TABLES = ("T02", "T03", "T05", "T06", "T07")
 UNIT_SLIP_FACTOR = 10_000
@@ -145,10 +146,6 @@ def _statement_index(statement: Statement, side: str, column: str | None) -> int
     return columns.index(column) if column is not None else 0
 
 
-def _t07_field(label: str) -> str:
-    return dict(THREE_PUBLIC_ITEMS)[label]
-
-
 def _t07_side(t07: ThreePublicTable, column: str) -> ThreePublic:
     return t07.budget if column == "预算数" else t07.final
 
@@ -171,7 +168,7 @@ def get_value(d: Disclosure, cell: _Cell) -> Amount:
         if cell.location == "公用经费合计":
             return d.t06.public_total
         return next(row.amount for row in d.t06.rows if row.code == cell.location)
-    return getattr(_t07_side(d.t07, cell.column), _t07_field(cell.location))
+    return getattr(_t07_side(d.t07, cell.column), THREE_PUBLIC_FIELDS[cell.location])
 
 
 def _set_value(d: Disclosure, cell: _Cell, value: int) -> Disclosure:
@@ -210,7 +207,7 @@ def _set_value(d: Disclosure, cell: _Cell, value: int) -> Disclosure:
         )
         return replace(d, t06=replace(t06, rows=rows))
     side_name = "budget" if cell.column == "预算数" else "final"
-    side = replace(_t07_side(d.t07, cell.column), **{_t07_field(cell.location): value})
+    side = replace(_t07_side(d.t07, cell.column), **{THREE_PUBLIC_FIELDS[cell.location]: value})
     return replace(d, t07=replace(d.t07, **{side_name: side}))
 
 
@@ -222,6 +219,17 @@ def _class_line_label(statement: Statement, code: str) -> str | None:
     return next(
         (line.label for line in statement.of_kind("支出", "line") if line.code == code), None
     )
+
+
+def _statement_line_sites(
+    check: str, statement_id: str, statement: Statement, code: str | None
+) -> list[tuple[Site, bool]]:
+    """A subject table's total column against a statement: the 合计 row against 本年支出合计,
+    a 类 row against its class line (when the statement prints one)."""
+    if code is None:
+        return [((check, statement_id, "本年支出合计"), True)]
+    label = _class_line_label(statement, code) if len(code) == 3 else None
+    return [] if label is None else [((check, statement_id, label), True)]
 
 
 def _basic(table: SubjectTable, location: str) -> int:
@@ -257,28 +265,19 @@ def _subject_sites(d: Disclosure, cell: _Cell, new: int) -> list[tuple[Site, boo
     ):
         sites.append((("subject_hierarchy", table_id, location), True))
     # Across tables.
-    is_class = code is not None and len(code) == 3
     if table_id == "T02" and code is None:  # T01 compares every column of the 合计 row
         sites.append((("t01_t02_income", "T01", column), True))
     if table_id == "T03":
-        if column == "本年支出合计" and code is None:
-            sites.append((("t01_t03_expenditure", "T01", "本年支出合计"), True))
-        if column == "本年支出合计" and is_class:
-            label = _class_line_label(d.t01, code)
-            if label is not None:
-                sites.append((("t01_t03_expenditure", "T01", label), True))
+        if column == "本年支出合计":
+            sites += _statement_line_sites("t01_t03_expenditure", "T01", d.t01, code)
         if column in ("基本支出", "项目支出") and code is None:
             sites.append((("narrative_matches_tables", None, column), True))
         if column == "基本支出" and _subject_row(d.t05, location) is not None:
             broken = new < _basic(d.t05, location)
             sites.append((("t03_t05_basic_at_least", "T03", location), broken))
     if table_id == "T05":
-        if column == "合计" and code is None:
-            sites.append((("t04_t05_general_budget", "T04", "本年支出合计"), True))
-        if column == "合计" and is_class:
-            label = _class_line_label(d.t04, code)
-            if label is not None:
-                sites.append((("t04_t05_general_budget", "T04", label), True))
+        if column == "合计":
+            sites += _statement_line_sites("t04_t05_general_budget", "T04", d.t04, code)
         if column == "基本支出" and code is None:
             sites.append((("t05_t06_basic", "T05", "合计"), True))
         if column == "基本支出":
@@ -288,13 +287,7 @@ def _subject_sites(d: Disclosure, cell: _Cell, new: int) -> list[tuple[Site, boo
     fund_columns = {"T08": ("本年支出小计", "t04_t08_government_fund")}
     fund_columns["T09"] = (capital_column, "t04_t09_state_capital")
     if table_id in fund_columns and column == fund_columns[table_id][0]:
-        check = fund_columns[table_id][1]
-        if code is None:
-            sites.append(((check, "T04", "本年支出合计"), True))
-        elif is_class:
-            label = _class_line_label(d.t04, code)
-            if label is not None:
-                sites.append(((check, "T04", label), True))
+        sites += _statement_line_sites(fund_columns[table_id][1], "T04", d.t04, code)
     if table_id == "T08" and column == "本年收入" and code is None:
         fund_income = d.t04.of_kind("收入", "line")[1].label
         sites.append((("t04_t08_government_fund", "T04", fund_income), True))

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from pipelines.domain.subjects import cost_category
 from pipelines.samples.catalogue import (
     ECONOMIC_CLASSES,
     SEED_UNIT,
     STATEMENT_EXPENSE_CLASSES,
     T01_INCOME_LINES,
     T04_FUND_LINES,
-    econ_category,
 )
 from pipelines.samples.model import (
     STATEMENT_FINAL,
@@ -342,7 +342,7 @@ def _t04() -> Statement:
 
 def _t06() -> BasicExpenditure:
     rows = tuple(
-        EconRow(code, name, econ_category(code), cents(_T06_AMOUNTS.get(code)))
+        EconRow(code, name, cost_category(code), cents(_T06_AMOUNTS.get(code)))
         for code, name in ECONOMIC_CLASSES
     )
     return BasicExpenditure(rows, cents("1991.45"), cents("213.26"))

@@ -13,6 +13,7 @@ import random
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
+from pipelines.domain.subjects import cost_category
 from pipelines.samples.catalogue import (
     BASIC_ONLY_SUBJECTS,
     COMMON_ADMIN_SUBJECTS,
@@ -26,7 +27,6 @@ from pipelines.samples.catalogue import (
     T01_INCOME_LINES,
     T04_FUND_LINES,
     UnitProfile,
-    econ_category,
 )
 from pipelines.samples.model import (
     STATEMENT_FINAL,
@@ -734,7 +734,7 @@ def _basic_expenditure(t05: SubjectTable, leaves: _Leaves, rng: random.Random) -
             value = sum(v for c, v in amounts.items() if c[:3] == code)
         else:
             value = amounts.get(code, 0)
-        rows.append(EconRow(code, name, econ_category(code), shown(value)))
+        rows.append(EconRow(code, name, cost_category(code), shown(value)))
     personnel = sum(r.amount or 0 for r in rows if len(r.code) == 3 and r.category == "人员经费")
     public = sum(r.amount or 0 for r in rows if len(r.code) == 3 and r.category == "公用经费")
     return BasicExpenditure(tuple(rows), shown(personnel), shown(public))

@@ -10,6 +10,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
+from pipelines.domain.tables import TABLES
 from pipelines.samples.formatting import chinese_number, format_amount, spaced
 from pipelines.samples.model import (
     T02_COLUMNS,
@@ -29,17 +30,7 @@ from pipelines.samples.model import (
 )
 from pipelines.samples.variants import Variants
 
-CANONICAL_TITLES = {
-    "T01": "收入支出决算总表",
-    "T02": "收入决算表",
-    "T03": "支出决算表",
-    "T04": "财政拨款收入支出决算总表",
-    "T05": "一般公共预算财政拨款支出决算表",
-    "T06": "一般公共预算财政拨款基本支出决算表",
-    "T07": '一般公共预算财政拨款"三公"经费支出决算表',
-    "T08": "政府性基金预算财政拨款收入支出决算表",
-    "T09": "国有资本经营预算财政拨款支出决算表",
-}
+CANONICAL_TITLES = {spec.table_id: spec.canonical_title for spec in TABLES}
 TABLE_IDS = tuple(CANONICAL_TITLES)
 
 CODE = "code"

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterable
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -213,12 +212,3 @@ def load_extraction(con: duckdb.DuckDBPyConnection, extraction: DocumentExtracti
     except Exception:
         con.execute("rollback")
         raise
-
-
-def load_extractions(path: Path, extractions: Iterable[DocumentExtraction]) -> int:
-    count = 0
-    with connect(path) as con:
-        for extraction in extractions:
-            load_extraction(con, extraction)
-            count += 1
-    return count

@@ -69,8 +69,6 @@ final as (
             when leaf_flags.econ_code is not null
                 then coalesce(economic_classes.cost_category, '公用经费')
         end as cost_category,
-        leaf_flags.econ_code is null
-        and leaf_flags.line_label like '%经费合计%' as is_total,
         leaf_flags.is_leaf
 
     from leaf_flags

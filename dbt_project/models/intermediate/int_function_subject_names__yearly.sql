@@ -65,9 +65,6 @@ ranked as (
 
     select
         *,
-        count(subject_name) over (
-            partition by subject_code, fiscal_year
-        ) as printed_name_count,
         row_number() over (
             partition by subject_code, fiscal_year
             order by
@@ -89,8 +86,7 @@ final as (
         subject_name,
         subject_level,
         class_code,
-        section_code,
-        printed_name_count
+        section_code
 
     from ranked
 

@@ -10,67 +10,41 @@
 
 with
 
-documents as (
+leaf_amounts as (
 
-    select * from {{ ref('int_documents__current') }}
-
-    where status = 'loaded'
-
-),
-
-leaf_rows as (
-
-    select * from {{ ref('int_function_subject_rows') }}
-
-    where table_id in ('T05', 'T08', 'T09')
-        and is_leaf
-
-),
-
-cells as (
-
-    select * from {{ ref('stg_raw__table_cells') }}
+    select * from {{ ref('int_leaf_amounts__loaded') }}
 
     where table_id in ('T05', 'T08', 'T09')
         and column_name in ('基本支出', '项目支出', '本年支出基本支出', '本年支出项目支出')
-        and amount is not null
 
 ),
 
 final as (
 
     select
-        cast(documents.unit_id as varchar) as unit_id,
-        cast(documents.fiscal_year as integer) as fiscal_year,
-        cast(cells.document_id as varchar) as document_id,
-        cast(cells.table_id as varchar) as source_table,
-        cast(leaf_rows.page as integer) as source_page,
-        cast(leaf_rows.subject_code as varchar) as subject_code,
+        cast(unit_id as varchar) as unit_id,
+        cast(fiscal_year as integer) as fiscal_year,
+        cast(document_id as varchar) as document_id,
+        cast(table_id as varchar) as source_table,
+        cast(page as integer) as source_page,
+        cast(subject_code as varchar) as subject_code,
         cast(
-            case cells.table_id
+            case table_id
                 when 'T05' then '一般公共预算'
                 when 'T08' then '政府性基金预算'
                 when 'T09' then '国有资本经营预算'
             end as varchar
         ) as fund_type,
         cast(
-            case cells.column_name
+            case column_name
                 when '本年支出基本支出' then '基本支出'
                 when '本年支出项目支出' then '项目支出'
-                else cells.column_name
+                else column_name
             end as varchar
         ) as expenditure_type,
-        cast(cells.amount as decimal(20, 6)) as amount
+        cast(amount as decimal(20, 6)) as amount
 
-    from cells
-
-    inner join leaf_rows
-        on cells.document_id = leaf_rows.document_id
-        and cells.table_id = leaf_rows.table_id
-        and cells.row_number = leaf_rows.row_number
-
-    inner join documents
-        on cells.document_id = documents.document_id
+    from leaf_amounts
 
 )
 

@@ -7,53 +7,28 @@
 
 with
 
-documents as (
+leaf_amounts as (
 
-    select * from {{ ref('int_documents__current') }}
-
-    where status = 'loaded'
-
-),
-
-leaf_rows as (
-
-    select * from {{ ref('int_economic_class_rows') }}
-
-    where is_leaf
-
-),
-
-cells as (
-
-    select * from {{ ref('stg_raw__table_cells') }}
+    select * from {{ ref('int_leaf_amounts__loaded') }}
 
     where table_id = 'T06'
         and column_name = '决算数'
-        and amount is not null
 
 ),
 
 final as (
 
     select
-        cast(documents.unit_id as varchar) as unit_id,
-        cast(documents.fiscal_year as integer) as fiscal_year,
-        cast(cells.document_id as varchar) as document_id,
-        cast(cells.table_id as varchar) as source_table,
-        cast(leaf_rows.page as integer) as source_page,
-        cast(leaf_rows.econ_code as varchar) as econ_code,
-        cast(leaf_rows.cost_category as varchar) as cost_category,
-        cast(cells.amount as decimal(20, 6)) as amount
+        cast(unit_id as varchar) as unit_id,
+        cast(fiscal_year as integer) as fiscal_year,
+        cast(document_id as varchar) as document_id,
+        cast(table_id as varchar) as source_table,
+        cast(page as integer) as source_page,
+        cast(econ_code as varchar) as econ_code,
+        cast(cost_category as varchar) as cost_category,
+        cast(amount as decimal(20, 6)) as amount
 
-    from cells
-
-    inner join leaf_rows
-        on cells.document_id = leaf_rows.document_id
-        and cells.table_id = leaf_rows.table_id
-        and cells.row_number = leaf_rows.row_number
-
-    inner join documents
-        on cells.document_id = documents.document_id
+    from leaf_amounts
 
 )
 

@@ -8,26 +8,19 @@ from pathlib import Path
 
 import dagster as dg
 
-from pipelines.defs.ingestion.assets import (
-    RAW_KEYS,
-    document_extractions,
-    source_documents,
-)
-from pipelines.defs.ingestion.partitions import document_partitions
-from pipelines.defs.ingestion.planning import new_partition_keys, pending_keys, range_tags
+from pipelines.defs.ingestion.partitions import register_documents
+from pipelines.defs.ingestion.planning import pending_keys, range_tags
 from pipelines.extract.runner import discover
 from pipelines.warehouse.load import connect, downstream_behind_raw, known_documents
 
 # The console log shows warnings (each rejected document) and errors; the full event log
 # is Dagster's, under `make dev`.
-PER_DOCUMENT = {source_documents.key, document_extractions.key, *RAW_KEYS}
 QUIET_LOGS = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
 
 
 @dataclass
 class IngestPlan:
     documents: int  # distinct contents in the inbox
-    new_partitions: int
     pending: list[str]  # document ids to extract
     tags: dict[str, str]  # the run's partition range; empty when nothing is pending
     rebuild_only: bool  # nothing to extract, but the marts or checks are behind raw
@@ -38,17 +31,14 @@ def plan_ingestion(
 ) -> IngestPlan:
     """Registers the inbox's documents as partitions and decides what the run covers."""
     sources = discover(inbox)
-    name = document_partitions.name
-    new = new_partition_keys(sources, instance.get_dynamic_partitions(name))
-    if new:
-        instance.add_dynamic_partitions(name, new)
+    partition_order = register_documents(instance, sources)
     pending = pending_keys(sources, known_documents(warehouse), force=force)
-    tags = range_tags(pending, instance.get_dynamic_partitions(name)) if pending else {}
+    tags = range_tags(pending, partition_order) if pending else {}
     rebuild_only = False
     if not pending and warehouse.exists():
         with connect(warehouse, read_only=True) as con:
             rebuild_only = downstream_behind_raw(con)
-    return IngestPlan(len(sources), len(new), pending, tags, rebuild_only)
+    return IngestPlan(len(sources), pending, tags, rebuild_only)
 
 
 def run_ingestion(
@@ -70,8 +60,12 @@ def run_ingestion(
             raise_on_error=False,
         )
     if plan.rebuild_only:
+        # Everything but the per-document (partitioned) assets.
+        graph = job.asset_layer.asset_graph
         downstream = [
-            key for key in job.asset_layer.executable_asset_keys if key not in PER_DOCUMENT
+            key
+            for key in job.asset_layer.executable_asset_keys
+            if graph.get(key).partitions_def is None
         ]
         return job.execute_in_process(
             instance=instance,

@@ -4,6 +4,21 @@ The key is the file's sha256, which is also `document_id` in the warehouse: a re
 PDF is new content, so it is a new partition, and the old version keeps its own history.
 """
 
+from collections.abc import Iterable
+
 import dagster as dg
 
+from pipelines.defs.ingestion.planning import new_partition_keys
+from pipelines.extract.runner import SourceFile
+
 document_partitions = dg.DynamicPartitionsDefinition(name="documents")
+
+
+def register_documents(instance: dg.DagsterInstance, sources: Iterable[SourceFile]) -> list[str]:
+    """Adds a partition for each source not yet one; returns every partition key, in
+    partition order. (The sensor asks for its additions through its result instead.)"""
+    name = document_partitions.name
+    new = new_partition_keys(sources, instance.get_dynamic_partitions(name))
+    if new:
+        instance.add_dynamic_partitions(name, new)
+    return instance.get_dynamic_partitions(name)

@@ -3,8 +3,8 @@
 import dagster as dg
 
 from pipelines.defs.ingestion.jobs import ingest_job
-from pipelines.defs.ingestion.partitions import document_partitions
-from pipelines.defs.ingestion.planning import new_partition_keys, range_tags
+from pipelines.defs.ingestion.partitions import register_documents
+from pipelines.defs.ingestion.planning import range_tags
 from pipelines.defs.resources import InboxResource
 from pipelines.extract.runner import discover
 
@@ -26,11 +26,7 @@ def yearly_ingestion(context: dg.ScheduleEvaluationContext, inbox: InboxResource
     if not sources:
         return dg.SkipReason(f"no PDF in {inbox.root}")
     # The sensor adds partitions as files arrive; it may have been switched off.
-    name = document_partitions.name
-    new = new_partition_keys(sources, context.instance.get_dynamic_partitions(name))
-    if new:
-        context.instance.add_dynamic_partitions(name, new)
-    order = context.instance.get_dynamic_partitions(name)
+    order = register_documents(context.instance, sources)
     return dg.RunRequest(
         run_key=f"yearly-{fiscal_year}",
         tags={

@@ -34,7 +34,8 @@ def inbox_sensor(context: dg.SensorEvaluationContext, inbox: InboxResource) -> d
             skip_reason=f"nothing new among {len(sources)} document(s) in {inbox.root}",
             cursor=cursor,
         )
-    paths = [s.source_path for s in sources if s.document_id in set(new)]
+    new_ids = set(new)
+    paths = [s.source_path for s in sources if s.document_id in new_ids]
     context.log.info(f"{len(new)} new document(s): " + ", ".join(paths[:20]))
     return dg.SensorResult(
         run_requests=[

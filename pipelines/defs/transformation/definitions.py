@@ -1,5 +1,6 @@
 """The dbt project's models and tests as Dagster assets and asset checks."""
 
+import os
 import sys
 from pathlib import Path
 
@@ -22,15 +23,25 @@ dbt_project = DbtProject(
 )
 
 
+# What dbt writes: never walked when checking the manifest (it is most of the folder).
+DBT_OUTPUT_FOLDERS = {"target", "logs", "dbt_packages"}
+# Where each build writes its artifacts: one folder, reused. dagster-dbt's default is a new
+# folder per invocation, which grows without end; builds never overlap (pool "duckdb").
+BUILD_TARGET_PATH = dbt_project.target_path / "build"
+
+
 def _manifest_is_stale() -> bool:
     """Missing, or older than a file of the dbt project (a model edited since)."""
     if not dbt_project.manifest_path.exists():
         return True
     built = dbt_project.manifest_path.stat().st_mtime
-    files = (p for p in settings.DBT_PROJECT_DIR.rglob("*") if "target" not in p.parts)
-    return any(
-        p.suffix in {".sql", ".yml", ".csv", ".md"} and p.stat().st_mtime > built for p in files
-    )
+    for folder, subfolders, files in os.walk(settings.DBT_PROJECT_DIR):
+        subfolders[:] = [name for name in subfolders if name not in DBT_OUTPUT_FOLDERS]
+        for name in files:
+            path = Path(folder, name)
+            if path.suffix in {".sql", ".yml", ".csv", ".md"} and path.stat().st_mtime > built:
+                return True
+    return False
 
 
 # The dbt beside this interpreter: the venv need not be activated (make, CI, cron).
@@ -61,7 +72,8 @@ def juesuan_dbt_models(
 ):
     progress.start("dbt", len(context.selected_asset_keys) + len(context.selected_asset_check_keys))
     with progress.tool_output():
-        for event in dbt.cli(["build"], context=context).stream():
+        build = dbt.cli(["build"], context=context, target_path=BUILD_TARGET_PATH)
+        for event in build.stream():
             progress.advance("dbt")
             yield event
     progress.finish("dbt")

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal, InvalidOperation
+from typing import overload
 
 MONEY_UNITS = ("万元", "元")
 # Scale to 万元 for each printed unit; Decimal keeps the conversion exact.
 _TO_WAN = {"万元": Decimal(1), "元": Decimal("0.0001")}
 _NO_AMOUNT = {"", "-", "—", "–", "——", "--", "/"}
 _AMOUNT = re.compile(r"^[-−]?\d+(?:\.\d+)?$")
+# A cell printing an amount with its decimals ("1,234.56", "-3.10", "(12.30)"), as
+# opposed to a code, a line number or a column number.
+PRINTED_DECIMAL = re.compile(r"^[-−(]?[\d,]+\.\d{2,}\)?$")
 _MONEY_UNIT_LINE = re.compile(r"(?:金额)?单位\s*[:：]\s*(万元|元)(?![\u4e00-\u9fff])")
 
 
@@ -36,6 +40,12 @@ def parse_amount(text: str | None) -> Decimal | None:
         raise AmountError(f"不是金额：{text!r}") from exc
 
 
+@overload
+def to_wan(amount: Decimal, money_unit: str) -> Decimal: ...
+@overload
+def to_wan(amount: None, money_unit: str) -> None: ...
+@overload
+def to_wan(amount: Decimal | None, money_unit: str) -> Decimal | None: ...
 def to_wan(amount: Decimal | None, money_unit: str) -> Decimal | None:
     """Convert an amount printed in `money_unit` to 万元, exactly."""
     if amount is None:

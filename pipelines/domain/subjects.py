@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
+# A function subject code as printed: 类 (3 digits), 款 (5) or 项 (7); match with fullmatch.
+SUBJECT_CODE = re.compile(r"\d{3}|\d{5}|\d{7}")
+# An economic class code: 类 (3 digits) or 款 (5); match with fullmatch.
+ECON_CODE = re.compile(r"\d{3}|\d{5}")
+
 FUNCTION_CLASSES: dict[str, str] = {
     "201": "一般公共服务支出",
     "202": "外交支出",

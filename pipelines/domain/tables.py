@@ -6,9 +6,15 @@ layouts differ between provinces and years (../shared/domain.md).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from pipelines.domain.text import fold_quotes, squash
+
+# Labels of a table's printed total row (squashed).
+TOTAL_LABELS = ("合计", "总计")
+# A column number of the 栏次 row ("1", "2" … "12"); match with fullmatch.
+COLUMN_NUMBER = re.compile(r"\d{1,2}")
 
 
 @dataclass(frozen=True)

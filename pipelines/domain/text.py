@@ -10,6 +10,8 @@ _WHITESPACE = re.compile(r"\s+")
 _ORDINAL = re.compile(
     r"^(?:[一二三四五六七八九十百]+[、.．]|[（(][一二三四五六七八九十\d]+[)）]|\d+[、.．])"
 )
+# A page-number footer, squashed: "- 1 -", "— 1 —", "第1页", "第1页共9页", "1".
+PAGE_FOOTER = re.compile(r"^(?:[-—–]*\d+[-—–]*|第\d+页(?:共\d+页)?)$")
 
 
 def squash(text: str | None) -> str:

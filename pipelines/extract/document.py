@@ -12,7 +12,7 @@ from pipelines.domain.tables import TABLES, TABLES_BY_ID
 from pipelines.domain.text import squash
 from pipelines.extract import EXTRACTOR_VERSION
 from pipelines.extract.econ_tables import parse_econ_table
-from pipelines.extract.grid import Grid, read_ruled_grids
+from pipelines.extract.grid import MIN_RULING_PATHS, Grid, read_ruled_grids
 from pipelines.extract.locate import TableLocation, locate_tables
 from pipelines.extract.narrative import extract_narrative
 from pipelines.extract.pdf_text import PageText, PdfOpenError, open_pdf, read_pages
@@ -31,7 +31,9 @@ PARSERS = {
     "econ": parse_econ_table,
     "three_public": parse_three_public,
 }
-_MIN_TEXT_CHARS = 5  # a scanned page has no (or a stray few) text characters
+# A page with fewer text characters is scanned: it has no text layer, or a stray few
+# (an OCR'd page number).
+MIN_TEXT_CHARS = 5
 
 
 def file_sha256(path: Path) -> str:
@@ -44,16 +46,13 @@ def file_sha256(path: Path) -> str:
 
 def _page_ranges(numbers: list[int]) -> str:
     """[1, 2, 3, 7] → "1–3、7"."""
-    ranges: list[str] = []
-    start = prev = None
-    for n in [*numbers, None]:
-        if start is not None and n == prev + 1:
-            prev = n
-            continue
-        if start is not None:
-            ranges.append(f"{start}" if start == prev else f"{start}–{prev}")
-        start = prev = n
-    return "、".join(ranges)
+    runs: list[list[int]] = []
+    for n in numbers:
+        if runs and n == runs[-1][-1] + 1:
+            runs[-1].append(n)
+        else:
+            runs.append([n])
+    return "、".join(f"{run[0]}" if len(run) == 1 else f"{run[0]}–{run[-1]}" for run in runs)
 
 
 def _empty_note(page: PageText) -> str | None:
@@ -75,8 +74,8 @@ def extract_table(
     if money_unit is None:
         problems.append("表上方未印金额单位，按万元处理")
         money_unit = "万元"
-    # A page with a handful of paths has no grid to find (unruled: at most three rules).
-    grids: dict[int, Grid] = read_ruled_grids(path, [p for p in table_pages if p.path_count >= 4])
+    ruled = [p for p in table_pages if p.path_count >= MIN_RULING_PATHS]
+    grids: dict[int, Grid] = read_ruled_grids(path, ruled)
     # Rules drawn as pixels are seen only on the rendered page (slow: only pages with images).
     rendered = [pages[n] for n in location.pages if n not in grids and pages[n].has_images]
     if rendered:
@@ -148,7 +147,7 @@ def _extract_into(result: DocumentExtraction, path: Path) -> None:
     result.page_count = len(pages)
     if not pages:
         return reject(result, "PDF 没有任何页面")
-    textless = [p.number for p in pages if len(p.chars) < _MIN_TEXT_CHARS]
+    textless = [p.number for p in pages if len(p.chars) < MIN_TEXT_CHARS]
     if len(textless) == len(pages):
         return reject(
             result,

@@ -10,13 +10,13 @@ import re
 from dataclasses import dataclass
 
 from pipelines.domain.amounts import AmountError, parse_amount, to_wan
+from pipelines.domain.subjects import ECON_CODE
 from pipelines.domain.tables import TableSpec
 from pipelines.domain.text import normalise_label, squash
 from pipelines.extract.grid import Grid
 from pipelines.extract.records import ExtractedCell, ExtractedRow
 
 AMOUNT_COLUMN = "决算数"
-_ECON_CODE = re.compile(r"\d{3}|\d{5}")
 
 
 @dataclass
@@ -29,7 +29,7 @@ class Group:
 def _header_end(grid: Grid) -> int:
     for row in range(grid.n_rows):
         texts = [squash(grid.text(row, c)) for c in range(grid.n_cols)]
-        if any(_ECON_CODE.fullmatch(t) for t in texts) or any("经费合计" in t for t in texts):
+        if any(ECON_CODE.fullmatch(t) for t in texts) or any("经费合计" in t for t in texts):
             return row
     return grid.n_rows
 
@@ -55,7 +55,7 @@ def econ_groups(grid: Grid, header_end: int) -> list[Group]:
 
 def _join_code(parts: list[str]) -> str | None:
     digits = "".join(re.sub(r"\D", "", p) for p in parts)
-    return digits if _ECON_CODE.fullmatch(digits) else None
+    return digits if ECON_CODE.fullmatch(digits) else None
 
 
 def parse_econ_table(

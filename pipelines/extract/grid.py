@@ -9,15 +9,25 @@ from __future__ import annotations
 
 import logging
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import camelot
 
 from pipelines.domain.text import squash
+from pipelines.extract.layout import Band, band_of, cell_text
 from pipelines.extract.pdf_text import Char, PageText
 
 log = logging.getLogger(__name__)
+
+# A page with fewer vector paths than this has no ruled grid to find: a table needs at
+# least two horizontal and two vertical rules (an unruled table prints at most three).
+MIN_RULING_PATHS = 4
+# camelot's largest table on a page is kept when it has this many columns: a
+# continuation page may hold a single row, but one column is a frame, not a table.
+MIN_GRID_COLUMNS = 2
 
 
 @dataclass
@@ -34,11 +44,11 @@ class Region:
 @dataclass
 class Grid:
     page: int
-    col_bounds: list[tuple[float, float]]  # (x_left, x_right) per column
-    row_bounds: list[tuple[float, float]]  # (y_top, y_bottom) per row, top first
+    col_bounds: list[Band]  # (x_left, x_right) per column
+    row_bounds: list[Band]  # (y_top, y_bottom) per row, top first
     regions: list[Region]
     method: str  # how the grid was found, e.g. "lattice/vector"
-    report: dict = field(default_factory=dict)
+    report: dict[str, Any] = field(default_factory=dict)
     _cover: dict[tuple[int, int], Region] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
@@ -81,48 +91,13 @@ class Grid:
         return (x0 + x1) / 2
 
 
-def overlapping_lines(chars: list[Char]) -> list[tuple[float, float, list[Char]]]:
-    """(bottom, top, chars) of each line, top first: a character joins the first line its
-    vertical extent overlaps."""
-    lines: list[tuple[float, float, list[Char]]] = []
-    for ch in sorted(chars, key=lambda c: -c.cy):
-        for i, (bottom, top, members) in enumerate(lines):
-            if ch.y0 < top and ch.y1 > bottom:
-                members.append(ch)
-                lines[i] = (min(bottom, ch.y0), max(top, ch.y1), members)
-                break
-        else:
-            lines.append((ch.y0, ch.y1, [ch]))
-    return lines
-
-
-def join_chars(chars: list[Char]) -> str:
-    """Characters of one cell in reading order: lines top to bottom, left to right.
-
-    A character joins a line when their vertical extents overlap: glyph boxes are tight,
-    so "," and "." sit low beside the digits of the same line, while wrapped lines are
-    separated by leading.
-    """
-    lines = overlapping_lines(chars)
-    lines.sort(key=lambda line: -(line[0] + line[1]))
-    return "\n".join("".join(c.text for c in sorted(m, key=lambda c: c.cx)) for _, _, m in lines)
-
-
-def _index(value: float, bounds: list[tuple[float, float]], descending: bool) -> int | None:
-    for i, (a, b) in enumerate(bounds):
-        lo, hi = (b, a) if descending else (a, b)
-        if lo <= value <= hi:
-            return i
-    return None
-
-
-def _assemble(
+def assemble(
     page: PageText,
-    cols: list[tuple[float, float]],
-    rows: list[tuple[float, float]],
-    joined: callable[[int, int, str], bool],
+    cols: list[Band],
+    rows: list[Band],
+    joined: Callable[[int, int, str], bool],
     method: str,
-    report: dict,
+    report: dict[str, Any],
 ) -> Grid:
     """Build the grid: merge cells `joined(r, c, 'right'|'down')` says share a region, then
     place every character by its glyph centre."""
@@ -152,17 +127,17 @@ def _assemble(
         regions_by_root[root] = Region(r0, c0, r1 - r0 + 1, c1 - c0 + 1)
     buckets: dict[int, list[Char]] = {}
     for ch in page.chars_in(cols[0][0], rows[-1][1], cols[-1][1], rows[0][0]):
-        c = _index(ch.cx, cols, descending=False)
-        r = _index(ch.cy, rows, descending=True)
-        if r is not None and c is not None:
-            buckets.setdefault(find(r * n_cols + c), []).append(ch)
+        col = band_of(ch.cx, cols)
+        row = band_of(ch.cy, rows, descending=True)
+        if row is not None and col is not None:
+            buckets.setdefault(find(row * n_cols + col), []).append(ch)
     for root, chars in buckets.items():
-        regions_by_root[root].text = join_chars(chars)
+        regions_by_root[root].text = cell_text(chars)
     regions = sorted(regions_by_root.values(), key=lambda g: (g.row, g.col))
     return Grid(page.number, cols, rows, regions, method, {**report, "method": method})
 
 
-def grid_from_camelot(table, page: PageText, method: str) -> Grid:
+def grid_from_camelot(table: Any, page: PageText, method: str) -> Grid:
     """Cells whose shared edge camelot did not find drawn are one region."""
     cells = table.cells
 
@@ -173,7 +148,7 @@ def grid_from_camelot(table, page: PageText, method: str) -> Grid:
 
     cols = [(float(a), float(b)) for a, b in table.cols]
     rows = [(float(a), float(b)) for a, b in table.rows]
-    return _assemble(page, cols, rows, joined, method, dict(table.parsing_report))
+    return assemble(page, cols, rows, joined, method, dict(table.parsing_report))
 
 
 def read_ruled_grids(path: Path, pages: list[PageText], engine: str = "vector") -> dict[int, Grid]:
@@ -197,7 +172,7 @@ def read_ruled_grids(path: Path, pages: list[PageText], engine: str = "vector") 
                 "camelot lattice/%s failed on %s pages %s: %s", engine, path, page_list, exc
             )
             return {}
-    best: dict[int, object] = {}
+    best: dict[int, Any] = {}  # camelot.core.Table, untyped
     for table in tables:
         number = int(table.page)
         size = table.shape[0] * table.shape[1]
@@ -206,5 +181,5 @@ def read_ruled_grids(path: Path, pages: list[PageText], engine: str = "vector") 
     return {
         number: grid_from_camelot(table, by_number[number], f"lattice/{engine}")
         for number, table in best.items()
-        if table.shape[1] >= 2  # a continuation page may hold a single row
+        if table.shape[1] >= MIN_GRID_COLUMNS
     }

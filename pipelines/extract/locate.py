@@ -15,6 +15,12 @@ _TITLE_DECORATION = re.compile(
     r"公开\d+表|附?表[一二三四五六七八九\d]+|^[一二三四五六七八九十]+[、.．]|^\d{4}年度?|^\d+[、.．]"
 )
 _TOC_MARKERS = ("目录",)
+# A contents page prints "目录" in its first lines.
+TOC_HEAD_LINES = 3
+# A page naming this many different table titles lists contents, not a table.
+TOC_MIN_TITLES = 4
+# Decorations stack at most this deep ("公开03表" around an ordinal and a year).
+MAX_TITLE_DECORATIONS = 3
 # A part heading after the tables ends the last table's page span.
 _PART_AFTER_TABLES = re.compile(r"^第[三四五]部分")
 _CODE_OR_AMOUNT = re.compile(r"(?:^|\s)(?:\d{3}(?:\s|$)|\d{5}|\d{7}|\d[\d,]*\.\d{2})")
@@ -30,7 +36,7 @@ class TableLocation:
 def match_title(line: str) -> str | None:
     """The table id a printed line names as a title, or None."""
     text = fold_quotes(squash(line))
-    for _ in range(3):  # decorations may stack: "公开03表" + ordinal
+    for _ in range(MAX_TITLE_DECORATIONS):
         stripped = _TITLE_DECORATION.sub("", text)
         if stripped == text:
             break
@@ -39,7 +45,7 @@ def match_title(line: str) -> str | None:
 
 
 def _is_toc(page: PageText) -> bool:
-    head = "".join(squash(line) for line in page.lines[:3])
+    head = "".join(squash(line) for line in page.lines[:TOC_HEAD_LINES])
     return any(marker in head for marker in _TOC_MARKERS)
 
 
@@ -56,8 +62,7 @@ def locate_tables(pages: list[PageText]) -> dict[str, TableLocation]:
             continue
         found = [(match_title(line), line) for line in page.lines]
         titled = [(tid, line) for tid, line in found if tid]
-        # A page naming four or more titles is a list of contents, not a table page.
-        if len({tid for tid, _ in titled}) >= 4:
+        if len({tid for tid, _ in titled}) >= TOC_MIN_TITLES:
             continue
         seen_here: set[str] = set()
         for tid, line in titled:

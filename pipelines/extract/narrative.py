@@ -41,6 +41,10 @@ _COMPILED = {
 }
 _PART_THREE = re.compile(r"第三部分")
 _PART_FOUR = re.compile(r"第四部分")
+# Characters kept around a figure as its context: the words before name it, the two
+# after close the clause.
+CONTEXT_BEFORE_CHARS = 10
+CONTEXT_AFTER_CHARS = 2
 
 
 def narrative_pages(pages: list[PageText], after_page: int) -> list[PageText]:
@@ -49,7 +53,7 @@ def narrative_pages(pages: list[PageText], after_page: int) -> list[PageText]:
     start = next(
         (i for i, p in enumerate(later) if _PART_THREE.search(fold_quotes_squash(p.text))), 0
     )
-    selected = []
+    selected: list[PageText] = []
     for page in later[start:]:
         if selected and _PART_FOUR.search(fold_quotes_squash(page.text)):
             break
@@ -73,7 +77,9 @@ def extract_narrative(pages: list[PageText], after_page: int) -> list[NarrativeF
             if match:
                 page = max((n for start, n in starts if start <= match.start(1)), default=0)
                 amount = to_wan(Decimal(match.group(1).replace(",", "")), match.group(2))
-                context = text[max(0, match.start() - 10) : match.end() + 2]
+                context = text[
+                    max(0, match.start() - CONTEXT_BEFORE_CHARS) : match.end() + CONTEXT_AFTER_CHARS
+                ]
                 figures.append(NarrativeFigure(name, amount, page, context))
                 break
     return figures

@@ -13,6 +13,13 @@ from pathlib import Path
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
+# A glyph box flatter than this (points) is no outline measure: the font has no glyph
+# outlines (a Type 3 or bitmap font), so its ascent/descent box is used instead.
+MIN_GLYPH_BOX_HEIGHT = 0.05
+# Paths are counted up to this many: the count only decides whether a page can hold a
+# ruled grid (grid.MIN_RULING_PATHS), and a ruled table page has thousands.
+PATH_COUNT_CAP = 8
+
 
 class PdfOpenError(Exception):
     """The file cannot be read as a PDF; `reason` is the Chinese status reason."""
@@ -47,7 +54,7 @@ class PageText:
     text: str  # pdfium's reading order, lines separated by "\n"
     chars: tuple[Char, ...]  # visible characters only (no whitespace)
     has_images: bool = False  # rules or text drawn as pixels need the rendered page
-    path_count: int = 0  # vector paths drawn (rules are paths; < 4 cannot make a grid)
+    path_count: int = 0  # vector paths drawn, up to PATH_COUNT_CAP (rules are paths)
 
     @property
     def lines(self) -> list[str]:
@@ -95,12 +102,13 @@ def read_pages(document: pdfium.PdfDocument) -> list[PageText]:
             loose = textpage.get_charbox(i, loose=True)
             tight = textpage.get_charbox(i)
             x0, x1 = (loose[0], loose[2]) if loose[2] > loose[0] else (tight[0], tight[2])
-            y0, y1 = (tight[1], tight[3]) if tight[3] - tight[1] >= 0.05 else (loose[1], loose[3])
+            measurable = tight[3] - tight[1] >= MIN_GLYPH_BOX_HEIGHT
+            y0, y1 = (tight[1], tight[3]) if measurable else (loose[1], loose[3])
             chars.append(Char(ch, x0, y0, x1, y1))
         width, height = page.get_size()
         has_images = next(page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE]), None) is not None
         paths = page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_PATH])
-        path_count = sum(1 for _, _ in zip(range(8), paths, strict=False))
+        path_count = sum(1 for _, _ in zip(range(PATH_COUNT_CAP), paths, strict=False))
         pages.append(PageText(index + 1, width, height, text, tuple(chars), has_images, path_count))
         textpage.close()
         page.close()

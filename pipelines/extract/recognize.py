@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from pipelines.domain.text import squash
+from pipelines.domain.text import PAGE_FOOTER, squash
 from pipelines.extract.pdf_text import PageText
 
 _YEAR = re.compile(r"(20\d{2})\s*年度?")
@@ -14,9 +14,21 @@ _COVER_DATE = re.compile(
     r"[〇零一二三四五六七八九十○]{4}年[一二三四五六七八九十]{1,2}月|\d{4}年\d{1,2}月"
 )
 _PART_ONE = re.compile(r"第一部分([\u4e00-\u9fffA-Za-z（）()]*?)(?:单位|部门)?概况")
-# Page-number footers ("- 1 -", "— 1 —", "第 1 页", "1") are not cover text.
-_FOOTER = re.compile(r"^(?:[-—–]*\d+[-—–]*|第\d+页(?:共\d+页)?)$")
 _PLACEHOLDER = re.compile(r"[XxＸｘ]{2,}")
+# The cover is the first page with text among the first few (a blank or image-only
+# front page may come first).
+COVER_SEARCH_PAGES = 3
+# Cover, contents and the 第一部分 heading: where the unit and year are printed.
+HEAD_PAGES = 4
+# Characters of the head pages searched for "决算" and the year when the cover lacks
+# them: the contents' first lines, before any narrative that mentions other years.
+HEAD_CHARS = 400
+# A 第一部分 heading shorter than this names no unit ("第一部分概况"); four characters
+# is the shortest unit name ("财政局" prefixed by a region).
+MIN_HEADING_UNIT_CHARS = 4
+# A template repeats its XXX placeholder (unit, year, figures); one XXX may be a
+# redaction in a real file.
+TEMPLATE_PLACEHOLDERS = 3
 # Region prefix of a unit name: province or city, then optionally a district or county.
 _DISTRICT = re.compile(
     r"^([\u4e00-\u9fff]{2,3}(?:省|自治区))?[\u4e00-\u9fff]{2,4}?[市州盟]"
@@ -36,9 +48,9 @@ class Recognition:
 
 def _cover_lines(pages: list[PageText]) -> list[str]:
     """Lines of the first page that has text (the cover)."""
-    for page in pages[:3]:
+    for page in pages[:COVER_SEARCH_PAGES]:
         lines = [squash(line) for line in page.lines]
-        lines = [line for line in lines if line and not _FOOTER.match(line)]
+        lines = [line for line in lines if line and not PAGE_FOOTER.match(line)]  # not cover text
         if lines:
             return lines
     return []
@@ -49,7 +61,11 @@ def _unit_name(cover_text: str, head_text: str) -> str | None:
     "社会工作部 2024 年度"); the 第一部分 heading confirms it when it repeats it."""
     from_cover = _COVER_NOISE.sub("", _COVER_DATE.sub("", cover_text))
     heading = _PART_ONE.search(head_text)
-    if heading and len(heading.group(1)) >= 4 and heading.group(1) in cover_text:
+    if (
+        heading
+        and len(heading.group(1)) >= MIN_HEADING_UNIT_CHARS
+        and heading.group(1) in cover_text
+    ):
         return heading.group(1)
     return from_cover or None
 
@@ -70,9 +86,9 @@ def region_of(unit_name: str) -> str | None:
 def recognise(pages: list[PageText]) -> Recognition:
     cover = _cover_lines(pages)
     cover_text = "".join(cover)
-    head_text = "".join(squash(p.text) for p in pages[:4])
-    kind = "决算" if "决算" in cover_text or "决算" in head_text[:400] else None
-    year_match = _YEAR.search(cover_text) or _YEAR.search(head_text[:400])
+    head_text = "".join(squash(p.text) for p in pages[:HEAD_PAGES])
+    kind = "决算" if "决算" in cover_text or "决算" in head_text[:HEAD_CHARS] else None
+    year_match = _YEAR.search(cover_text) or _YEAR.search(head_text[:HEAD_CHARS])
     fiscal_year = int(year_match.group(1)) if year_match else None
     unit_name = _unit_name(cover_text, head_text)
     if "部门决算" in cover_text or "部门概况" in head_text:
@@ -81,7 +97,10 @@ def recognise(pages: list[PageText]) -> Recognition:
         level = "单位"
     else:
         level = None
-    is_template = bool(unit_name and _PLACEHOLDER.search(unit_name)) or head_text.count("XXX") >= 3
+    is_template = (
+        bool(unit_name and _PLACEHOLDER.search(unit_name))
+        or head_text.count("XXX") >= TEMPLATE_PLACEHOLDERS
+    )
     return Recognition(
         document_kind=kind,
         unit_name=unit_name,

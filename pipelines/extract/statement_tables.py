@@ -7,17 +7,18 @@ line numbers, not money, and are dropped.
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from pipelines.domain.amounts import AmountError, parse_amount, to_wan
 from pipelines.domain.subjects import CLASS_BY_NAME
-from pipelines.domain.tables import TableSpec
+from pipelines.domain.tables import COLUMN_NUMBER, TableSpec
 from pipelines.domain.text import normalise_label, squash
 from pipelines.extract.grid import Grid
 from pipelines.extract.records import ExtractedCell, ExtractedRow
 
 INCOME, EXPENSE = "收入", "支出"
+# The header (收入/支出, 项目, 栏次) is searched for its 栏次 row within the first rows.
+HEADER_ROWS_MAX = 10
 _FUNDS = ("一般公共预算财政拨款", "政府性基金预算财政拨款", "国有资本经营预算财政拨款")
 _CARRY_PARENTS = (
     "年初财政拨款结转和结余",
@@ -38,7 +39,7 @@ _MEASURES = (
 @dataclass
 class SideColumns:
     label: int | None = None
-    measures: dict[int, str] | None = None
+    measures: dict[int, str] = field(default_factory=dict)  # grid column → measure
 
 
 def _is_header_row(grid: Grid, row: int) -> bool:
@@ -48,17 +49,17 @@ def _is_header_row(grid: Grid, row: int) -> bool:
         return False
     if any(t in ("项目", "栏次", INCOME, EXPENSE) for t in filled):
         return True
-    return all(re.fullmatch(r"\d{1,2}", t) for t in filled)
+    return all(COLUMN_NUMBER.fullmatch(t) for t in filled)
 
 
 def _header_end(grid: Grid) -> int:
     """The header ends with the 栏次 row when one is printed; otherwise at the first row
     that is neither a header row nor blank."""
-    for r in range(min(grid.n_rows, 10)):
+    for r in range(min(grid.n_rows, HEADER_ROWS_MAX)):
         texts = [squash(grid.text(r, c)) for c in range(grid.n_cols)]
         filled = [t for t in texts if t]
         if "栏次" in texts or (
-            len(filled) >= 2 and all(re.fullmatch(r"\d{1,2}", t) for t in filled)
+            len(filled) >= 2 and all(COLUMN_NUMBER.fullmatch(t) for t in filled)
         ):
             return r + 1
     row = 0
@@ -77,8 +78,8 @@ def _measure(path: list[str]) -> str | None:
 def statement_sides(grid: Grid, header_end: int) -> dict[str, SideColumns] | None:
     paths = [grid.header_path(c, header_end) for c in range(grid.n_cols)]
     sides: dict[str, SideColumns] = {
-        INCOME: SideColumns(measures={}),
-        EXPENSE: SideColumns(measures={}),
+        INCOME: SideColumns(),
+        EXPENSE: SideColumns(),
     }
     label_columns = [
         c for c, p in enumerate(paths) if (p and p[-1] in ("项目", "栏次")) or "项目" in p

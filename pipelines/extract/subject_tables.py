@@ -10,16 +10,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from pipelines.domain.amounts import AmountError, parse_amount, to_wan
-from pipelines.domain.tables import TableSpec
+from pipelines.domain.amounts import PRINTED_DECIMAL, AmountError, parse_amount, to_wan
+from pipelines.domain.subjects import SUBJECT_CODE
+from pipelines.domain.tables import TOTAL_LABELS, TableSpec
 from pipelines.domain.text import normalise_label, squash
 from pipelines.extract.grid import Grid
 from pipelines.extract.records import ExtractedCell, ExtractedRow
 
-_CODE = re.compile(r"\d{3}|\d{5}|\d{7}")
-_DECIMAL = re.compile(r"^[-−(]?[\d,]+\.\d{2,}\)?$")
-_TOTAL_LABELS = {"合计", "总计"}
 _CODE_MARKERS = {"类", "款", "项"}
+# Codes are printed in the first columns: one code column, or split 类|款|项.
+CODE_COLUMNS_MAX = 3
 
 
 @dataclass
@@ -41,10 +41,12 @@ def is_data_row(grid: Grid, row: int) -> bool:
     """A row of the body: a code, an amount, or a 合计 label with nothing else but code
     markers (a header row that prints the column title 合计 also prints other titles)."""
     texts = _row_texts(grid, row)
-    if any(_CODE.fullmatch(t) for t in texts[:3]) or any(_DECIMAL.match(t) for t in texts):
+    if any(SUBJECT_CODE.fullmatch(t) for t in texts[:CODE_COLUMNS_MAX]) or any(
+        PRINTED_DECIMAL.match(t) for t in texts
+    ):
         return True
-    if any(t in _TOTAL_LABELS for t in texts):
-        others = [t for t in texts if t and t not in _TOTAL_LABELS and t not in _CODE_MARKERS]
+    if any(t in TOTAL_LABELS for t in texts):
+        others = [t for t in texts if t and t not in TOTAL_LABELS and t not in _CODE_MARKERS]
         return not others
     return False
 
@@ -130,7 +132,7 @@ class CodeJoiner:
         digits = [re.sub(r"\D", "", p) for p in parts]
         if len(digits) == 1:
             code = digits[0]
-            return code if _CODE.fullmatch(code) else None
+            return code if SUBJECT_CODE.fullmatch(code) else None
         klass, section, item = [*digits, "", "", ""][:3]
         if not klass and (section or item):
             klass = self.last_class
@@ -142,7 +144,7 @@ class CodeJoiner:
         if section:
             self.last_section = section
         code = klass + section + (item if section else "")
-        return code if _CODE.fullmatch(code) else None
+        return code if SUBJECT_CODE.fullmatch(code) else None
 
 
 def parse_rows(

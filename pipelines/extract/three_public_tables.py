@@ -6,9 +6,7 @@ pair per item): every column is named from its whole header path, never by posit
 
 from __future__ import annotations
 
-import re
-
-from pipelines.domain.amounts import AmountError, parse_amount, to_wan
+from pipelines.domain.amounts import PRINTED_DECIMAL, AmountError, parse_amount, to_wan
 from pipelines.domain.tables import TableSpec
 from pipelines.domain.text import fold_quotes_squash
 from pipelines.extract.grid import Grid
@@ -23,7 +21,6 @@ ITEMS = (
     "公务接待费",
 )
 MEASURES = ("预算数", "决算数")
-_DECIMAL = re.compile(r"^[-−(]?[\d,]+\.\d{2,}\)?$")
 
 
 def _item(segment: str) -> str | None:
@@ -66,10 +63,10 @@ def column_keys(grid: Grid, header_end: int) -> dict[int, tuple[str, str]]:
             groups.append([])
         groups[-1].append(c)
     for group in groups:
-        named = {measures[c] for c in group if c in measures}
-        if len(named) == 1:
+        group_measures = {measures[c] for c in group if c in measures}
+        if len(group_measures) == 1:
             for c in group:
-                measures.setdefault(c, next(iter(named)))
+                measures.setdefault(c, next(iter(group_measures)))
     return {c: (items[c], measures[c]) for c in items if c in measures}
 
 
@@ -83,7 +80,7 @@ def parse_three_public(
             r
             for r in range(grid.n_rows)
             if any(
-                _DECIMAL.match(grid.text(r, c).replace("\n", "").strip())
+                PRINTED_DECIMAL.match(grid.text(r, c).replace("\n", "").strip())
                 for c in range(grid.n_cols)
             )
         ]

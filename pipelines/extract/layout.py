@@ -1,0 +1,153 @@
+"""Characters into lines, words and columns: the one place that groups text by position.
+
+Coordinates are PDF points with y growing upwards (pdfium's page space); a line is
+listed top first. Both grid readers use these: the ruled grid (grid.py) to join a
+cell's characters, the text-layout fallback (text_grid.py) to find rows and columns.
+"""
+
+from __future__ import annotations
+
+import bisect
+
+from pipelines.extract.pdf_text import Char
+
+# A glyph shorter than this share of the median glyph height is flat (a dash, a full
+# stop): its box is too thin to overlap the line it is printed on.
+FLAT_GLYPH_HEIGHT_RATIO = 0.4
+# A flat glyph joins the nearest line whose centre is within this many median glyph
+# heights; farther away it is a line of its own (a lone "-" in an empty row).
+FLAT_GLYPH_REACH = 1.0
+# Characters closer than this share of their height are one word: CJK glyphs abut and
+# digits are kerned tight, while table columns leave at least half an em between them.
+WORD_GAP_RATIO = 0.5
+# Floor for the height the word gap is measured against (points): a flat glyph ("-")
+# would otherwise split from a neighbour one hair away.
+MIN_WORD_GAP_HEIGHT = 1.0
+# Centres within this many points share a baseline: one printed line of one font size.
+BASELINE_TOLERANCE = 1.0
+# Extents that overlap or come this close (points) are one column: glyph boxes of
+# right-aligned or centred figures in one column always overlap, columns leave a gap.
+COLUMN_MERGE_TOLERANCE = 1.0
+
+Line = tuple[float, float, list[Char]]  # (bottom, top, characters) of one printed line
+Band = tuple[float, float]  # a column (x_left, x_right) or a row (y_top, y_bottom)
+
+
+def overlapping_lines(chars: list[Char]) -> list[Line]:
+    """(bottom, top, chars) of each line, top first: a character joins the first line its
+    vertical extent overlaps."""
+    lines: list[Line] = []
+    for ch in sorted(chars, key=lambda c: -c.cy):
+        for i, (bottom, top, members) in enumerate(lines):
+            if ch.y0 < top and ch.y1 > bottom:
+                members.append(ch)
+                lines[i] = (min(bottom, ch.y0), max(top, ch.y1), members)
+                break
+        else:
+            lines.append((ch.y0, ch.y1, [ch]))
+    return lines
+
+
+def cell_text(chars: list[Char]) -> str:
+    """Characters of one cell in reading order: lines top to bottom, left to right.
+
+    A character joins a line when their vertical extents overlap: glyph boxes are tight,
+    so "," and "." sit low beside the digits of the same line, while wrapped lines are
+    separated by leading.
+    """
+    lines = overlapping_lines(chars)
+    lines.sort(key=lambda line: -(line[0] + line[1]))
+    return "\n".join("".join(c.text for c in sorted(m, key=lambda c: c.cx)) for _, _, m in lines)
+
+
+def printed_lines(chars: list[Char]) -> list[list[Char]]:
+    """A page's characters grouped into printed lines (vertical overlap), top to bottom,
+    each left to right.
+
+    Flat glyphs (a dash, a full stop) join the line whose middle they sit nearest, not a
+    line of their own: an amount "-" centred beside a wrapped label is part of that row.
+    """
+    heights = sorted(c.y1 - c.y0 for c in chars)
+    typical = heights[len(heights) // 2] if heights else 0.0
+    tall = [c for c in chars if c.y1 - c.y0 >= FLAT_GLYPH_HEIGHT_RATIO * typical]
+    flat = [c for c in chars if c.y1 - c.y0 < FLAT_GLYPH_HEIGHT_RATIO * typical]
+    lines = overlapping_lines(tall)
+    # A flat glyph joins the line of the tall character nearest in height (a line's own
+    # extent can be stretched by a wrapped cell beside it).
+    by_height = sorted((c.cy, i) for i, (_, _, members) in enumerate(lines) for c in members)
+    centres = [cy for cy, _ in by_height]
+    for ch in flat:
+        at = bisect.bisect_left(centres, ch.cy)
+        near = [k for k in (at - 1, at) if 0 <= k < len(centres)]
+        best = min(near, key=lambda k: abs(centres[k] - ch.cy), default=None)
+        if best is not None and abs(centres[best] - ch.cy) <= FLAT_GLYPH_REACH * typical:
+            lines[by_height[best][1]][2].append(ch)
+        else:
+            lines.append((ch.y0, ch.y1, [ch]))
+    lines.sort(key=lambda line: -(line[0] + line[1]))
+    return [sorted(members, key=lambda c: c.x0) for _, _, members in lines]
+
+
+def baseline_lines(chars: list[Char]) -> list[list[Char]]:
+    """Characters on the same baseline (their centres within BASELINE_TOLERANCE), top to
+    bottom: keeps apart two header rows that a cell centred over both would fuse."""
+    lines: list[list[Char]] = []
+    for ch in sorted(chars, key=lambda c: -c.cy):
+        if lines and abs(lines[-1][-1].cy - ch.cy) <= BASELINE_TOLERANCE:
+            lines[-1].append(ch)
+        else:
+            lines.append([ch])
+    return [sorted(line, key=lambda c: c.x0) for line in lines]
+
+
+def words(line: list[Char]) -> list[list[Char]]:
+    """Runs of a line's characters (left to right) split where the gap is wider than
+    WORD_GAP_RATIO of the taller neighbour."""
+    runs: list[list[Char]] = []
+    for ch in line:
+        if runs:
+            prev = runs[-1][-1]
+            gap = ch.x0 - prev.x1
+            height = max(ch.y1 - ch.y0, prev.y1 - prev.y0, MIN_WORD_GAP_HEIGHT)
+            if gap <= WORD_GAP_RATIO * height:
+                runs[-1].append(ch)
+                continue
+        runs.append([ch])
+    return runs
+
+
+def text_of(chars: list[Char]) -> str:
+    """The characters' text as listed (a word or a line: already left to right)."""
+    return "".join(c.text for c in chars)
+
+
+def extent(chars: list[Char]) -> tuple[float, float]:
+    """(x_left, x_right) of a word, its characters listed left to right."""
+    return chars[0].x0, chars[-1].x1
+
+
+def merge_extents(
+    extents: list[tuple[float, float]], tolerance: float = COLUMN_MERGE_TOLERANCE
+) -> list[tuple[float, float]]:
+    """Columns from horizontal extents: extents that overlap (or come within
+    `tolerance`) are one column, whether its figures are right-aligned or centred."""
+    merged: list[list[float]] = []
+    for x0, x1 in sorted(extents):
+        if merged and x0 <= merged[-1][1] + tolerance:
+            merged[-1][1] = max(merged[-1][1], x1)
+        else:
+            merged.append([x0, x1])
+    return [(a, b) for a, b in merged]
+
+
+def band_of(value: float, bands: list[Band], descending: bool = False) -> int | None:
+    """Index of the first band holding `value` (edges included), or None.
+
+    Columns are (x_left, x_right); rows are (y_top, y_bottom) with y growing upwards, so
+    their bounds are `descending`.
+    """
+    for i, (a, b) in enumerate(bands):
+        lo, hi = (b, a) if descending else (a, b)
+        if lo <= value <= hi:
+            return i
+    return None

@@ -2,8 +2,9 @@
 
 The fixtures (tests/fixtures/*.pdf, made by tests/fixtures/make_fixtures.py) come from
 another producer than our sample generator. Each test states what must be read, from
-the figures printed (tests/fixtures/seed_tables.py). A fixture today's extractor reads
-wrongly is an xfail(strict=True) naming the failure: it flags when fidelity is fixed.
+the figures printed (tests/fixtures/seed_tables.py). A behaviour not yet supported gets
+its fixture all the same, with an xfail(strict=True) naming the failure, so that it flags
+when fixed.
 """
 
 from __future__ import annotations
@@ -73,11 +74,6 @@ def test_ruled_subject_table_is_read_cell_for_cell():
     assert subject_rows(t05) == expected_subject_rows(T05_ROWS, T05_COLUMNS)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="unruled Calc table: the text-layout grid loses the name and 小计 columns "
-    "(labels read as the amounts' decimals, 小计 unread, most codes dropped)",
-)
 def test_subject_table_without_rules_reads_like_the_ruled_one():
     t05 = table("unruled_subject_table", "T05")
     assert subject_rows(t05) == expected_subject_rows(T05_ROWS, T05_COLUMNS)
@@ -104,11 +100,6 @@ def test_two_sided_statement_continues_onto_its_second_page():
     assert next(r for r in t01.rows if r.line_label == "住房保障支出").subject_code == "221"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a title broken over two lines is not recognised: its second line "
-    "“支出决算表” is taken for the title of T03, and T05 is reported missing",
-)
 def test_title_wrapped_over_two_lines_is_recognised():
     doc = extracted("wrapped_title")
     assert doc.table("T03").status == "missing"
@@ -147,11 +138,6 @@ def test_cover_with_approval_lines_still_yields_its_tables():
     ]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the unit name runs on into the approval lines printed under it on the cover "
-    "(单位负责人、财务负责人、填报人、报送日期)",
-)
 def test_cover_with_approval_lines_names_the_unit():
     assert extracted("cover_approval_lines").unit_name == UNIT
 

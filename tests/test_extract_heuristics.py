@@ -21,12 +21,18 @@ from pipelines.extract.layout import (
     text_of,
     words,
 )
-from pipelines.extract.locate import locate_tables, match_title
+from pipelines.extract.locate import find_titles, locate_tables, match_title
 from pipelines.extract.pdf_text import Char, PageText
-from pipelines.extract.recognize import recognise, region_of
+from pipelines.extract.recognize import name_lines, recognise, region_of
 from pipelines.extract.statement_tables import EXPENSE, INCOME, statement_sides
 from pipelines.extract.subject_tables import CodeJoiner, column_roles, first_data_row
-from pipelines.extract.text_grid import numbered_columns, row_groups
+from pipelines.extract.text_grid import (
+    NAME_COLUMN_INSET,
+    grid_from_text,
+    name_column_start,
+    numbered_columns,
+    row_groups,
+)
 from pipelines.extract.three_public_tables import column_keys
 
 SIZE = 10.0  # em of the hand-set type, points
@@ -358,3 +364,97 @@ def test_the_cover_names_unit_year_region_and_level():
     assert (found.region, found.unit_level, found.is_template) == ("枣庄市", "单位", False)
     assert region_of("中共上海市普陀区委社会工作部") == "上海市普陀区"
     assert recognise([page(1, "XXX单位\n2024年度部门决算")]).is_template
+
+
+def test_a_title_wrapped_over_two_lines_is_found_whole_not_by_its_tail():
+    lines = [
+        "单位：枣庄市人民政府办公室本级",
+        "2020年度一般公共预算财政拨款",
+        "支出决算表",
+        "公开05表",
+    ]
+    assert find_titles(lines) == [("T05", "2020年度一般公共预算财政拨款支出决算表")]
+    # A part heading printed between the two lines in text order is skipped.
+    between = ["收入支出决算总", "第二部分 2024年度部门决算表", "表"]
+    assert find_titles(between) == [("T01", "收入支出决算总表")]
+    # A whole title is never joined to the next line, and a label or year above a title
+    # is no part of it.
+    assert find_titles(["收入决算表", "支出决算表"]) == [
+        ("T02", "收入决算表"),
+        ("T03", "支出决算表"),
+    ]
+    assert find_titles(["公开03表", "支出决算表"]) == [("T03", "支出决算表")]
+    assert find_titles(["2020年度", "支出决算表"]) == [("T03", "支出决算表")]
+    # Lines that only make a title together with a stranger are not one.
+    assert find_titles(["本年度一般公共预算财政拨款", "合计 3227.33"]) == []
+
+
+def test_a_wrapped_title_locates_its_table_instead_of_the_table_its_tail_names():
+    pages = [page(2, "2020年度一般公共预算财政拨款\n支出决算表\n201 一般公共服务支出 2747.50")]
+    located = locate_tables(pages)
+    assert list(located) == ["T05"]
+    assert located["T05"].printed_title == "2020年度一般公共预算财政拨款支出决算表"
+
+
+def test_the_name_column_starts_at_its_leftmost_name_not_where_the_codes_end():
+    codes = [(40.0, 72.0)]
+    labels = [(111.0, 170.0), (111.0, 140.0), (125.0, 150.0), (400.0, 420.0)]
+    assert name_column_start(codes, labels, amount_left=370.0) == 111.0 - NAME_COLUMN_INSET
+    # Without codes, or with no name between the codes and the amounts, it is unknown.
+    assert name_column_start([], labels, amount_left=370.0) is None
+    assert name_column_start(codes, [(400.0, 420.0)], amount_left=370.0) is None
+
+
+def test_a_code_header_wider_than_its_codes_stays_over_the_code_column():
+    """Calc centres "功能分类科目编码" over a code column much wider than its codes: the
+    header must not span into the name column, or both would read as code columns."""
+    chars = [
+        *word("功能分类科目编码", 44, 700, advance=7.7),
+        *word("科目名称", 202, 700),
+        *word("小计", 355, 700),
+        *word("基本支出", 425, 700),
+        *word("栏次", 174, 687),
+        *word("1", 361, 687),
+        *word("2", 438, 687),
+        *word("合计", 111, 674),
+        *word("3227.33", 371, 674, advance=4.3),
+        *word("2204.72", 448, 674, advance=4.3),
+        *word("201", 40, 661, advance=4.6),
+        *word("一般公共服务支出", 111, 661),
+        *word("2747.50", 371, 661, advance=4.3),
+        *word("1724.88", 448, 661, advance=4.3),
+        *word("2010301", 40, 648, advance=4.6),
+        *word("行政运行", 111, 648),
+        *word("1244.35", 371, 648, advance=4.3),
+        *word("1244.35", 448, 648, advance=4.3),
+    ]
+    grid = grid_from_text(PageText(2, 595.0, 842.0, "", tuple(chars)))
+    assert grid is not None
+    header_end = first_data_row(grid)
+    roles = column_roles(grid, TABLES_BY_ID["T05"], header_end)
+    assert (roles.code_cols, roles.name_col) == ([0], 1)
+    assert roles.amount_cols == {2: "合计", 3: "基本支出"}
+    assert [grid.text(r, 1) for r in range(header_end, grid.n_rows)] == [
+        "合计",
+        "一般公共服务支出",
+        "行政运行",
+    ]
+
+
+def test_cover_approval_lines_are_cut_from_the_unit_name():
+    cover = [
+        "枣庄市人民政府办公室本级",
+        "单位负责人:张伟",
+        "保密审查情况:已审查",
+        "部门主要负责人审签情况已审签",
+        "2020年度单位决算",
+        "报送日期:2021年8月20日",
+    ]
+    assert name_lines(cover) == ["枣庄市人民政府办公室本级", "2020年度单位决算"]
+    # A label that names the unit gives its value.
+    assert name_lines(["上海市市级单位预算", "预算单位:上海市福利彩票发行中心"]) == [
+        "上海市市级单位预算",
+        "上海市福利彩票发行中心",
+    ]
+    found = recognise([page(1, "报送日期：2021年8月20日\n枣庄市财政局\n2020年度部门决算")])
+    assert (found.unit_name, found.fiscal_year) == ("枣庄市财政局", 2020)

@@ -23,6 +23,11 @@ TOC_MIN_TITLES = 4
 MAX_TITLE_DECORATIONS = 3
 # A part heading after the tables ends the last table's page span.
 _PART_AFTER_TABLES = re.compile(r"^第[三四五]部分")
+# A part heading ("第二部分 …部门决算表") may be printed between a wrapped title's two
+# lines in text order; it is skipped when joining them.
+_PART_HEADING = re.compile(r"^第[一二三四五六七八九十]+部分")
+# A title wraps over at most this many printed lines (a long title in a narrow cell).
+MAX_TITLE_LINES = 2
 _CODE_OR_AMOUNT = re.compile(r"(?:^|\s)(?:\d{3}(?:\s|$)|\d{5}|\d{7}|\d[\d,]*\.\d{2})")
 
 
@@ -33,15 +38,59 @@ class TableLocation:
     pages: tuple[int, ...]  # title page first, then continuation pages
 
 
-def match_title(line: str) -> str | None:
-    """The table id a printed line names as a title, or None."""
+def _undecorated(line: str) -> str:
+    """A printed line squashed, quotes folded, title decorations stripped."""
     text = fold_quotes(squash(line))
     for _ in range(MAX_TITLE_DECORATIONS):
         stripped = _TITLE_DECORATION.sub("", text)
         if stripped == text:
             break
         text = stripped
-    return _TITLES.get(text)
+    return text
+
+
+def match_title(line: str) -> str | None:
+    """The table id a printed line names as a title, or None."""
+    return _TITLES.get(_undecorated(line))
+
+
+def find_titles(lines: list[str]) -> list[tuple[str, str]]:
+    """(table id, printed title) of each title among a page's lines, in order.
+
+    A title may wrap ("2020年度一般公共预算财政拨款" / "支出决算表"): a line that is no
+    title is joined to the next (skipping a part heading printed between them in text
+    order), and the lines it takes are used up, so a wrapped tail that is itself a title
+    ("支出决算表", T03) is not read as one. A line that names a title whole is never
+    joined.
+    """
+    found: list[tuple[str, str]] = []
+    used: set[int] = set()
+    for i, line in enumerate(lines):
+        if i in used:
+            continue
+        parts = [i]
+        best: tuple[str, list[int]] | None = None
+        tid = match_title(line)
+        if tid:
+            best = (tid, parts)
+        j = i + 1
+        # Only a line with words of its own starts a wrapped title: a label or year printed
+        # above the title ("公开05表", "2020年度") is no part of it.
+        while (
+            best is None and _undecorated(line) and len(parts) < MAX_TITLE_LINES and j < len(lines)
+        ):
+            if _PART_HEADING.match(squash(lines[j])):
+                j += 1
+                continue
+            parts = [*parts, j]
+            joined = match_title("".join(lines[k] for k in parts))
+            if joined:
+                best = (joined, parts)
+            j += 1
+        if best:
+            found.append((best[0], "".join(lines[k].strip() for k in best[1])))
+            used.update(best[1])
+    return found
 
 
 def _is_toc(page: PageText) -> bool:
@@ -60,8 +109,7 @@ def locate_tables(pages: list[PageText]) -> dict[str, TableLocation]:
     for index, page in enumerate(pages):
         if _is_toc(page):
             continue
-        found = [(match_title(line), line) for line in page.lines]
-        titled = [(tid, line) for tid, line in found if tid]
+        titled = find_titles(page.lines)
         if len({tid for tid, _ in titled}) >= TOC_MIN_TITLES:
             continue
         seen_here: set[str] = set()

@@ -15,6 +15,14 @@ _COVER_DATE = re.compile(
 )
 _PART_ONE = re.compile(r"第一部分([\u4e00-\u9fffA-Za-z（）()]*?)(?:单位|部门)?概况")
 _PLACEHOLDER = re.compile(r"[XxＸｘ]{2,}")
+# A cover line "label：value" names the unit only when its label does ("单位：…",
+# "预算单位：…", "单位名称：…"); the others are approval lines ("单位负责人：…",
+# "保密审查情况：已审查", "报送日期：…"). Covers are squashed, so "：" is ":".
+_LABELLED = re.compile(r"^([^:]*):(.*)$")
+_UNIT_LABEL = re.compile(r"(?:预算|决算|编制)?(?:单位|部门)(?:名称)?")  # not 金额单位
+# Words of approval and submission lines printed under the name, with or without a colon
+# ("部门主要负责人审签情况 已审签", "2021年8月20日报送"); no unit name contains them.
+_NOT_NAME = re.compile(r"审查|审签|负责人|报送|日期|填报人|联系电话|制表人")
 # The cover is the first page with text among the first few (a blank or image-only
 # front page may come first).
 COVER_SEARCH_PAGES = 3
@@ -56,6 +64,21 @@ def _cover_lines(pages: list[PageText]) -> list[str]:
     return []
 
 
+def name_lines(cover: list[str]) -> list[str]:
+    """The cover lines that may carry the unit's name, squashed: approval and date lines
+    cut, a "单位：…" line reduced to its value."""
+    kept = []
+    for line in cover:
+        labelled = _LABELLED.match(line)
+        if labelled:
+            if not _UNIT_LABEL.fullmatch(labelled.group(1)):
+                continue
+            line = labelled.group(2)
+        if line and not _NOT_NAME.search(line):
+            kept.append(line)
+    return kept
+
+
 def _unit_name(cover_text: str, head_text: str) -> str | None:
     """The unit's name from the cover, whose lines may split it ("中共上海市普陀区委" /
     "社会工作部 2024 年度"); the 第一部分 heading confirms it when it repeats it."""
@@ -86,11 +109,16 @@ def region_of(unit_name: str) -> str | None:
 def recognise(pages: list[PageText]) -> Recognition:
     cover = _cover_lines(pages)
     cover_text = "".join(cover)
+    named_text = "".join(name_lines(cover))
     head_text = "".join(squash(p.text) for p in pages[:HEAD_PAGES])
     kind = "决算" if "决算" in cover_text or "决算" in head_text[:HEAD_CHARS] else None
-    year_match = _YEAR.search(cover_text) or _YEAR.search(head_text[:HEAD_CHARS])
+    # The fiscal year is printed with the name ("2020年度"); a submission date on an
+    # approval line ("报送日期：2021年8月20日") is the next year.
+    year_match = (
+        _YEAR.search(named_text) or _YEAR.search(cover_text) or _YEAR.search(head_text[:HEAD_CHARS])
+    )
     fiscal_year = int(year_match.group(1)) if year_match else None
-    unit_name = _unit_name(cover_text, head_text)
+    unit_name = _unit_name(named_text, head_text)
     if "部门决算" in cover_text or "部门概况" in head_text:
         level = "部门"
     elif "单位决算" in cover_text or "单位概况" in head_text or (unit_name or "").endswith("本级"):

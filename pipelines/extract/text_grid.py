@@ -28,7 +28,7 @@ from pipelines.extract.layout import (
     text_of,
     words,
 )
-from pipelines.extract.locate import match_title
+from pipelines.extract.locate import MAX_TITLE_LINES, match_title
 from pipelines.extract.pdf_text import Char, PageText
 
 # A printed amount ("1,234.56") or a dash standing for none.
@@ -51,9 +51,13 @@ DEFAULT_ROW_PITCH = 12.0
 HEADER_WORD_TOLERANCE = 2.5
 # A header word reaching within this many points of an amount column is over it.
 HEADER_OVER_COLUMN_SLACK = 1.0
-# A code column ends this many points past its widest code: codes are left-aligned and
-# the name column starts after a gap.
+# A code column ends this many points past its widest code when no name shows where the
+# name column starts: codes are left-aligned and the name column starts after a gap.
 CODE_COLUMN_PAD = 2.0
+# Names are left-aligned, so the name column starts this many points before the leftmost
+# name: the code column runs up to there, and a code header centred over that column
+# ("功能分类科目编码", wider than the codes) stays inside it.
+NAME_COLUMN_INSET = 1.0
 # A numbered column ends this many points past its right-aligned amounts (cell padding).
 AMOUNT_COLUMN_PAD = 2.0
 # Line pitches differing by less than this many points are one pitch; a wrapped cell's
@@ -114,6 +118,7 @@ def grid_from_text(
     body = list(range(first, last + 1))
     amount_edges: list[Band] = []
     code_edges: list[Band] = []
+    label_edges: list[Band] = []  # names and other words (neither codes nor amounts)
     for i in body:
         tokens = tokenised[i]
         for position, token in enumerate(tokens):
@@ -126,6 +131,8 @@ def grid_from_text(
                 and token[0].x0 < page.width * CODE_ZONE_WIDTH_RATIO
             ):
                 code_edges.append(extent(token))
+            elif not text.isdigit() and squash(text) not in TOTAL_LABELS:
+                label_edges.append(extent(token))
     amount_cols = merge_extents(amount_edges)
     code_cols = merge_extents(code_edges)
     left = min(c.x0 for i in header + body for c in lines[i]) - TABLE_MARGIN
@@ -139,8 +146,9 @@ def grid_from_text(
             (c.x1 for i in body for c in lines[i] if c.x1 < first_amount and not c.text.isdigit()),
             default=left,
         )
+        name_left = name_column_start(code_cols, label_edges, first_amount)
         bounds = _column_bounds(
-            header, lines, amount_cols, code_cols, numbered, name_right, left, right
+            header, lines, amount_cols, code_cols, numbered, name_right, left, right, name_left
         )
     if not bounds:
         return None
@@ -170,9 +178,15 @@ def _lines_below_title(page: PageText, title_line: str | None) -> list[list[Char
     lines = printed_lines(list(page.chars))
     if title_line:
         wanted = squash(title_line)
-        for i, line in enumerate(lines):
-            if squash(text_of(line)) == wanted:
-                return lines[i + 1 :]
+        for i in range(len(lines)):
+            # A wrapped title is printed over consecutive lines (locate.find_titles).
+            read = ""
+            for k in range(i, min(i + MAX_TITLE_LINES, len(lines))):
+                read += squash(text_of(lines[k]))
+                if read == wanted:
+                    return lines[k + 1 :]
+                if not wanted.startswith(read):
+                    break
     return lines
 
 
@@ -220,10 +234,12 @@ def _column_bounds(
     name_right: float,
     left: float,
     right: float,
+    name_left: float | None = None,
 ) -> list[Band]:
     """Column boundaries, left to right: code columns, the name column, amount columns.
 
-    `name_right` is where the longest printed name ends: no amount column starts before.
+    `name_right` is where the longest printed name ends: no amount column starts before;
+    `name_left`, when known, is where the name column starts (name_column_start).
     """
     if len(numbered) >= 2:
         # The 栏次 row numbers every amount column, centred: columns without any amount
@@ -263,10 +279,29 @@ def _column_bounds(
     codes = [c for c in code_cols if c[1] < amount_left]
     for k, (x0, x1) in enumerate(codes):
         lo = left if k == 0 else (codes[k - 1][1] + x0) / 2
-        hi = (x1 + codes[k + 1][0]) / 2 if k + 1 < len(codes) else x1 + CODE_COLUMN_PAD
+        if k + 1 < len(codes):
+            hi = (x1 + codes[k + 1][0]) / 2
+        elif name_left is not None and x1 < name_left < amount_left:
+            hi = name_left
+        else:
+            hi = x1 + CODE_COLUMN_PAD
         code_bounds.append((lo, hi))
     name_left = code_bounds[-1][1] if code_bounds else left
     return [*code_bounds, (name_left, amount_left), *amount_bounds]
+
+
+def name_column_start(
+    code_cols: list[Band], label_edges: list[Band], amount_left: float
+) -> float | None:
+    """Where the name column begins: just before the leftmost label right of the codes and
+    left of the amounts (names are left-aligned; codes end well short of their column's
+    right edge, up to which a centred code header may reach). None without codes or names.
+    """
+    if not code_cols:
+        return None
+    code_right = max(x1 for _, x1 in code_cols)
+    starts = [x0 for x0, x1 in label_edges if code_right < x0 and x1 < amount_left]
+    return min(starts) - NAME_COLUMN_INSET if starts else None
 
 
 def row_groups(lines: list[list[Char]], indices: list[int]) -> list[list[int]]:

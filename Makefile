@@ -9,11 +9,12 @@ MANIFEST := dbt_project/target/manifest.json
 SOURCES ?= sources
 DEMO_UNITS ?= 20
 DEMO_YEARS ?= 2023 2024
+PYTHON_DIRS := pipelines samples tests benchmarks
 export DAGSTER_HOME := $(CURDIR)/dagster_home
 # Tools that call `dbt` by name (dagster-dbt's prepare step) find the venv's.
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: demo test install lint format samples ingest dev docs clean
+.PHONY: demo test test-fast install lint format samples ingest dev docs clean
 
 demo: $(INSTALLED) $(MANIFEST)  ## generate the sample corpus (if the inbox is empty) and run the pipeline
 	@if ! find $(SOURCES) -name '*.pdf' -print -quit 2>/dev/null | grep -q .; then \
@@ -27,32 +28,41 @@ demo: $(INSTALLED) $(MANIFEST)  ## generate the sample corpus (if the inbox is e
 	@echo "Query it:  $(BIN)/juesuan sql \"select * from marts.fct_expenditure limit 10\"  (examples: README, Example queries)"
 	@echo "Browse the asset graph: make dev  (then open http://127.0.0.1:3000)"
 
-test: $(INSTALLED) $(MANIFEST)  ## lint and run the test suite
-	$(BIN)/ruff check pipelines tests benchmarks
-	$(BIN)/ruff format --check pipelines tests benchmarks
+test: $(INSTALLED) $(MANIFEST)  ## lint, type-check and run the whole test suite (as CI does)
+	$(BIN)/ruff check $(PYTHON_DIRS)
+	$(BIN)/ruff format --check $(PYTHON_DIRS)
+	$(BIN)/mypy
 	$(BIN)/pytest
+
+# The unit tier: everything not marked slow (no warehouse build, no dbt, no Dagster job).
+test-fast: $(INSTALLED) $(MANIFEST)  ## lint and run the fast tests, for a check in seconds
+	$(BIN)/ruff check $(PYTHON_DIRS)
+	$(BIN)/ruff format --check $(PYTHON_DIRS)
+	$(BIN)/pytest -m "not slow"
 
 install: $(INSTALLED)
 
 # Bytecode is compiled at install: without it (PYTHONDONTWRITEBYTECODE, read-only
 # installs) every process compiles dagster and dbt again, about 5 s per start.
-$(INSTALLED): requirements.lock pyproject.toml Makefile
+# The sample generator is its own distribution (samples/), installed beside the product for
+# the demo and the tests; its dependencies are in the lock through the dev extra.
+$(INSTALLED): requirements.lock pyproject.toml samples/pyproject.toml Makefile
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv==0.13.8
 	$(BIN)/uv pip install --quiet --compile-bytecode --python $(BIN)/python -r requirements.lock
-	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps -e .
+	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps -e . -e samples
 	touch $@
 
 # dagster-dbt loads the dbt manifest when the code location loads: prepare it first.
 $(MANIFEST): $(INSTALLED) $(shell find dbt_project -name '*.sql' -o -name '*.yml' -o -name '*.csv' -o -name '*.md' | grep -v target/)
-	$(BIN)/dagster-dbt project prepare-and-package --file pipelines/defs/transformation/definitions.py
+	$(BIN)/dagster-dbt project prepare-and-package --file pipelines/defs/transformation/project.py
 
 lint: $(INSTALLED)
-	$(BIN)/ruff check pipelines tests benchmarks
+	$(BIN)/ruff check $(PYTHON_DIRS)
 
 format: $(INSTALLED)
-	$(BIN)/ruff format pipelines tests benchmarks
-	$(BIN)/ruff check --fix pipelines tests benchmarks
+	$(BIN)/ruff format $(PYTHON_DIRS)
+	$(BIN)/ruff check --fix $(PYTHON_DIRS)
 
 samples: $(INSTALLED)  ## regenerate the sample corpus into $(SOURCES)
 	$(BIN)/juesuan samples --out $(SOURCES) --units $(DEMO_UNITS) $(foreach y,$(DEMO_YEARS),--years $(y))

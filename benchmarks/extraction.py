@@ -23,7 +23,7 @@ from decimal import Decimal
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
+sys.path[:0] = [str(REPO), str(REPO / "samples")]  # the product and the sample generator
 
 
 def _truth_amounts(truth: dict) -> Counter:
@@ -108,7 +108,7 @@ def main() -> None:
         print(json.dumps(run_method(method, files)))
         return
 
-    from pipelines.samples import generate_corpus, load_truth
+    from juesuan_samples import generate_corpus, load_truth
 
     with tempfile.TemporaryDirectory() as tmp:
         docs = generate_corpus(Path(tmp), units=args.units, years=tuple(args.years))

@@ -35,7 +35,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
+sys.path[:0] = [str(REPO), str(REPO / "samples")]  # the product and the sample generator
 
 SAMPLE_SECONDS = 0.2
 NOTHING_TO_EXTRACT = "待提取 (to extract) 0"
@@ -310,7 +310,7 @@ def run_benchmark(args: argparse.Namespace) -> dict:
 
 
 def generate(label: str, inbox: Path, units: int, years: tuple[int, ...], seed: int) -> list:
-    from pipelines.samples import generate_corpus  # after sys.path has the checkout
+    from juesuan_samples import generate_corpus  # after sys.path has the checkout
 
     started = time.perf_counter()
     documents = generate_corpus(inbox, units, years, seed, include_seed_case=False)

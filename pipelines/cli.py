@@ -5,10 +5,14 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from pipelines import settings
+
+if TYPE_CHECKING:
+    import duckdb
 
 warehouse_option = click.option(
     "--warehouse",
@@ -48,6 +52,10 @@ def ingest(sources: Path | None, warehouse: Path | None, force: bool) -> None:
     inbox = settings.sources_dir()
     if not inbox.is_dir():
         raise click.ClickException(f"收件箱不存在：{inbox}")
+    try:
+        settings.unit_registry_path()  # a wrong registry stops here, before any work
+    except settings.UnitRegistryError as error:
+        raise click.ClickException(str(error)) from error
     # Imported here: the code location reads the paths fixed just above.
     import dagster as dg
 
@@ -79,8 +87,9 @@ def ingest(sources: Path | None, warehouse: Path | None, force: bool) -> None:
     if result is not None and not result.success:
         for event in result.all_events:
             if event.is_step_failure:
-                error = event.event_specific_data.error.message.strip()
-                click.echo(f"失败的步骤 (failed step) {event.step_key}: {error}", err=True)
+                failure = event.step_failure_data.error
+                message = failure.message.strip() if failure is not None else "?"
+                click.echo(f"失败的步骤 (failed step) {event.step_key}: {message}", err=True)
         click.echo("流水线运行失败（pipeline run failed）", err=True)
         sys.exit(1)
 
@@ -112,35 +121,31 @@ def _print_summary(warehouse: Path) -> None:
 def _summarise(warehouse: Path) -> None:
     from collections import Counter
 
-    from pipelines.warehouse import status as doc_status
-    from pipelines.warehouse.load import connect
+    from pipelines.warehouse import connect, state
 
     with connect(warehouse, read_only=True) as con:
         by_status: Counter = Counter()
-        for _, state, documents in doc_status.documents_by_status(con).rows:
-            by_status[state] += documents
+        for _, status, documents in state.documents_by_status(con).rows:
+            by_status[status] += documents
         rows = sorted(by_status.items())
         rejected = [
             (file_name, reason)
-            for file_name, _, state, reason in doc_status.problem_documents(con).rows
-            if state == "rejected"
+            for file_name, _, status, reason in state.problem_documents(con).rows
+            if status == "rejected"
         ]
-        findings = con.execute(
-            """
-            select count(*) filter (where severity = 'error'),
-                   count(*) filter (where severity = 'rounding'),
-                   count(distinct document_id) filter (where severity = 'error')
-            from quality.check_results
-            where run_id = (select max_by(run_id, checked_at) from quality.check_results)
-            """
-        ).fetchone()
+        run = state.quality_run(con)
+        findings = state.run_findings(con, run) if run is not None else None
     click.echo("文档 (documents): " + ", ".join(f"{status} {n}" for status, n in rows))
     for name, reason in rejected:
         click.echo(f"  已拒绝 {name}: {reason}")
-    errors, rounding, documents = findings
-    click.echo(
-        f"核对 (checks): 错误 {errors} 处（涉及 {documents} 份文档），尾数误差 {rounding} 处"
-    )
+    if findings is None:
+        click.echo("核对 (checks): 尚未运行 (not run yet)")
+    else:
+        click.echo(
+            f"核对 (checks): 错误 {findings.errors} 处"
+            f"（涉及 {findings.documents_with_errors} 份文档），"
+            f"尾数误差 {findings.rounding} 处"
+        )
     click.echo(f"质量报告 (report): {settings.reports_dir() / 'quality_report.html'}")
 
 
@@ -161,8 +166,7 @@ def status(warehouse: Path | None, year: int | None, list_documents: bool) -> No
     from rich.console import Console
 
     from pipelines import terminal
-    from pipelines.warehouse import status as doc_status
-    from pipelines.warehouse.load import connect
+    from pipelines.warehouse import connect, state
 
     settings.use_paths(warehouse=warehouse)
     path = settings.warehouse_path()
@@ -170,10 +174,10 @@ def status(warehouse: Path | None, year: int | None, list_documents: bool) -> No
         raise click.ClickException(f"数据仓库不存在：{path}（先运行 juesuan ingest）")
     try:
         with connect(path, read_only=True) as con:
-            counts = doc_status.documents_by_status(con, year)
-            reasons = doc_status.rejection_reasons(con, year)
-            problems = doc_status.problem_documents(con, year) if list_documents else None
-            coverage = doc_status.coverage_gaps(con, year)
+            counts = state.documents_by_status(con, year)
+            reasons = state.rejection_reasons(con, year)
+            problems = state.problem_documents(con, year) if list_documents else None
+            coverage = state.coverage_gaps(con, year)
     except LookupError as exc:
         raise click.ClickException(
             f"数据仓库中还没有文档表：{path}（先运行 juesuan ingest）"
@@ -183,7 +187,7 @@ def status(warehouse: Path | None, year: int | None, list_documents: bool) -> No
 
     console = Console(highlight=False)
     console.print(f"数据仓库 (warehouse): {path}", markup=False)
-    if counts.source != doc_status.MARTS_DOCUMENTS:
+    if counts.source != state.MARTS_DOCUMENTS:
         console.print(
             f"（marts 尚未构建 (marts not built)：读取 {counts.source}，未区分被取代的版本）",
             markup=False,
@@ -192,19 +196,15 @@ def status(warehouse: Path | None, year: int | None, list_documents: bool) -> No
         scope = f"{year} 年度" if year is not None else "数据仓库中"
         console.print(f"{scope}没有文档 (no documents)", markup=False)
     else:
-        console.print(
-            terminal.status_table(counts, marts=counts.source == doc_status.MARTS_DOCUMENTS)
-        )
+        console.print(terminal.status_table(counts, marts=counts.source == state.MARTS_DOCUMENTS))
     if reasons.rows:
         console.print(terminal.reasons_table(reasons.rows))
     if problems is not None and problems.rows:
         console.print(terminal.problems_table(problems.rows))
-    elif problems is None and any(s in doc_status.PROBLEM_STATUSES for _, s, _ in counts.rows):
+    elif problems is None and any(s in state.PROBLEM_STATUSES for _, s, _ in counts.rows):
         console.print("（--list 列出每份被拒收或被取代的文档及原因）", markup=False)
     if coverage is None:
-        console.print(
-            f"覆盖情况 (coverage): 尚无（{doc_status.COVERAGE} 由质量检查生成）", markup=False
-        )
+        console.print(f"覆盖情况 (coverage): 尚无（{state.COVERAGE} 由 dbt 生成）", markup=False)
     elif coverage.rows:
         console.print(terminal.coverage_table(coverage))
 
@@ -239,44 +239,56 @@ def sql(
     max_rows: int,
 ) -> None:
     """Run a read-only SQL query against the warehouse and print the result."""
-    import duckdb
+    from pipelines.warehouse import WarehouseLockedError, connect
 
     settings.use_paths(warehouse=warehouse)
     path = settings.warehouse_path()
     if not path.exists():
         raise click.ClickException(f"数据仓库不存在：{path}（先运行 juesuan ingest）")
-    con = duckdb.connect(str(path), read_only=True)
     try:
-        try:
-            statements = con.extract_statements(query)
-        except duckdb.Error as exc:
-            raise click.ClickException(f"SQL 语法错误：{exc}") from exc
-        refused = [s.type.name for s in statements if s.type.name not in READ_STATEMENTS]
-        if refused:
-            raise click.ClickException(
-                f"只允许查询语句（SELECT 等），已拒绝 {', '.join(refused)}："
-                "数据仓库以只读方式打开，数据只由 juesuan ingest 写入。"
-            )
-        if not statements:
-            raise click.ClickException("没有可执行的语句")
-        try:
-            for statement in statements[:-1]:
-                con.execute(statement.query)
-            relation = con.sql(statements[-1].query)
-            if csv_path == "-":
-                click.echo(relation.df().to_csv(index=False), nl=False)
-            elif csv_path:
-                relation.write_csv(csv_path)
-                click.echo(f"已写出 CSV：{csv_path}")
-            if parquet_path:
-                relation.write_parquet(parquet_path)
-                click.echo(f"已写出 Parquet：{parquet_path}")
-            if not csv_path and not parquet_path:
-                relation.show(max_rows=max_rows, max_width=200)
-        except duckdb.Error as exc:
-            raise click.ClickException(f"查询出错：{exc}") from exc
-    finally:
-        con.close()
+        with connect(path, read_only=True) as con:
+            _run_read_query(con, query, csv_path, parquet_path, max_rows)
+    except WarehouseLockedError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+def _run_read_query(
+    con: duckdb.DuckDBPyConnection,
+    query: str,
+    csv_path: str | None,
+    parquet_path: str | None,
+    max_rows: int,
+) -> None:
+    import duckdb
+
+    try:
+        statements = con.extract_statements(query)
+    except duckdb.Error as exc:
+        raise click.ClickException(f"SQL 语法错误：{exc}") from exc
+    refused = [s.type.name for s in statements if s.type.name not in READ_STATEMENTS]
+    if refused:
+        raise click.ClickException(
+            f"只允许查询语句（SELECT 等），已拒绝 {', '.join(refused)}："
+            "数据仓库以只读方式打开，数据只由 juesuan ingest 写入。"
+        )
+    if not statements:
+        raise click.ClickException("没有可执行的语句")
+    try:
+        for statement in statements[:-1]:
+            con.execute(statement.query)
+        relation = con.sql(statements[-1].query)
+        if csv_path == "-":
+            click.echo(relation.df().to_csv(index=False), nl=False)
+        elif csv_path:
+            relation.write_csv(csv_path)
+            click.echo(f"已写出 CSV：{csv_path}")
+        if parquet_path:
+            relation.write_parquet(parquet_path)
+            click.echo(f"已写出 Parquet：{parquet_path}")
+        if not csv_path and not parquet_path:
+            relation.show(max_rows=max_rows, max_width=200)
+    except duckdb.Error as exc:
+        raise click.ClickException(f"查询出错：{exc}") from exc
 
 
 @main.command()
@@ -294,65 +306,41 @@ def report(warehouse: Path | None, out: Path | None, recheck: bool) -> None:
 
     from pipelines.quality import run_quality_checks
     from pipelines.report import write_report
+    from pipelines.warehouse import WarehouseLockedError
 
     settings.use_paths(warehouse=warehouse)
     path = settings.warehouse_path()
     if not path.exists():
         raise click.ClickException(f"数据仓库不存在：{path}（先运行 juesuan ingest）")
     out_dir = (out or settings.reports_dir()).resolve()
-    if recheck:
-        run_quality_checks(path, run_id=f"cli-{uuid.uuid4()}", reports_dir=out_dir)
-    data_docs = out_dir / "data_docs" / "index.html"
-    files = write_report(path, out_dir, data_docs if data_docs.exists() else None)
+    try:
+        if recheck:
+            run_quality_checks(path, run_id=f"cli-{uuid.uuid4()}", reports_dir=out_dir)
+        data_docs = out_dir / "data_docs" / "index.html"
+        files = write_report(path, out_dir, data_docs if data_docs.exists() else None)
+    except WarehouseLockedError as exc:
+        raise click.ClickException(str(exc)) from exc
     click.echo(f"质量报告 (report): {files.html}")
     click.echo(f"问题清单 (Excel):  {files.xlsx}")
 
 
-@main.command()
-@click.option(
-    "--out",
-    type=click.Path(file_okay=False, path_type=Path),
-    required=True,
-    help="Folder to write PDFs and their ground-truth JSON into.",
+# The generator is its own distribution (samples/), so its options live there; this command
+# forwards everything to it, --help included.
+@main.command(
+    context_settings={"ignore_unknown_options": True, "allow_extra_args": True},
+    add_help_option=False,
 )
-@click.option("--units", type=int, default=20, show_default=True, help="Number of units.")
-@click.option(
-    "--years",
-    type=int,
-    multiple=True,
-    default=(2023, 2024),
-    show_default=True,
-    help="Fiscal years (repeat the option for several).",
-)
-@click.option("--seed", type=int, default=20240901, show_default=True, help="Random seed.")
-@click.option("--no-seed-case", is_flag=True, help="Leave out the 枣庄 2020 seed document.")
-@click.option(
-    "--plant-errors",
-    type=int,
-    default=0,
-    show_default=True,
-    help="Plant 1–3 errors in each of N documents (recorded in their ground truth).",
-)
-def samples(
-    out: Path, units: int, years: tuple[int, ...], seed: int, no_seed_case: bool, plant_errors: int
-) -> None:
-    """Generate realistic sample disclosures with ground truth."""
-    from pipelines.samples import generate_corpus, write_unit_registry
-
+@click.pass_context
+def samples(ctx: click.Context) -> None:
+    """Generate realistic sample disclosures with ground truth (juesuan-samples)."""
     try:
-        docs = generate_corpus(
-            out,
-            units=units,
-            years=years,
-            seed=seed,
-            include_seed_case=not no_seed_case,
-            planted_errors=plant_errors,
-        )
-    except ValueError as exc:  # e.g. more units than the catalogue holds
-        raise click.ClickException(str(exc)) from exc
-    registry = write_unit_registry(out, units=units, include_seed_case=not no_seed_case)
-    click.echo(f"已生成 {len(docs)} 份样例决算 PDF（含标准答案 JSON）：{out}")
-    click.echo(f"应报单位名册 (unit registry): {registry}")
+        from juesuan_samples.cli import main as generate_samples
+    except ModuleNotFoundError as exc:
+        raise click.ClickException(
+            f"juesuan samples needs the juesuan-samples package ({exc.name} is missing): "
+            "run `make install`, or `uv pip install -e samples` in the checkout"
+        ) from exc
+    generate_samples.main(ctx.args, prog_name=ctx.command_path, standalone_mode=False)
 
 
 if __name__ == "__main__":

@@ -9,15 +9,13 @@ from pipelines.defs.ingestion import definitions as ingestion
 from pipelines.defs.quality import definitions as quality
 from pipelines.defs.resources import (
     DocumentStoreIOManager,
-    ExtractionStore,
+    ExtractionResource,
     InboxResource,
     ReportsResource,
-    WarehouseResource,
 )
 from pipelines.defs.transformation import definitions as transformation
 from pipelines.progress import IngestProgress
-
-settings.use_paths()  # dbt runs as a subprocess and must see the same absolute paths
+from pipelines.warehouse import WarehouseResource
 
 
 def step_executor() -> dg.ExecutorDefinition | None:
@@ -38,7 +36,8 @@ def step_executor() -> dg.ExecutorDefinition | None:
 
 
 def build_definitions(progress: IngestProgress | None = None) -> dg.Definitions:
-    """The domains with their resources, at the paths settings give. `juesuan ingest`
+    """The domains with their resources, at the paths settings give (absolute: dbt, a
+    subprocess run from its own folder, is handed the warehouse's). `juesuan ingest`
     builds its own with a progress display; Dagster loads `defs` below."""
     return dg.Definitions.merge(
         ingestion.defs,
@@ -48,17 +47,18 @@ def build_definitions(progress: IngestProgress | None = None) -> dg.Definitions:
             executor=step_executor(),
             resources={
                 "progress": dg.ResourceDefinition.hardcoded_resource(progress or IngestProgress()),
-                "inbox": InboxResource(path=str(settings.sources_dir())),
+                "inbox": InboxResource(
+                    path=str(settings.sources_dir()),
+                    hash_cache=str(settings.inbox_hashes_path()),
+                ),
                 "reports": ReportsResource(path=str(settings.reports_dir())),
-                "warehouse": WarehouseResource(
-                    path=str(settings.warehouse_path()),
-                    extract_timeout_seconds=settings.extract_timeout_seconds(),
+                "warehouse": WarehouseResource(path=str(settings.warehouse_path())),
+                "extraction": ExtractionResource(
+                    store_path=str(settings.document_store_dir() / "extractions"),
+                    timeout_seconds=settings.extract_timeout_seconds(),
                 ),
                 "document_store": DocumentStoreIOManager(
                     base_dir=str(settings.document_store_dir())
-                ),
-                "extraction_store": ExtractionStore(
-                    path=str(settings.document_store_dir() / "extractions")
                 ),
             },
         ),

@@ -6,6 +6,7 @@ override them for the pipeline, dbt and the CLI alike.
 
 from __future__ import annotations
 
+import csv
 import os
 import re
 from pathlib import Path
@@ -48,10 +49,41 @@ def document_store_dir() -> Path:
     return warehouse_path().parent / "document_store"
 
 
+def inbox_hashes_path() -> Path:
+    """The inbox files' hashes, kept so that each file is hashed once per change."""
+    return document_store_dir() / "inbox_hashes.json"
+
+
+UNIT_REGISTRY_COLUMNS = ("unit_name", "region", "unit_level")
+
+
+class UnitRegistryError(ValueError):
+    """The configured unit registry cannot be read as one."""
+
+
 def unit_registry_path() -> Path | None:
-    """The operator's CSV of expected units (unit_name, region, unit_level), if configured."""
+    """The operator's CSV of expected units (unit_name, region, unit_level), if configured.
+
+    Its header is checked here, before dbt reads it, so that a wrong file is named with
+    what it lacks rather than failing the dbt build with DuckDB's binder error."""
     value = os.environ.get(UNIT_REGISTRY_ENV)
-    return Path(value).resolve() if value else None
+    if not value:
+        return None
+    path = Path(value).resolve()
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as file:
+            header = next(csv.reader(file), [])
+    except (OSError, UnicodeDecodeError) as error:
+        raise UnitRegistryError(
+            f"单位登记表无法读取 (unit registry {UNIT_REGISTRY_ENV}={value}): {error}"
+        ) from error
+    missing = [name for name in UNIT_REGISTRY_COLUMNS if name not in {h.strip() for h in header}]
+    if missing:
+        raise UnitRegistryError(
+            f"单位登记表缺少列 {', '.join(missing)} (unit registry {path}: the first line must "
+            f"name the columns {', '.join(UNIT_REGISTRY_COLUMNS)})"
+        )
+    return path
 
 
 def extract_timeout_seconds() -> float:
@@ -72,8 +104,8 @@ def executor_name() -> str:
 
 
 def use_paths(sources: Path | None = None, warehouse: Path | None = None) -> None:
-    """Fix both paths as absolute environment variables, so that dbt (a subprocess run
-    from its own folder) writes the same DuckDB file as Python."""
+    """The CLI's options, at its entry: fixes both paths as absolute environment variables,
+    which every later reading of the settings (and the code location) then sees."""
     if sources is not None:
         os.environ[SOURCES_ENV] = str(Path(sources).resolve())
     if warehouse is not None:

@@ -13,6 +13,7 @@ from rich.progress import (
     MofNCompleteColumn,
     Progress,
     SpinnerColumn,
+    TaskID,
     TextColumn,
     TimeElapsedColumn,
     TimeRemainingColumn,
@@ -44,7 +45,7 @@ class RichIngestProgress(IngestProgress):
             TextColumn("[dim]{task.fields[note]}"),
             console=console or Console(stderr=True),
         )
-        self.tasks: dict[str, int] = {}
+        self.tasks: dict[str, TaskID] = {}
 
     def __enter__(self) -> RichIngestProgress:
         self.progress.start()
@@ -66,7 +67,7 @@ class RichIngestProgress(IngestProgress):
     def finish(self, phase: str) -> None:
         task = self.tasks.get(phase)
         if task is not None:
-            state = self.progress.tasks[task]
+            state = next(t for t in self.progress.tasks if t.id == task)
             done = state.total or max(state.completed, 1)
             self.progress.update(task, total=done, completed=done, note="")
 

@@ -13,6 +13,16 @@ REPO = Path(__file__).resolve().parents[1]
 REAL_CORPUS = REPO.parent / "shared" / "corpus" / "real"
 SEED_TEXT = REPO.parent / "shared" / "seed" / "zaozhuang_2020_gov_office_final_accounts.txt"
 
+# Fixtures that build a whole warehouse: a test using one, directly or through another
+# fixture, is marked slow. Tests that build one by other means carry the mark themselves.
+WAREHOUSE_FIXTURES = frozenset({"demo_warehouse", "demo_db"})
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if WAREHOUSE_FIXTURES.intersection(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
+
 
 @pytest.fixture(scope="session")
 def real_corpus() -> Path:
@@ -35,8 +45,11 @@ def demo_sources(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def demo_corpus(demo_sources) -> list:
-    """The corpus `make demo` generates: 20 units × 2 years plus the 枣庄 2020 seed case."""
-    from pipelines.samples import generate_corpus
+    """The corpus `make demo` generates: 20 units × 2 years plus the 枣庄 2020 seed case.
+
+    Generated once per session: the generator's tests read it, and the warehouse is built
+    from it."""
+    from juesuan_samples import generate_corpus
 
     return generate_corpus(demo_sources, units=20, years=(2023, 2024))
 

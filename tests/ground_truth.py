@@ -8,16 +8,19 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections import Counter
+from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
 
 import pypdfium2 as pdfium
 
-from pipelines.samples import GeneratedDocument, load_truth
-from pipelines.samples.model import T03_COLUMNS
+from juesuan_samples import GeneratedDocument, load_truth
+from juesuan_samples.model import T03_COLUMNS
 
 EXPENDITURE_TYPES = T03_COLUMNS[1:]  # every T03 column but 本年支出合计
+STATEMENTS = ("T01", "T04")  # two-sided tables: lines are keyed by label, not code
 
 
 def truth_of(doc: GeneratedDocument) -> dict:
@@ -67,6 +70,73 @@ def expected_expenditure_facts(truth: dict) -> set[tuple[str, str, Decimal]]:
 def statement_line_label(row: dict) -> str:
     """A T01/T04 line as the warehouse labels it: a per-fund sub-line as "<parent>-<label>"."""
     return f"{row['parent']}-{row['label']}" if row.get("parent") else row["label"]
+
+
+def truth_cells(table: dict, table_id: str) -> Counter:
+    """(side, code or label, column, amount) of every printed amount of a truth table."""
+    cells: Counter = Counter()
+    for row in table.get("rows", []):
+        if table_id in STATEMENTS:
+            key = statement_line_label(row)
+        else:
+            key = row.get("code") or row.get("label")
+        for column, value in row.get("values", {}).items():
+            if value is not None:
+                cells[(row.get("side"), key, column, Decimal(value))] += 1
+    return cells
+
+
+def extracted_cells(table) -> Counter:
+    """The same facts from an ExtractedTable (pipelines.extract.records), as raw stores them."""
+    cells: Counter = Counter()
+    for row in table.rows:
+        key = (
+            row.line_label if table.table_id in STATEMENTS else (row.subject_code or row.line_label)
+        )
+        for cell in row.cells:
+            if cell.amount is not None:
+                cells[(row.side, key, cell.column_name, cell.amount)] += 1
+    return cells
+
+
+@dataclass
+class FactTally:
+    """Truth facts read exactly, read with another amount, or not read; and extra readings."""
+
+    exact: int = 0
+    wrong: int = 0
+    missing: int = 0
+    extra: int = 0
+
+    def add(self, other: FactTally) -> None:
+        self.exact += other.exact
+        self.wrong += other.wrong
+        self.missing += other.missing
+        self.extra += other.extra
+
+    @property
+    def facts(self) -> int:
+        return self.exact + self.wrong + self.missing
+
+
+def compare_cells(expected: Counter, actual: Counter) -> FactTally:
+    """A fact is exact when the same (side, key, column) holds the same amount; wrong when
+    that place holds another amount; missing when the place was not read at all."""
+    exact = expected & actual
+    left_expected, left_actual = expected - exact, actual - exact
+    places_expected: Counter = Counter()
+    places_actual: Counter = Counter()
+    for (side, key, column, _), count in left_expected.items():
+        places_expected[(side, key, column)] += count
+    for (side, key, column, _), count in left_actual.items():
+        places_actual[(side, key, column)] += count
+    wrong = sum((places_expected & places_actual).values())
+    return FactTally(
+        exact=sum(exact.values()),
+        wrong=wrong,
+        missing=sum(left_expected.values()) - wrong,
+        extra=sum(left_actual.values()) - wrong,
+    )
 
 
 def compact(text: str) -> str:

@@ -11,8 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from pipelines.cli import main
-from pipelines.warehouse import status as doc_status
-from pipelines.warehouse.load import connect
+from pipelines.warehouse import connect, state
 
 T0 = datetime(2024, 9, 1, 10, 0)
 NOT_FINAL = "不是决算文件：封面未见“决算”字样"
@@ -148,10 +147,10 @@ def test_counts_by_year_and_status_from_the_marts(marts_warehouse):
 
 def test_coverage_gaps_per_year(marts_warehouse):
     with connect(marts_warehouse, read_only=True) as con:
-        coverage = doc_status.coverage_gaps(con)
+        coverage = state.coverage_gaps(con)
         assert coverage.rows == [(2023, 3, 1), (2024, 3, 2)]
         assert coverage.expected_from == ["单位登记表"]
-        assert doc_status.coverage_gaps(con, 2024).rows == [(2024, 3, 2)]
+        assert state.coverage_gaps(con, 2024).rows == [(2024, 3, 2)]
 
 
 def listed_documents(output: str) -> list[list[str]]:
@@ -182,8 +181,8 @@ def test_list_shows_every_problem_document_with_its_reason(marts_warehouse):
 
 def test_problem_documents_order(marts_warehouse):
     with connect(marts_warehouse, read_only=True) as con:
-        problems = doc_status.problem_documents(con)
-    assert problems.source == doc_status.MARTS_DOCUMENTS
+        problems = state.problem_documents(con)
+    assert problems.source == state.MARTS_DOCUMENTS
     assert [(f, y, s) for f, y, s, _ in problems.rows] == [
         ("c2023.pdf", 2023, "rejected"),
         ("[bold]d2024[/bold].pdf", 2024, "rejected"),
@@ -225,8 +224,8 @@ def test_falls_back_to_raw_documents_before_the_marts(raw_warehouse):
     assert table_row(out, NOT_FINAL) == ["3"]
     assert "覆盖情况 (coverage): 尚无" in out
     with connect(raw_warehouse, read_only=True) as con:
-        counts = doc_status.documents_by_status(con)
-    assert counts.source == doc_status.RAW_DOCUMENTS
+        counts = state.documents_by_status(con)
+    assert counts.source == state.RAW_DOCUMENTS
     assert (None, "rejected", 3) in counts.rows
 
 

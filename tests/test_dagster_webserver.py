@@ -17,6 +17,8 @@ import pytest
 
 from tests.conftest import REPO
 
+pytestmark = pytest.mark.slow  # starts `dagster dev`, which loads the whole code location
+
 
 def free_port() -> int:
     with socket.socket() as s:

@@ -21,8 +21,7 @@ import duckdb
 import pytest
 from dbt.cli.main import dbtRunner
 
-from pipelines.domain.tables import TABLES_BY_ID
-from pipelines.samples.model import (
+from juesuan_samples.model import (
     T02_COLUMNS,
     T03_COLUMNS,
     T04_EXPENSE_COLUMNS,
@@ -31,6 +30,9 @@ from pipelines.samples.model import (
     T07_COLUMNS,
     T08_COLUMNS,
 )
+from pipelines.domain.tables import TABLES_BY_ID
+
+pytestmark = pytest.mark.slow  # every test reads the module's dbt build
 
 REPO = Path(__file__).resolve().parents[1]
 DBT_PROJECT = REPO / "dbt_project"

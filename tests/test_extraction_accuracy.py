@@ -12,23 +12,7 @@ from collections import Counter
 from decimal import Decimal
 
 from pipelines.domain.tables import TABLES
-from tests.ground_truth import document_id, statement_line_label, truth_of
-
-STATEMENTS = ("T01", "T04")
-
-
-def truth_cells(table: dict, table_id: str) -> Counter:
-    """(side, code or label, column, amount) of every printed amount."""
-    cells: Counter = Counter()
-    for row in table.get("rows", []):
-        if table_id in STATEMENTS:
-            key = statement_line_label(row)
-        else:
-            key = row.get("code") or row.get("label")
-        for column, value in row.get("values", {}).items():
-            if value is not None:
-                cells[(row.get("side"), key, column, Decimal(value))] += 1
-    return cells
+from tests.ground_truth import STATEMENTS, document_id, truth_cells, truth_of
 
 
 def stored_cells(con, doc_id: str, table_id: str) -> Counter:

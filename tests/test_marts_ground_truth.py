@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from pipelines.samples.model import T02_COLUMNS
+from juesuan_samples.model import T02_COLUMNS
 from tests.ground_truth import (
     document_id,
     expected_expenditure_facts,

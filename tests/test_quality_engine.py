@@ -4,25 +4,31 @@
 trip is reported as an error at its site, and nothing else is; (b) the clean default
 corpus (the demo warehouse): no error at all, and the seed case's real rounding
 differences reported as rounding; (c) the real 上海市普陀区财政局 2024 disclosure: its
-narrative "财政拨款收入支出总计0.3万元" is an error against T04.
+narrative "财政拨款收入支出总计0.3万元" is an error against T04. Coverage
+(quality.document_coverage) is dbt's: built without a registry by the ingest, then again
+with one, as an operator does after editing the registry.
 """
 
 from __future__ import annotations
 
 import csv
 import json
+import os
 import shutil
+import subprocess
+import sys
 from decimal import Decimal
 from pathlib import Path
 
 import duckdb
 import pytest
 
+from juesuan_samples import ERROR_KINDS, generate_corpus
+from juesuan_samples.identities import NARRATIVE_TABLES
 from pipelines.quality import QualityEngineError, run_quality_checks
-from pipelines.quality.coverage import RegistryError
+from pipelines.quality.catalogue import CHECKS
 from pipelines.quality.rules_narrative import NARRATIVE_FIGURES
-from pipelines.samples import ERROR_KINDS, generate_corpus
-from pipelines.samples.identities import NARRATIVE_TABLES
+from pipelines.settings import DBT_PROJECT_DIR
 from tests.conftest import run_ingest
 
 SEED_UNIT = "枣庄市人民政府办公室本级"
@@ -36,6 +42,26 @@ def _query(warehouse: Path, sql: str, params: list | None = None) -> list[tuple]
         return con.execute(sql, params or []).fetchall()
     finally:
         con.close()
+
+
+def _build_coverage(warehouse: Path, registry: Path) -> None:
+    """`dbt build` of quality.document_coverage against the warehouse, with the registry."""
+    env = os.environ | {
+        "JUESUAN_WAREHOUSE": str(warehouse),
+        "JUESUAN_UNIT_REGISTRY": str(registry.resolve()),
+    }
+    target = warehouse.parent / "dbt_target"
+    dbt = str(Path(sys.executable).parent / "dbt")
+    paths = ["--target-path", str(target), "--log-path", str(target)]
+    result = subprocess.run(
+        [dbt, "build", "--select", "document_coverage", *paths, "--quiet"],
+        cwd=DBT_PROJECT_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
 
 
 def _truths(sources: Path) -> dict[tuple[str, int], dict]:
@@ -90,9 +116,8 @@ def planted(tmp_path_factory) -> dict:
             if index != UNREGISTERED_UNIT_INDEX:
                 writer.writerow([document.unit_name, "某地", "部门"])
         writer.writerow([EXTRA_REGISTERED_UNIT, "枣庄市", "部门"])
-    summary = run_quality_checks(
-        warehouse, "planted-run", reports_dir=root / "reports", unit_registry=registry
-    )
+    _build_coverage(warehouse, registry)
+    summary = run_quality_checks(warehouse, "planted-run", reports_dir=root / "reports")
     return {
         "documents": documents,
         "sources": sources,
@@ -102,6 +127,7 @@ def planted(tmp_path_factory) -> dict:
     }
 
 
+@pytest.mark.slow
 def test_the_planted_corpus_has_every_kind_of_error(planted) -> None:
     kinds = {error.kind for doc in planted["documents"] for error in doc.planted_errors}
     assert kinds == set(ERROR_KINDS)
@@ -236,7 +262,7 @@ def test_coverage_follows_the_registry(planted) -> None:
     rows = _query(
         planted["warehouse"],
         """select unit_name, fiscal_year, expected_from, in_registry, has_loaded_document,
-                  status, error_count
+                  status, document_kind
            from quality.document_coverage""",
     )
     by_unit = {(r[0], r[1]): r for r in rows}
@@ -246,7 +272,7 @@ def test_coverage_follows_the_registry(planted) -> None:
     sender = by_unit[(unregistered.unit_name, unregistered.fiscal_year)]
     assert sender[3:6] == (False, True, "loaded")
     seed = by_unit[(SEED_UNIT, 2020)]
-    assert seed[3:7] == (True, True, "loaded", 0)
+    assert seed[3:7] == (True, True, "loaded", "决算")
     years = {year for _, year in by_unit}
     assert years == {2020, 2024}
     (unkeyed,) = _query(
@@ -263,28 +289,24 @@ def test_a_rerun_replaces_its_rows_and_history_is_kept(planted, tmp_path) -> Non
     shutil.copy(planted["warehouse"], warehouse)
     count = "select count(*) from quality.check_results where run_id = ?"
     (before,) = _query(warehouse, count, ["planted-run"])
-    run_quality_checks(warehouse, "planted-run", unit_registry=None, build_data_docs=False)
+    run_quality_checks(warehouse, "planted-run", build_data_docs=False)
     assert _query(warehouse, count, ["planted-run"]) == [before]
-    run_quality_checks(warehouse, "second-run", unit_registry=None, build_data_docs=False)
+    run_quality_checks(warehouse, "second-run", build_data_docs=False)
     assert _query(warehouse, count, ["second-run"]) == [before]
     assert _query(warehouse, "select distinct run_id from quality.check_results_latest") == [
         ("second-run",)
     ]
-    (expected_from,) = _query(
-        warehouse, "select distinct expected_from from quality.document_coverage"
-    )
-    assert "未配置" in expected_from[0]
 
 
 def test_engine_faults_raise_and_findings_do_not(tmp_path) -> None:
     with pytest.raises(QualityEngineError):
-        run_quality_checks(tmp_path / "absent.duckdb", "run", unit_registry=None)
-    bad_registry = tmp_path / "units.csv"
-    bad_registry.write_text("name,region\n某单位,某地\n", encoding="utf-8")
-    with pytest.raises(RegistryError):
-        run_quality_checks(tmp_path / "absent.duckdb", "run", unit_registry=bad_registry)
+        run_quality_checks(tmp_path / "absent.duckdb", "run")
+    before_dbt = tmp_path / "raw_only.duckdb"
+    duckdb.connect(str(before_dbt)).close()
+    with pytest.raises(QualityEngineError, match="dbt"):
+        run_quality_checks(before_dbt, "run")
     with pytest.raises(ValueError):
-        run_quality_checks(tmp_path / "absent.duckdb", " ", unit_registry=None)
+        run_quality_checks(tmp_path / "absent.duckdb", " ")
 
 
 # ---------------------------------------------------------------------------
@@ -296,7 +318,7 @@ def demo_checked(demo_warehouse, tmp_path_factory) -> Path:
     """A copy of the session's demo warehouse, checked (the original stays untouched)."""
     warehouse = tmp_path_factory.mktemp("demo_quality") / "juesuan.duckdb"
     shutil.copy(demo_warehouse, warehouse)
-    run_quality_checks(warehouse, "demo-run", unit_registry=None, build_data_docs=False)
+    run_quality_checks(warehouse, "demo-run", build_data_docs=False)
     return warehouse
 
 
@@ -308,6 +330,29 @@ def test_the_clean_default_corpus_has_no_error(demo_checked) -> None:
         "select count(distinct document_id) from quality.check_results where run_id = 'demo-run'",
     )
     assert documents == (41,)
+
+
+@pytest.mark.slow
+def test_every_check_of_the_catalogue_is_recorded_by_a_rule(planted, demo_checked) -> None:
+    """No catalogue entry lacks its rule (the two corpora print every table with data)."""
+    recorded = set()
+    for warehouse in (planted["warehouse"], demo_checked):
+        rows = _query(warehouse, "select distinct check_name from quality.check_results")
+        recorded |= {name for (name,) in rows}
+    assert recorded == set(CHECKS)
+
+
+@pytest.mark.slow
+def test_coverage_without_a_registry_is_the_warehouse_units_by_year(demo_checked) -> None:
+    rows = _query(
+        demo_checked,
+        """select count(*), count(distinct unit_id), count(distinct fiscal_year),
+                  count_if(has_loaded_document), count_if(in_registry is not null),
+                  count_if(expected_from not like '%未配置%')
+           from quality.document_coverage""",
+    )
+    units, years = 21, 3  # 20 units for 2023 and 2024, and the seed case's unit for 2020
+    assert rows == [(units * years, units, years, 41, 0, 0)]
 
 
 def _seed_outcomes(warehouse: Path) -> list[tuple]:
@@ -358,7 +403,7 @@ def real_checked(real_corpus, tmp_path_factory) -> Path:
     warehouse = root / "juesuan.duckdb"
     result = run_ingest(inbox, warehouse)
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
-    run_quality_checks(warehouse, "real-run", unit_registry=None, build_data_docs=False)
+    run_quality_checks(warehouse, "real-run", build_data_docs=False)
     return warehouse
 
 

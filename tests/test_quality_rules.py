@@ -10,9 +10,9 @@ from pipelines.domain.amounts import parse_amount, to_wan
 from pipelines.quality.checks import check_document
 from pipelines.quality.document import TABLE_IDS, Cell, Document, NarrativeFigure, Row, Table
 from pipelines.quality.gx import validate_outcomes
-from pipelines.quality.outcomes import Outcome
+from pipelines.quality.outcomes import ERROR, INFO, ROUNDING, Outcome
 from pipelines.quality.scale import NARRATIVE_NODE, ScaleEdge, infer_scales
-from pipelines.quality.tolerance import ERROR, INFO, ROUNDING, printed_decimals, severity_of
+from pipelines.quality.tolerance import printed_decimals
 
 D = Decimal
 
@@ -52,11 +52,10 @@ def make_document(*tables: Table, narrative: dict[str, tuple[str, str]] | None =
 
 
 def outcomes_of(document: Document, check: str, **kwargs) -> list[Outcome]:
-    return [o for o in check_document(document, **kwargs) if o.check_name == check]
-
-
-def judged(outcome: Outcome) -> str:
-    return severity_of(outcome.deviation, outcome.tolerance)
+    """The check's outcomes, decided as the engine decides them: by the GX suites."""
+    outcomes = check_document(document, **kwargs)
+    validate_outcomes(outcomes, "unit-test")
+    return [o for o in outcomes if o.check_name == check]
 
 
 T05_COLUMNS = ("合计", "基本支出", "项目支出")
@@ -80,9 +79,9 @@ def test_row_total_rounding_and_error_and_the_configurable_allowance() -> None:
     (total, cls) = outcomes_of(make_document(table), "t05_row_total")
     assert (total.location, cls.location) == ("合计", "201")
     assert total.difference == D("0.01") and total.tolerance == D("0.015")
-    assert judged(total) == ROUNDING
+    assert total.severity == ROUNDING
     (strict, _) = outcomes_of(make_document(table), "t05_row_total", tolerance_per_term=D("0.001"))
-    assert strict.tolerance == D("0.003") and judged(strict) == ERROR
+    assert strict.tolerance == D("0.003") and strict.severity == ERROR
 
 
 def test_hierarchy_sums_under_the_nearest_printed_ancestor() -> None:
@@ -135,11 +134,11 @@ def test_statement_structure_survives_shortened_labels() -> None:
     assert grand.location == "总计"
     assert (grand.observed, grand.expected) == (D("7758.62"), D("7758.63"))
     assert grand.printed_terms == 4 and grand.tolerance == D("0.020")
-    assert judged(grand) == ROUNDING
+    assert grand.severity == ROUNDING
     (balance,) = outcomes_of(document, "statement_balance")
-    assert judged(balance) == INFO
+    assert balance.severity == INFO
     (expense_total,) = outcomes_of(document, "statement_expense_total")
-    assert expense_total.location == "本年支出合计" and judged(expense_total) == INFO
+    assert expense_total.location == "本年支出合计" and expense_total.severity == INFO
 
 
 def test_t04_carry_over_by_fund_with_unlabelled_fund_lines() -> None:
@@ -158,7 +157,7 @@ def test_t04_carry_over_by_fund_with_unlabelled_fund_lines() -> None:
     (carry,) = outcomes_of(make_document(make_table("T04", rows)), "statement_carry_by_fund")
     assert carry.location == "财政拨款结转和结余"
     assert (carry.observed, carry.expected) == (D("3.00"), D("2.00"))
-    assert judged(carry) == ERROR
+    assert carry.severity == ERROR
 
 
 def test_checks_reading_a_missing_table_are_skipped_and_completeness_fails() -> None:
@@ -191,8 +190,8 @@ def test_narrative_figure_rounds_to_its_printed_precision() -> None:
     budget, final = by_location["三公经费预算数"], by_location["三公经费决算数"]
     assert budget.source_table is None and budget.compared_table == "T07"
     assert budget.tolerance == D("0.505")  # "0万元" ±0.5, the table's 0.30 ±0.005
-    assert judged(budget) == ROUNDING
-    assert judged(final) == ERROR
+    assert budget.severity == ROUNDING
+    assert final.severity == ERROR
 
 
 @pytest.mark.parametrize(
@@ -278,8 +277,8 @@ def test_scale_a_lone_pair_blames_the_later_table() -> None:
     assert infer_scales([edge("T05", "2000", "T06", "20000000")]) == {"T06": 4}
 
 
-def test_great_expectations_decides_like_the_rounding_rule() -> None:
-    """The suites' verdict equals severity_of, at the envelope's edge too."""
+def test_great_expectations_decides_by_the_rounding_envelope() -> None:
+    """The suites' verdict follows the envelope, at its edge too, and 元 tables alike."""
     t05_table = t05(
         (None, "合计", "10.02", "10.00", "0.01"),  # off by 0.01 = 3 × 0.005 − 0.005: rounding
         ("201", "一般公共服务支出", "10.02", "10.00", ""),  # off by 0.02 > 0.01: error
@@ -297,7 +296,10 @@ def test_great_expectations_decides_like_the_rounding_rule() -> None:
     validate_outcomes(outcomes, "unit-test")
     for outcome in outcomes:
         if outcome.is_identity:
-            assert outcome.severity == judged(outcome), outcome
+            assert outcome.deviation is not None and outcome.tolerance is not None
+            beyond = outcome.deviation > outcome.tolerance
+            expected = ERROR if beyond else (ROUNDING if outcome.deviation else INFO)
+            assert outcome.severity == expected, outcome
     severities = {(o.check_name, o.source_table, o.location): o.severity for o in outcomes}
     assert severities[("t05_row_total", "T05", "合计")] == ROUNDING
     assert severities[("t05_row_total", "T05", "201")] == ERROR

@@ -1,4 +1,7 @@
-"""The rounding rule (尾数误差): envelope per printed term, severities, printed precision."""
+"""The rounding rule (尾数误差): envelope per printed term, printed precision.
+
+The verdict on a deviation against its envelope is the suites': tests/test_quality_suites.py.
+"""
 
 from __future__ import annotations
 
@@ -9,13 +12,9 @@ import pytest
 from pipelines.quality.document import narrative_precision
 from pipelines.quality.tolerance import (
     DEFAULT_TOLERANCE_PER_TERM,
-    ERROR,
-    INFO,
-    ROUNDING,
     Term,
     envelope,
     printed_decimals,
-    severity_of,
     total,
 )
 
@@ -71,27 +70,6 @@ def test_subtracted_terms_count_with_their_sign_and_round_alike() -> None:
     opening, income, spent = wan("3.10"), wan("4485.38"), wan("4488.48").negated()
     assert total([opening, income, spent]) == D("0.00")
     assert envelope([opening, income, spent]) == D("0.015")
-
-
-@pytest.mark.parametrize(
-    ("deviation", "tolerance", "severity"),
-    [
-        ("0", "0.015", INFO),
-        ("0.00", "0", INFO),
-        ("0.01", "0.015", ROUNDING),
-        ("0.01", "0.010", ROUNDING),  # the envelope itself is still rounding
-        ("0.011", "0.010", ERROR),
-        ("0.0000006", "0.0000005", ERROR),  # 元 tables: a cent of 元 beyond is an error
-        ("2961.38", "0.055", ERROR),
-    ],
-)
-def test_severity(deviation: str, tolerance: str, severity: str) -> None:
-    assert severity_of(D(deviation), D(tolerance)) == severity
-
-
-def test_a_negative_deviation_is_a_programming_error() -> None:
-    with pytest.raises(ValueError):
-        severity_of(D("-0.01"), D("0.01"))
 
 
 @pytest.mark.parametrize(

@@ -12,7 +12,7 @@ from decimal import Decimal
 
 import pytest
 
-from pipelines.samples import load_truth
+from juesuan_samples import load_truth
 from tests.conftest import REPO
 from tests.ground_truth import expected_expenditure_facts
 

@@ -99,7 +99,7 @@ def test_template_is_recognised_not_loaded(real_corpus):
 
 
 def test_a_batch_mixing_bad_and_good_files_loads_all_good_ones(tmp_path):
-    from pipelines.samples import Variants, generate_document
+    from juesuan_samples import Variants, generate_document
 
     inbox = tmp_path / "inbox"
     (inbox / "sub").mkdir(parents=True)
@@ -148,7 +148,7 @@ def always_crash(path: str, inbox: str, document_id: str, conn) -> None:
 
 
 def test_a_worker_killed_once_is_retried_and_twice_is_recorded(tmp_path):
-    from pipelines.samples import Variants, generate_document
+    from juesuan_samples import Variants, generate_document
 
     good = generate_document(tmp_path, unit="枣庄市测试局", fiscal_year=2023, variants=Variants())
     sources = discover(tmp_path)

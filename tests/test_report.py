@@ -21,6 +21,7 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
+from pipelines.quality.store import LATEST_VIEW_SQL
 from pipelines.report import HTML_NAME, XLSX_NAME, write_report
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -56,7 +57,7 @@ create table quality.check_results (
 );
 create table quality.document_coverage (
     unit_id varchar, unit_name varchar, region varchar, unit_level varchar,
-    fiscal_year integer, has_loaded_document boolean
+    fiscal_year integer, has_loaded_document boolean, in_registry boolean
 );
 """
 
@@ -100,7 +101,7 @@ def _result(run: str, doc: str, unit: str, year: int, check: str, severity: str,
         "run_id": run,
         "checked_at": RUN1 if run == "r1" else RUN2,
         "check_name": check,
-        "check_title": CHECKS[check],
+        "check_title": CHECKS[check].title,
         "severity": severity,
         "passed": kw.pop("passed", False),
         "document_id": doc,
@@ -149,10 +150,10 @@ RESULTS = [
             message="旧版收入总计与支出总计不等"),
 ]  # fmt: skip
 COVERAGE = [
-    ("u_zz", "枣庄市人民政府办公室本级", "枣庄市", "单位", 2020, True),
-    ("u_bad", HOSTILE_UNIT, "上海市普陀区", "部门", 2023, True),
-    ("u_cz", "枣庄市财政局", "枣庄市", "部门", 2023, True),
-    (None, "枣庄市教育局", "枣庄市", "部门", 2023, False),
+    ("u_zz", "枣庄市人民政府办公室本级", "枣庄市", "单位", 2020, True, True),
+    ("u_bad", HOSTILE_UNIT, "上海市普陀区", "部门", 2023, True, True),
+    ("u_cz", "枣庄市财政局", "枣庄市", "部门", 2023, True, True),
+    ("u_jy", "枣庄市教育局", "枣庄市", "部门", 2023, False, True),  # registered, never sent
 ]
 
 
@@ -174,11 +175,12 @@ def build_warehouse(path: Path, *, quality: bool = True, coverage: bool = True) 
                 "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 RESULTS,
             )
+            con.execute(LATEST_VIEW_SQL)  # written with the results, as the engine does
         else:
             con.execute("drop table quality.check_results")
         if coverage:
             con.executemany(
-                "insert into quality.document_coverage values (?, ?, ?, ?, ?, ?)", COVERAGE
+                "insert into quality.document_coverage values (?, ?, ?, ?, ?, ?, ?)", COVERAGE
             )
         else:
             con.execute("drop table quality.document_coverage")
@@ -342,7 +344,7 @@ def test_report_without_quality_tables(tmp_path):
 
 
 def _replace_coverage(warehouse: Path, rows: list[tuple]) -> None:
-    """quality.document_coverage as the quality engine writes it (in_registry, status …)."""
+    """quality.document_coverage as dbt builds it (in_registry, status …)."""
     con = duckdb.connect(str(warehouse))
     try:
         con.execute("drop table quality.document_coverage")
@@ -369,7 +371,7 @@ def test_coverage_from_registry_and_from_warehouse(tmp_path):
              D_ZAOZHUANG, "loaded"),
             ("枣庄市财政局", "枣庄市", "部门", 2023, "u_cz", registry, True, True, D_CLEAN,
              "loaded"),
-            ("枣庄市教育局", "枣庄市", "部门", 2023, None, registry, True, False, None, "absent"),
+            ("枣庄市教育局", "枣庄市", "部门", 2023, "u_jy", registry, True, False, None, "absent"),
             # Sent a document but is not in the registry.
             (HOSTILE_UNIT, "上海市普陀区", "部门", 2023, "u_bad", "未在单位登记表中（已收到文件）",
              False, True, D_HOSTILE, "loaded"),

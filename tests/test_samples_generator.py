@@ -4,14 +4,14 @@ and that the ground truth describes what the PDFs really print."""
 from __future__ import annotations
 
 import re
+import sys
 from decimal import Decimal
 from pathlib import Path
 
 import pdfplumber
 import pytest
 
-from pipelines.quality.catalogue import CHECKS
-from pipelines.samples import (
+from juesuan_samples import (
     Variants,
     generate_corpus,
     generate_document,
@@ -19,17 +19,18 @@ from pipelines.samples import (
     identity_violations,
     load_truth,
 )
-from pipelines.samples.catalogue import corpus_units
-from pipelines.samples.seed_case import seed_disclosure
-from pipelines.samples.synthesis import synthesize
-from pipelines.samples.variants import SEED_VARIANTS, VARIANT_SHARES
+from juesuan_samples.catalogue import corpus_units
+from juesuan_samples.seed_case import seed_disclosure
+from juesuan_samples.synthesis import synthesize
+from juesuan_samples.variants import SEED_VARIANTS, VARIANT_SHARES
+from pipelines.quality.catalogue import CHECKS
 from tests.ground_truth import compact, pdf_texts
 
 SEED_UNIT_NAME = "枣庄市人民政府办公室本级"
 
 # 支出决算表 of the seed document, typed from the published text:
 # (code, label, 本年支出合计, 基本支出, 项目支出); 上缴上级/经营/对附属单位补助 are blank.
-# Deliberately typed again rather than imported from pipelines.samples.seed_case (_T03_ROWS):
+# Deliberately typed again rather than imported from juesuan_samples.seed_case (_T03_ROWS):
 # an independent oracle, so a slip in the generator's copy of the seed cannot pass unseen.
 SEED_T03 = [
     (None, "合计", "7715.81", "2204.72", "5511.09"),
@@ -64,15 +65,14 @@ SEED_T03 = [
 
 
 @pytest.fixture(scope="module")
-def default_corpus(tmp_path_factory: pytest.TempPathFactory) -> list[dict]:
+def default_corpus(demo_sources: Path, demo_corpus: list) -> list[dict]:
     """The default corpus (20 units × 2023/2024 + seed case), with truth and page texts."""
-    out = tmp_path_factory.mktemp("corpus")
     documents = []
-    for generated in generate_corpus(out, units=20, years=(2023, 2024)):
+    for generated in demo_corpus:
         documents.append(
             {
                 "generated": generated,
-                "relative": generated.pdf_path.relative_to(out),
+                "relative": generated.pdf_path.relative_to(demo_sources),
                 "truth": load_truth(generated.truth_path),
                 "texts": pdf_texts(generated.pdf_path),
             }
@@ -521,7 +521,7 @@ def test_the_registry_of_a_corpus_using_every_catalogue_unit(tmp_path: Path) -> 
     has no unit left to mark as unreported, rather than failing."""
     import csv
 
-    from pipelines.samples import write_unit_registry
+    from juesuan_samples import write_unit_registry
 
     everyone = len(corpus_units())
     registry = write_unit_registry(tmp_path, units=everyone, include_seed_case=False)
@@ -542,3 +542,17 @@ def test_asking_for_more_units_than_the_catalogue_holds_is_a_clear_error(tmp_pat
     assert result.exit_code == 1
     assert f"at most {too_many - 1} distinct units" in result.output
     assert not list(tmp_path.rglob("*.pdf"))
+
+
+def test_juesuan_samples_says_how_to_install_the_generator_when_it_is_absent(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from click.testing import CliRunner
+
+    from pipelines.cli import main
+
+    monkeypatch.setitem(sys.modules, "juesuan_samples.cli", None)  # as if not installed
+    result = CliRunner().invoke(main, ["samples", "--out", str(tmp_path)])
+    assert result.exit_code == 1
+    assert "juesuan-samples" in result.output and "make install" in result.output
+    assert not list(tmp_path.iterdir())

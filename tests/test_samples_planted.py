@@ -10,8 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.quality.catalogue import CHECKS
-from pipelines.samples import (
+from juesuan_samples import (
     ERROR_KINDS,
     ErrorRequest,
     Variants,
@@ -20,9 +19,9 @@ from pipelines.samples import (
     identity_findings,
     load_truth,
 )
-from pipelines.samples.__main__ import main
-from pipelines.samples.catalogue import corpus_units
-from pipelines.samples.planting import (
+from juesuan_samples.catalogue import corpus_units
+from juesuan_samples.cli import main
+from juesuan_samples.planting import (
     SUBJECT_TABLES,
     TABLE_LEVEL_KINDS,
     UNIT_SLIP_TABLES,
@@ -30,7 +29,8 @@ from pipelines.samples.planting import (
     expected_sites,
     plant_errors,
 )
-from pipelines.samples.synthesis import synthesize
+from juesuan_samples.synthesis import synthesize
+from pipelines.quality.catalogue import CHECKS
 from tests.ground_truth import compact, pdf_texts
 
 VARIANTS = (
@@ -338,6 +338,29 @@ def _check_record(record: dict, truth: dict, clean: dict, texts: list[str]) -> N
         assert not any(title in compact(text) for text in texts[3:])  # after the contents
 
 
+def _changed_rows(truth: dict, clean: dict, table_id: str) -> list[str]:
+    """The code (else label) of each row of a table printed differently from the clean truth."""
+    return [
+        row.get("code") or row["label"]
+        for row, clean_row in zip(
+            truth["tables"][table_id]["rows"], clean["tables"][table_id]["rows"], strict=True
+        )
+        if row["values"] != clean_row["values"]
+    ]
+
+
+def _expected_location(request: ErrorRequest, truth: dict, clean: dict) -> str | None:
+    """Where the error should be recorded, found without reading the record itself."""
+    if request.kind in TABLE_LEVEL_KINDS:
+        return None  # the whole table is the site
+    if request.location is not None:
+        return request.location
+    # An unpinned leaf: the one row whose printed figures differ from the clean document.
+    (location,) = _changed_rows(truth, clean, request.table)
+    assert len(location) == 7, location  # a 项 row, not a total
+    return location
+
+
 def test_pinned_errors_are_printed_where_the_truth_says(tmp_path: Path) -> None:
     """One document per kind, pinned, against the same document generated clean."""
     requests = [
@@ -356,16 +379,27 @@ def test_pinned_errors_are_printed_where_the_truth_says(tmp_path: Path) -> None:
         truth = load_truth(doc.truth_path)
         (record,) = truth["planted_errors"]
         assert (record["kind"], record["table"]) == (request.kind, request.table)
-        assert record["location"] == (request.location or record["location"])
+        assert record["location"] == _expected_location(request, truth, clean)
         assert all(check["check"] in CHECKS for check in record["checks"])
         _check_record(record, truth, clean, pdf_texts(doc.pdf_path))
 
 
 def test_the_command_line_plants_errors(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
     main(
-        [str(tmp_path), "--units", "2", "--years", "2024", "--no-seed-case", "--plant-errors", "1"]
+        [
+            "--out",
+            str(tmp_path),
+            "--units",
+            "2",
+            "--years",
+            "2024",
+            "--no-seed-case",
+            "--plant-errors",
+            "1",
+        ],
+        standalone_mode=False,
     )
     truths = [load_truth(path) for path in sorted(tmp_path.rglob("*.truth.json"))]
     assert len(truths) == 2
     assert sorted(bool(truth["planted_errors"]) for truth in truths) == [False, True]
-    assert "2 documents" in capsys.readouterr().out
+    assert "已生成 2 份" in capsys.readouterr().out

@@ -9,9 +9,11 @@ import shutil
 import duckdb
 import pytest
 
-from pipelines.samples import generate_document, load_truth
+from juesuan_samples import generate_document, load_truth
 from tests.conftest import run_ingest
 from tests.ground_truth import expected_expenditure_facts
+
+pytestmark = pytest.mark.slow  # the module's warehouse is built by `juesuan ingest`
 
 MARTS = (
     "dim_unit",

@@ -7,13 +7,16 @@ go on. Workers are forked from a server that has already imported the extractor.
 
 from __future__ import annotations
 
+import json
 import multiprocessing as mp
 import os
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
+from multiprocessing.process import BaseProcess
 from pathlib import Path
+from typing import cast
 
 from pipelines import settings
 from pipelines.extract import EXTRACTOR_VERSION
@@ -28,47 +31,81 @@ class SourceFile:
     document_id: str
     file_size: int
 
+    def handed_on(self) -> dict[str, str | int]:
+        """What discovery hands the extraction step (as JSON): the hash is the key."""
+        return {"source_path": self.source_path, "file_size": self.file_size}
 
-# source_path → [size, mtime_ns, sha256]: lets a frequent inbox scan (the sensor) hash
-# only the files that changed since it last looked.
+    @classmethod
+    def received(cls, inbox: Path, document_id: str, value: dict) -> SourceFile:
+        """The source that `handed_on` described, below `inbox`."""
+        return cls(
+            inbox / value["source_path"], value["source_path"], document_id, value["file_size"]
+        )
+
+
+# path (absolute) → [size, mtime_ns, sha256]: a file is hashed again only when its size or
+# modification time changed. Persisted as JSON (`hash_cache`), it is shared by every inbox
+# scan: the sensor's ticks, the schedule, `juesuan ingest`'s plan and the run's first step.
 HashCache = dict[str, list]
-# Per inbox, for scans without a cache of their own: `juesuan ingest` scans to plan the
-# run, then the run's first step scans again, in the same process.
-_process_hash_caches: dict[Path, HashCache] = {}
+
+
+def _read_hash_cache(path: Path) -> HashCache:
+    try:
+        cache = json.loads(path.read_text(encoding="utf-8"))
+    except (FileNotFoundError, ValueError):  # first scan, or a file cut short: hash again
+        return {}
+    return cache if isinstance(cache, dict) else {}
+
+
+def _write_hash_cache(path: Path, cache: HashCache) -> None:
+    """Written whole and renamed, so a concurrent scan (the sensor beside a run) reads
+    the old cache or the new one, never half of one. Of two scans writing at once, one's
+    additions are lost: those files are hashed once more, nothing worse."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
+    partial.write_text(json.dumps(cache, sort_keys=True), encoding="utf-8")
+    partial.replace(path)
 
 
 def discover(
-    inbox: Path, hash_cache: HashCache | None = None, settle_seconds: float = 0.0
+    inbox: Path, hash_cache: Path | None = None, settle_seconds: float = 0.0
 ) -> list[SourceFile]:
     """Every PDF below the inbox, any folder layout; one entry per distinct content.
 
-    `hash_cache` is read and updated in place. A file modified less than `settle_seconds`
-    ago is left for a later scan: it may still be being copied into the inbox.
+    `hash_cache` is the JSON file that spares hashing unchanged files (read, and updated
+    when anything changed); without one, every file is hashed. A file modified less than
+    `settle_seconds` ago is left for a later scan: it may still be being copied into the
+    inbox.
     """
-    cache = (
-        hash_cache
-        if hash_cache is not None
-        else _process_hash_caches.setdefault(inbox.resolve(), {})
-    )
+    inbox = inbox.resolve()
+    cache = _read_hash_cache(hash_cache) if hash_cache is not None else {}
+    changed = False
     now = time.time()
     seen: dict[str, SourceFile] = {}
     present: set[str] = set()
     for path in sorted(p for p in inbox.rglob("*") if p.is_file() and p.suffix.lower() == ".pdf"):
         stat = path.stat()
+        key = str(path)
+        present.add(key)
         if settle_seconds and now - stat.st_mtime < settle_seconds:
             continue
-        source_path = str(path.relative_to(inbox))
-        present.add(source_path)
-        cached = cache.get(source_path)
+        cached = cache.get(key)
         if cached and cached[0] == stat.st_size and cached[1] == stat.st_mtime_ns:
             document_id = cached[2]
         else:
             document_id = file_sha256(path)
-            cache[source_path] = [stat.st_size, stat.st_mtime_ns, document_id]
+            cache[key] = [stat.st_size, stat.st_mtime_ns, document_id]
+            changed = True
         if document_id not in seen:  # the same bytes under another name is the same document
-            seen[document_id] = SourceFile(path, source_path, document_id, stat.st_size)
-    for gone in set(cache) - present:
+            seen[document_id] = SourceFile(
+                path, str(path.relative_to(inbox)), document_id, stat.st_size
+            )
+    # Files of this inbox that are gone; other inboxes' entries stay.
+    for gone in [key for key in cache if Path(key).is_relative_to(inbox) and key not in present]:
         del cache[gone]
+        changed = True
+    if hash_cache is not None and changed:
+        _write_hash_cache(hash_cache, cache)
     return list(seen.values())
 
 
@@ -115,13 +152,13 @@ def extract_all(
     # A worker that dies without a word (killed for memory, say) is a fault of the
     # machine, not of the document: it gets one more try before it is recorded.
     crashed: set[str] = set()
-    running: dict[Connection, tuple[mp.Process, SourceFile, float]] = {}
+    running: dict[Connection, tuple[BaseProcess, SourceFile, float]] = {}
     try:
         while pending or running:
             while pending and len(running) < workers:
                 source = pending.pop()
                 parent_end, child_end = context.Pipe(duplex=False)
-                process = context.Process(
+                process: BaseProcess = context.Process(
                     target=work,
                     args=(str(source.path), str(inbox), source.document_id, child_end),
                     daemon=True,
@@ -131,7 +168,10 @@ def extract_all(
                 running[parent_end] = (process, source, time.monotonic())
             now = time.monotonic()
             next_deadline = min(started + timeout for _, _, started in running.values())
-            ready = wait(list(running), timeout=max(0.0, next_deadline - now))
+            # wait() returns some of the objects it was given: here, connections.
+            ready = cast(
+                list[Connection], wait(list(running), timeout=max(0.0, next_deadline - now))
+            )
             for conn in ready:
                 process, source, started = running.pop(conn)
                 try:

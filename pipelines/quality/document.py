@@ -1,14 +1,16 @@
 """One loaded document as the checks see it: its nine tables and its narrative figures.
 
-Read from the warehouse's raw tables (cells with provenance, each table's printed money
-unit) for the documents whose derived status is 'loaded'. Nothing here judges a figure;
-it only gives the checks a convenient, immutable view of what was printed.
+Read after dbt has built the warehouse: which documents are loaded (and their unit) from
+the marts dbt derives them in, what they print from the staging models over the raw
+tables (cells with provenance, each table's printed money unit, narrative figures).
+Nothing here judges a figure; it only gives the checks an immutable view of what was
+printed.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -170,56 +172,46 @@ def narrative_precision(amount: Decimal, context: str) -> tuple[str, int]:
 # Reading from the warehouse
 
 
-DOCUMENT_STATUS_SOURCES = (
-    "intermediate.int_documents__current",
-    # Without the dbt intermediate view: the contract's dim_document, unit name from raw.
-    """(select dim.document_id, dim.unit_id, raw_doc.unit_name, dim.fiscal_year, dim.status
-        from marts.dim_document as dim
-        join raw.documents as raw_doc using (document_id))""",
+# The relations the checks read: dbt's models, never raw.* (dbt owns status and unit_id).
+DOCUMENT_RELATIONS = (
+    "marts.dim_document",
+    "marts.dim_unit",
+    "staging.stg_raw__extracted_tables",
+    "staging.stg_raw__table_cells",
+    "staging.stg_raw__narrative_figures",
 )
 
 
-def status_source(relations: set[str]) -> str:
-    """Where the derived document status is read from (dbt's view, else the mart), given
-    the warehouse's relations (pipelines.warehouse.load.existing_relations)."""
-    if "intermediate.int_documents__current" in relations:
-        return DOCUMENT_STATUS_SOURCES[0]
-    if "marts.dim_document" in relations:
-        return DOCUMENT_STATUS_SOURCES[1]
-    raise LookupError(
-        "no document status in the warehouse: neither intermediate.int_documents__current "
-        "nor marts.dim_document exists (run `juesuan ingest`, which builds the dbt models)"
-    )
-
-
-def load_documents(con, relations: set[str]) -> list[Document]:
+def load_documents(con) -> list[Document]:
     """Every loaded document with its tables, cells and narrative figures.
 
-    The status source is read once; the other reads are restricted to its document ids.
+    The loaded documents are read once; the other reads are restricted to their ids.
     """
     documents = con.execute(
-        f"""select document_id, unit_id, unit_name, fiscal_year
-            from {status_source(relations)}
-            where status = 'loaded'
-            order by fiscal_year, unit_name, document_id"""
+        """select documents.document_id, documents.unit_id, units.unit_name,
+                  documents.fiscal_year
+           from marts.dim_document as documents
+           left join marts.dim_unit as units using (unit_id)
+           where documents.status = 'loaded'
+           order by documents.fiscal_year, units.unit_name, documents.document_id"""
     ).fetchall()
     loaded = "(select unnest(?::varchar[]))"
     ids = [[row[0] for row in documents]]
     tables = con.execute(
-        f"""select document_id, table_id, status, money_unit, first_page
-            from raw.extracted_tables where document_id in {loaded}""",
+        f"""select document_id, table_id, extraction_status, money_unit, first_page
+            from staging.stg_raw__extracted_tables where document_id in {loaded}""",
         ids,
     ).fetchall()
     cells = con.execute(
         f"""select document_id, table_id, row_number, page, side, subject_code, line_label,
                    column_name, printed_text, amount
-            from raw.table_cells where document_id in {loaded}
+            from staging.stg_raw__table_cells where document_id in {loaded}
             order by document_id, table_id, row_number, column_name""",
         ids,
     ).fetchall()
     figures = con.execute(
         f"""select document_id, figure, amount, page, context
-            from raw.narrative_figures where document_id in {loaded}""",
+            from staging.stg_raw__narrative_figures where document_id in {loaded}""",
         ids,
     ).fetchall()
     return assemble_documents(documents, tables, cells, figures)
@@ -285,8 +277,3 @@ def assemble_documents(
             )
         )
     return result
-
-
-def iter_terms(table: Table, rows: Iterable[Row], column: str) -> Iterator[Term]:
-    for row in rows:
-        yield table.term(row, column)

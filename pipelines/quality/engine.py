@@ -3,15 +3,15 @@
     from pipelines.quality import run_quality_checks
     summary = run_quality_checks("warehouse/juesuan.duckdb", run_id="2024-09-01T10:00")
 
-The warehouse is opened twice, briefly: once to read (documents, cells, narrative
-figures, document versions), once to write (quality.check_results, its latest view,
-quality.document_coverage). Between the two, the checks and the Great Expectations
+It runs after dbt and reads dbt's models only (pipelines.quality.document). The warehouse
+is opened twice, briefly: once to read the loaded documents, once to write
+quality.check_results and its latest view. Between the two, the checks and the Great Expectations
 validation run with no connection held, so the engine never blocks another writer for
 long. A connection passed in is used as is and left open.
 
 A document's inconsistencies are findings (rows of quality.check_results), never
-exceptions; only a fault of the engine itself (an unreadable suite, a broken registry
-file, a rule crashing) raises.
+exceptions; only a fault of the engine itself (no dbt models yet, an unreadable suite, a
+rule crashing) raises.
 """
 
 from __future__ import annotations
@@ -28,22 +28,15 @@ import duckdb
 
 from pipelines import settings
 from pipelines.quality.checks import check_document
-from pipelines.quality.coverage import (
-    coverage_frame,
-    coverage_records,
-    read_registry,
-    read_versions,
-    warehouse_units,
-)
-from pipelines.quality.document import Document, load_documents
+from pipelines.quality.document import DOCUMENT_RELATIONS, Document, load_documents
 from pipelines.quality.gx import QualityEngineError, validate_outcomes
-from pipelines.quality.outcomes import Outcome
-from pipelines.quality.store import result_frame, write_check_results, write_coverage
-from pipelines.quality.tolerance import DEFAULT_TOLERANCE_PER_TERM, ERROR, INFO, ROUNDING
-from pipelines.warehouse.load import existing_relations
+from pipelines.quality.outcomes import ERROR, INFO, ROUNDING, Outcome
+from pipelines.quality.store import result_frame, write_check_results
+from pipelines.quality.tolerance import DEFAULT_TOLERANCE_PER_TERM
+from pipelines.warehouse.connection import connect
+from pipelines.warehouse.state import existing_relations
 
 DATA_DOCS_FOLDER = "data_docs"
-_USE_SETTINGS = object()  # unit_registry default: whatever settings.unit_registry_path() says
 
 
 @dataclass(frozen=True)
@@ -58,9 +51,6 @@ class QualitySummary:
     errors_by_check: dict[str, int]
     documents_with_errors: int
     data_docs_index: Path | None
-    coverage_rows: int
-    coverage_missing: int  # expected unit-years without a loaded document
-    unit_registry: Path | None
     tolerance_per_term: Decimal
     documents: tuple[str, ...] = field(default=(), repr=False)
 
@@ -90,11 +80,8 @@ def _connection(con_or_path) -> Iterator[duckdb.DuckDBPyConnection]:
     path = Path(con_or_path) if con_or_path is not None else settings.warehouse_path()
     if not path.is_file():
         raise QualityEngineError(f"no warehouse at {path} (run `juesuan ingest` first)")
-    con = duckdb.connect(str(path))
-    try:
+    with connect(path) as con:
         yield con
-    finally:
-        con.close()
 
 
 def _per_term(value) -> Decimal:
@@ -126,11 +113,9 @@ def run_quality_checks(
     reports_dir: Path | None = None,
     tolerance_per_term: Decimal = DEFAULT_TOLERANCE_PER_TERM,
     *,
-    unit_registry: Path | object | None = _USE_SETTINGS,
-    fiscal_years: Sequence[int] | None = None,
     build_data_docs: bool = True,
 ) -> QualitySummary:
-    """Check every loaded document of the warehouse and write the quality schema.
+    """Check every loaded document of the warehouse and write quality.check_results.
 
     con_or_path: an open DuckDB connection (left open), or the warehouse file (opened
     only while reading and while writing; None: settings.warehouse_path()).
@@ -138,24 +123,22 @@ def run_quality_checks(
     replaces that run's rows. reports_dir: where the Data Docs go, under data_docs/
     (None: settings.reports_dir()). tolerance_per_term: the rounding allowance of one
     printed figure in its own printed unit (0.005: half a cent of 万元 or of 元).
-    unit_registry: the expected units' CSV (default: settings.unit_registry_path(); None:
-    no registry, expected units from marts.dim_unit). fiscal_years: the years coverage
-    expects (default: those of the warehouse's documents).
+    build_data_docs: False skips the Data Docs (the verdicts are the same).
     """
     if not run_id or not str(run_id).strip():
         raise ValueError("run_id must be a non-empty string")
     run_id = str(run_id)
     per_term = _per_term(tolerance_per_term)
-    registry = settings.unit_registry_path() if unit_registry is _USE_SETTINGS else unit_registry
-    expected_units = read_registry(Path(registry)) if registry is not None else None
     checked_at = datetime.now(UTC).replace(tzinfo=None)
 
     with _connection(con_or_path) as con:
-        relations = existing_relations(con)
-        documents = load_documents(con, relations)
-        versions = read_versions(con, relations)
-        if expected_units is None:
-            expected_units = warehouse_units(con, versions, relations)
+        absent = sorted(set(DOCUMENT_RELATIONS) - existing_relations(con))
+        if absent:
+            raise QualityEngineError(
+                f"the warehouse lacks dbt's {', '.join(absent)}: the checks run after dbt "
+                "(`juesuan ingest` builds the models)"
+            )
+        documents = load_documents(con)
 
     outcomes = check_documents(documents, per_term)
     data_docs_dir = None
@@ -163,25 +146,8 @@ def run_quality_checks(
         data_docs_dir = Path(reports_dir or settings.reports_dir()) / DATA_DOCS_FOLDER
     report = validate_outcomes(outcomes, run_id, data_docs_dir)
 
-    counts: dict[str, tuple[int, int]] = {}
-    for outcome in outcomes:
-        errors, rounding = counts.get(outcome.document_id, (0, 0))
-        counts[outcome.document_id] = (
-            errors + (outcome.severity == ERROR),
-            rounding + (outcome.severity == ROUNDING),
-        )
-    for document in documents:
-        counts.setdefault(document.document_id, (0, 0))
-    years = (
-        list(fiscal_years)
-        if fiscal_years is not None
-        else sorted({v.fiscal_year for v in versions if v.fiscal_year is not None})
-    )
-    records = coverage_records(expected_units, years, versions, counts, registry is not None)
-
     with _connection(con_or_path) as con:
         write_check_results(con, result_frame(outcomes, documents, run_id, checked_at), run_id)
-        write_coverage(con, coverage_frame(records, run_id, checked_at))
 
     severities = Counter(outcome.severity for outcome in outcomes)
     errors_by_check = Counter(o.check_name for o in outcomes if o.severity == ERROR)
@@ -192,11 +158,8 @@ def run_quality_checks(
         outcomes=len(outcomes),
         by_severity={severity: severities.get(severity, 0) for severity in (INFO, ROUNDING, ERROR)},
         errors_by_check=dict(sorted(errors_by_check.items())),
-        documents_with_errors=sum(1 for errors, _ in counts.values() if errors),
+        documents_with_errors=len({o.document_id for o in outcomes if o.severity == ERROR}),
         data_docs_index=report.data_docs_index,
-        coverage_rows=len(records),
-        coverage_missing=sum(1 for record in records if not record["has_loaded_document"]),
-        unit_registry=Path(registry) if registry is not None else None,
         tolerance_per_term=per_term,
         documents=tuple(document.document_id for document in documents),
     )

@@ -4,9 +4,11 @@ GX cannot read DuckDB through SQLAlchemy (empty results, GX issues #10738 and #1
 so the engine builds one pandas frame per check family (one row per outcome, with a
 row_id) and validates it with GX's pandas datasource in an ephemeral context: nothing
 of GX's state is written anywhere except the Data Docs. Each suite is a JSON file in
-expectations/ (loaded here, never edited by code). A row that any expectation of its
-suite lists as unexpected has failed; every other row has passed. An expectation that
-raises is the engine's fault and raises QualityEngineError.
+expectations/ holding the family's expectations (never edited by code); the expectation
+that every row is one of the family's checks is added when the suite is loaded, from the
+catalogue. This is where every verdict is made: a row that any expectation of its suite
+lists as unexpected has failed; every other row has passed. An expectation that raises is
+the engine's fault and raises QualityEngineError.
 
 Data Docs (static HTML) are built, when asked, into the given directory: index.html at
 its top, one page per suite and per validation run.
@@ -24,13 +26,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from pipelines.quality.outcomes import FAMILIES, IDENTITY_FAMILIES, Outcome
+from pipelines.quality.catalogue import FAMILIES, PLAUSIBILITY, check_ids
+from pipelines.quality.outcomes import Outcome
 from pipelines.settings import PROJECT_ROOT
 
 SUITES_DIR = PROJECT_ROOT / "expectations"
 DATA_DOCS_SITE = "juesuan_quality"
-# GX phones home unless told not to; a quality run must not need the network.
-os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
 
 # Every family frame starts with these: the row id and where the outcome was found.
 SITE_COLUMNS = (
@@ -76,7 +77,22 @@ def suite_path(family: str) -> Path:
     return SUITES_DIR / f"{family}.json"
 
 
+def family_membership(family: str) -> dict:
+    """The expectation that every row of the family's frame is one of its checks."""
+    return {
+        "type": "expect_column_values_to_be_in_set",
+        "kwargs": {"column": "check_name", "value_set": list(check_ids(family))},
+        "meta": {
+            "notes": {
+                "format": "markdown",
+                "content": ["每一行都是本族的检查（编号见 pipelines/quality/catalogue.py）。"],
+            }
+        },
+    }
+
+
 def load_suite_definition(family: str) -> dict:
+    """The family's suite: its JSON file, with the membership expectation first."""
     path = suite_path(family)
     try:
         definition = json.loads(path.read_text(encoding="utf-8"))
@@ -84,7 +100,14 @@ def load_suite_definition(family: str) -> dict:
         raise QualityEngineError(f"expectation suite {path} unreadable: {error}") from error
     if definition.get("name") != family:
         raise QualityEngineError(f"{path}: suite name {definition.get('name')!r} ≠ {family!r}")
-    return definition
+    expectations = definition.get("expectations", [])
+    if any(item.get("kwargs", {}).get("column") == "check_name" for item in expectations):
+        # a second list of the family's checks would drift from the catalogue
+        raise QualityEngineError(
+            f"{path}: the family's check names come from pipelines/quality/catalogue.py, "
+            "not from the suite"
+        )
+    return definition | {"expectations": [family_membership(family), *expectations]}
 
 
 def _float(value) -> float | None:
@@ -93,7 +116,7 @@ def _float(value) -> float | None:
 
 def family_frame(family: str, rows: Sequence[tuple[int, Outcome]]) -> pd.DataFrame:
     """The frame a family's suite validates: one row per outcome, keyed by row_id."""
-    identity = family in IDENTITY_FAMILIES
+    identity = family != PLAUSIBILITY
     records = []
     for row_id, outcome in rows:
         base = {"row_id": row_id} | {name: getattr(outcome, name) for name in SITE_COLUMNS[1:]}
@@ -210,6 +233,9 @@ def validate_outcomes(
     outcomes: Sequence[Outcome], run_id: str, data_docs_dir: Path | None = None
 ) -> ValidationReport:
     """Validate every family's frame with its suite; set each outcome's verdict."""
+    # GX phones home unless told not to, reading this when first imported: set here, where
+    # the context is made, before any import of GX. A quality run must not need the network.
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
     import great_expectations as gx
     from great_expectations.core.run_identifier import RunIdentifier
 

@@ -2,8 +2,9 @@
 
 The rules build Outcomes through a Collector, which computes the difference, how far the
 identity is from holding (the deviation) and the rounding envelope. Whether an outcome
-passed is decided afterwards by the family's expectation suite (pipelines.quality.gx);
-the Chinese message is written once the verdict is known (`message`).
+passed is decided afterwards, once, by the family's expectation suite
+(pipelines.quality.gx); the severity follows from that verdict and the deviation
+(`Outcome.decide`), and the Chinese message is written once both are known (`message`).
 """
 
 from __future__ import annotations
@@ -13,26 +14,13 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from pipelines.quality.catalogue import CHECKS, Check, Rule
 from pipelines.quality.document import NARRATIVE, TABLE_TITLES, Document, Table
-from pipelines.quality.tolerance import (
-    DEFAULT_TOLERANCE_PER_TERM,
-    ERROR,
-    INFO,
-    ROUNDING,
-    Term,
-    envelope,
-    total,
-)
+from pipelines.quality.tolerance import DEFAULT_TOLERANCE_PER_TERM, Term, envelope, total
 
-# Families: one Great Expectations suite each.
-WITHIN_TABLE = "within_table_identities"
-ACROSS_TABLES = "cross_table_identities"
-NARRATIVE_FAMILY = "narrative_identities"
-PLAUSIBILITY = "plausibility"
-FAMILIES = (WITHIN_TABLE, ACROSS_TABLES, NARRATIVE_FAMILY, PLAUSIBILITY)
-IDENTITY_FAMILIES = (WITHIN_TABLE, ACROSS_TABLES, NARRATIVE_FAMILY)
-
-EQUAL, AT_LEAST = "=", "≥"
+# Severities: 'info' exact (or a plausibility check that passed), 'rounding' passed with a
+# deviation inside the rounding envelope, 'error' failed by the suite.
+INFO, ROUNDING, ERROR = "info", "rounding", "error"
 
 
 @dataclass(slots=True)
@@ -41,10 +29,10 @@ class Outcome:
 
     Identities carry observed/expected/difference/deviation/tolerance (万元); plausibility
     checks carry `facts` (the columns their expectations read) and their own messages.
-    `passed` and `severity` are filled in from the expectation suite's verdict.
+    `passed` and `severity` are filled in from the expectation suite's verdict. Family and
+    rule are the catalogue entry's (`check`).
     """
 
-    family: str
     check_name: str
     document_id: str
     source_table: str | None
@@ -58,7 +46,6 @@ class Outcome:
     deviation: Decimal | None = None
     tolerance: Decimal | None = None
     printed_terms: int = 0
-    relation: str = EQUAL
     where: str = ""
     observed_label: str = ""
     expected_label: str = ""
@@ -75,8 +62,16 @@ class Outcome:
         return (self.check_name, self.source_table, self.location)
 
     @property
+    def check(self) -> Check:
+        return CHECKS[self.check_name]
+
+    @property
+    def family(self) -> str:
+        return self.check.family
+
+    @property
     def is_identity(self) -> bool:
-        return self.family in IDENTITY_FAMILIES
+        return self.check.rule.is_identity
 
     def decide(self, passed: bool) -> None:
         """Record the expectation suite's verdict and derive the severity from it."""
@@ -91,7 +86,8 @@ class Outcome:
     def message(self) -> str:
         if not self.is_identity:
             return self.pass_message if self.passed else self.fail_message
-        if self.relation == EQUAL:
+        equality = self.check.rule is Rule.EQUALITY
+        if equality:
             relation = "=" if self.difference == 0 else "≠"
         else:
             relation = "<" if self.deviation else "≥"
@@ -102,7 +98,7 @@ class Outcome:
             f"{self.expected_label} {expected}"
         )
         if self.severity == INFO:
-            return text + ("，一致" if self.relation == EQUAL else "，成立")
+            return text + ("，一致" if equality else "，成立")
         verdict = "尾数误差" if self.severity == ROUNDING else "超出尾数误差"
         return f"{text}，差 {fmt(self.deviation)}（容差 {fmt(self.tolerance)}，{verdict}）"
 
@@ -135,60 +131,18 @@ class Collector:
         self.per_term = per_term
         self.outcomes: list[Outcome] = []
 
-    def _identity(
-        self,
-        family: str,
-        check_name: str,
-        source_table: str | None,
-        location: str,
-        observed: Sequence[Term],
-        expected: Sequence[Term],
-        *,
-        relation: str,
-        where: str,
-        observed_label: str,
-        expected_label: str,
-        measure: str | None,
-        compared_table: str | None,
-        page: int | None,
-    ) -> Outcome | None:
-        terms = [*observed, *expected]
-        printed = [term for term in terms if term.printed]
-        if not printed:
-            return None  # nothing printed on either side: nothing to check
-        observed_value, expected_value = total(observed), total(expected)
-        difference = observed_value - expected_value
-        deviation = abs(difference) if relation == EQUAL else max(Decimal(0), -difference)
-        if page is None:
-            page = next((t.page for t in observed if t.page is not None), None)
-        if page is None:
-            page = next((t.page for t in terms if t.page is not None), None)
-        outcome = Outcome(
-            family=family,
-            check_name=check_name,
-            document_id=self.document.document_id,
-            source_table=source_table,
-            source_page=page,
-            location=location,
-            measure=measure,
-            compared_table=compared_table,
-            observed=observed_value,
-            expected=expected_value,
-            difference=difference,
-            deviation=deviation,
-            tolerance=envelope(terms, self.per_term),
-            printed_terms=len(printed),
-            relation=relation,
-            where=where,
-            observed_label=observed_label,
-            expected_label=expected_label,
-        )
-        self.outcomes.append(outcome)
-        return outcome
+    def _catalogued(self, check_name: str, identity: bool) -> Check:
+        """The catalogue's entry (a check absent from it is a programming error)."""
+        check = CHECKS.get(check_name)
+        if check is None:
+            raise KeyError(f"check {check_name!r} is not in pipelines/quality/catalogue.py")
+        if check.rule.is_identity is not identity:
+            kind = "an identity" if check.rule.is_identity else "a plausibility check"
+            raise ValueError(f"check {check_name!r} is {kind} in the catalogue")
+        return check
 
-    def equal(
+    def identity(
         self,
-        family: str,
         check_name: str,
         source_table: str | None,
         location: str,
@@ -202,54 +156,42 @@ class Collector:
         compared_table: str | None = None,
         page: int | None = None,
     ) -> Outcome | None:
-        """observed = expected, within the rounding envelope of every printed term."""
-        return self._identity(
-            family,
-            check_name,
-            source_table,
-            location,
-            observed,
-            expected,
-            relation=EQUAL,
+        """observed = expected (or observed ≥ expected, as the catalogue's rule says),
+        within the rounding envelope of every printed term on both sides."""
+        check = self._catalogued(check_name, identity=True)
+        terms = [*observed, *expected]
+        printed = [term for term in terms if term.printed]
+        if not printed:
+            return None  # nothing printed on either side: nothing to check
+        observed_value, expected_value = total(observed), total(expected)
+        difference = observed_value - expected_value
+        # an equality's deviation is |difference|; an inequality's, its shortfall
+        shortfall = max(Decimal(0), -difference)
+        deviation = abs(difference) if check.rule is Rule.EQUALITY else shortfall
+        if page is None:
+            page = next((t.page for t in observed if t.page is not None), None)
+        if page is None:
+            page = next((t.page for t in terms if t.page is not None), None)
+        outcome = Outcome(
+            check_name=check_name,
+            document_id=self.document.document_id,
+            source_table=source_table,
+            source_page=page,
+            location=location,
+            measure=measure,
+            compared_table=compared_table,
+            observed=observed_value,
+            expected=expected_value,
+            difference=difference,
+            deviation=deviation,
+            tolerance=envelope(terms, self.per_term),
+            printed_terms=len(printed),
             where=where,
             observed_label=observed_label,
             expected_label=expected_label,
-            measure=measure,
-            compared_table=compared_table,
-            page=page,
         )
-
-    def at_least(
-        self,
-        family: str,
-        check_name: str,
-        source_table: str | None,
-        location: str,
-        larger: Sequence[Term],
-        smaller: Sequence[Term],
-        *,
-        where: str,
-        observed_label: str,
-        expected_label: str,
-        measure: str | None = None,
-        compared_table: str | None = None,
-    ) -> Outcome | None:
-        """larger ≥ smaller, within the rounding envelope."""
-        return self._identity(
-            family,
-            check_name,
-            source_table,
-            location,
-            larger,
-            smaller,
-            relation=AT_LEAST,
-            where=where,
-            observed_label=observed_label,
-            expected_label=expected_label,
-            measure=measure,
-            compared_table=compared_table,
-            page=None,
-        )
+        self.outcomes.append(outcome)
+        return outcome
 
     def plausibility(
         self,
@@ -266,11 +208,11 @@ class Collector:
         expected: Decimal | None = None,
         compared_table: str | None = None,
     ) -> Outcome:
+        self._catalogued(check_name, identity=False)
         difference = None
         if observed is not None and expected is not None:
             difference = observed - expected
         outcome = Outcome(
-            family=PLAUSIBILITY,
             check_name=check_name,
             document_id=self.document.document_id,
             source_table=None if table is None else table.table_id,

@@ -9,7 +9,7 @@ second's. A check is skipped when either table is missing.
 from __future__ import annotations
 
 from pipelines.quality.document import Document, Row, Table
-from pipelines.quality.outcomes import ACROSS_TABLES, Collector, table_place
+from pipelines.quality.outcomes import Collector, table_place
 from pipelines.quality.rules_within import (
     FLOW_INCOME,
     FLOW_SPENT,
@@ -53,8 +53,7 @@ def _t01_t02(c: Collector, t01: Table, t02: Table) -> None:
     column = _first_column(income)
 
     def compare(location: str, t01_rows: list[Row | None], t02_column: str) -> None:
-        c.equal(
-            ACROSS_TABLES,
+        c.identity(
             "t01_t02_income",
             "T01",
             location,
@@ -75,8 +74,7 @@ def _t01_t02(c: Collector, t01: Table, t02: Table) -> None:
 def _t01_t03(c: Collector, t01: Table, t03: Table) -> None:
     expense = statement_side(t01, EXPENSE)
     column = _first_column(expense)
-    c.equal(
-        ACROSS_TABLES,
+    c.identity(
         "t01_t03_expenditure",
         "T01",
         "本年支出合计",
@@ -89,8 +87,7 @@ def _t01_t03(c: Collector, t01: Table, t03: Table) -> None:
     )
     for line in expense.class_lines():
         location = expense.location(line)
-        c.equal(
-            ACROSS_TABLES,
+        c.identity(
             "t01_t03_expenditure",
             "T01",
             location,
@@ -111,8 +108,7 @@ def _t01_t04(c: Collector, t01: Table, t04: Table) -> None:
         if t01_line is None:
             continue
         location = t01_income.location(t01_line)
-        c.equal(
-            ACROSS_TABLES,
+        c.identity(
             "t01_t04_income",
             "T01",
             location,
@@ -136,8 +132,7 @@ def _t04_fund(
             continue
         location = expense.location(line)
         code = line.code if line is not expense.subtotal else None
-        c.equal(
-            ACROSS_TABLES,
+        c.identity(
             check,
             "T04",
             location,
@@ -156,8 +151,7 @@ def _t04_t08_income(c: Collector, t04: Table, t08: Table) -> None:
     if line is None:
         return
     location = income.location(line)
-    c.equal(
-        ACROSS_TABLES,
+    c.identity(
         "t04_t08_government_fund",
         "T04",
         location,
@@ -176,8 +170,7 @@ def t06_basic_terms(t06: Table) -> list[Term]:
 
 
 def _t05_t06(c: Collector, t05: Table, t06: Table) -> None:
-    c.equal(
-        ACROSS_TABLES,
+    c.identity(
         "t05_t06_basic",
         "T05",
         "合计",
@@ -197,8 +190,7 @@ def _t03_t05(c: Collector, t03: Table, t05: Table) -> None:
             continue
         location = t05_row.location
         t03_terms = _subject_terms(t03, t05_row.code, "基本支出")
-        c.at_least(
-            ACROSS_TABLES,
+        c.identity(
             "t03_t05_basic_at_least",
             "T03",
             location,

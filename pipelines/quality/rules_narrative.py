@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from pipelines.quality.document import Document, NarrativeFigure, Table
-from pipelines.quality.outcomes import NARRATIVE_FAMILY, Collector, fmt
+from pipelines.quality.outcomes import Collector, fmt
 from pipelines.quality.rules_across import subject_total_terms
 from pipelines.quality.rules_within import T07_TOTAL, t06_category_terms, t07_item
 from pipelines.quality.statements import EXPENSE, INCOME, statement_side
@@ -94,8 +94,7 @@ def narrative_rules(c: Collector, document: Document) -> None:
             continue
         table = document.table(table_id)
         terms = table_figure(table)
-        outcome = c.equal(
-            NARRATIVE_FAMILY,
+        outcome = c.identity(
             "narrative_matches_tables",
             None,
             name,
@@ -113,8 +112,7 @@ def narrative_rules(c: Collector, document: Document) -> None:
     total = narrative.get(PROCUREMENT_TOTAL)
     parts = [narrative.get(part) for part in PROCUREMENT_PARTS]
     if total is not None and all(part is not None for part in parts):
-        outcome = c.equal(
-            NARRATIVE_FAMILY,
+        outcome = c.identity(
             "narrative_matches_tables",
             None,
             PROCUREMENT_TOTAL,

@@ -1,6 +1,6 @@
 """Identities within one table (domain.md "Within a table").
 
-Locations follow the planted-error conventions (pipelines.samples.identities): a subject
+Locations follow the planted-error conventions (juesuan_samples.identities): a subject
 table's row code or '合计'; a T01/T04 line label ('本年收入合计', '总计', a class line's
 name); a T06 econ code or '人员经费合计'/'公用经费合计'; a T07 item label. A check that
 compares several columns reports one outcome per column (`measure`).
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pipelines.domain.subjects import cost_category
 from pipelines.quality.document import Document, Row, Table
-from pipelines.quality.outcomes import WITHIN_TABLE, Collector, table_place
+from pipelines.quality.outcomes import Collector, table_place
 from pipelines.quality.statements import EXPENSE, FUND_COLUMNS, INCOME, statement_side
 from pipelines.quality.tolerance import Term
 
@@ -59,7 +59,7 @@ def parent_of(row: Row, printed: set[str]) -> str | None:
 def children_by_parent(table: Table) -> dict[str | None, list[Row]]:
     """Coded rows grouped under their nearest printed ancestor (None: the 合计 row)."""
     coded = table.coded_rows()
-    printed = {row.code for row in coded}
+    printed = {row.code for row in coded if row.code is not None}
     grouped: dict[str | None, list[Row]] = {}
     for row in coded:
         grouped.setdefault(parent_of(row, printed), []).append(row)
@@ -70,6 +70,7 @@ def _row_totals(c: Collector, table: Table) -> None:
     table_id = table.table_id
     check = f"{table_id.lower()}_row_total"
     flow = is_flow_layout(table)
+    parts: tuple[str, ...]
     if flow:
         total, parts = FLOW_SPENT, (FLOW_BASIC, FLOW_PROJECT)
         parts_label = "基本支出 + 项目支出"
@@ -78,8 +79,7 @@ def _row_totals(c: Collector, table: Table) -> None:
         parts_label = "各项之和" if len(parts) > 2 else "基本支出 + 项目支出"
     rows = [row for row in table.rows if row.code is not None or row.is_total]
     for row in rows:
-        c.equal(
-            WITHIN_TABLE,
+        c.identity(
             check,
             table_id,
             row.location,
@@ -91,8 +91,7 @@ def _row_totals(c: Collector, table: Table) -> None:
         )
     if flow:
         for row in rows:
-            c.equal(
-                WITHIN_TABLE,
+            c.identity(
                 f"{table_id.lower()}_carry_over",
                 table_id,
                 row.location,
@@ -120,8 +119,7 @@ def _hierarchy(c: Collector, table: Table) -> None:
             parents.append((row, grouped[row.code]))
     for column in table.columns:
         for parent, children in parents:
-            c.equal(
-                WITHIN_TABLE,
+            c.identity(
                 "subject_hierarchy",
                 table.table_id,
                 parent.location,
@@ -144,13 +142,12 @@ def t06_total_row(table: Table, category: str) -> Row | None:
 
 def t06_top_rows(table: Table, category: str) -> list[Row]:
     """The classes of a cost category (a 款 whose class is not printed stands for it)."""
-    coded = table.coded_rows()
-    classes = {row.code for row in coded if len(row.code) == 3}
+    coded = [(row.code, row) for row in table.coded_rows() if row.code is not None]
+    classes = {code for code, _ in coded if len(code) == 3}
     return [
         row
-        for row in coded
-        if cost_category(row.code) == category
-        and (len(row.code) == 3 or row.code[:3] not in classes)
+        for code, row in coded
+        if cost_category(code) == category and (len(code) == 3 or code[:3] not in classes)
     ]
 
 
@@ -163,13 +160,13 @@ def t06_category_terms(table: Table, category: str) -> list[Term]:
 
 
 def _t06(c: Collector, table: Table) -> None:
-    coded = table.coded_rows()
-    classes = []  # (class row, its printed 款), for the classes that print any
-    for econ_class in coded:
-        if len(econ_class.code) == 3:
-            items = [r for r in coded if len(r.code) == 5 and r.code[:3] == econ_class.code]
+    coded = [(row.code, row) for row in table.coded_rows() if row.code is not None]
+    classes = []  # (class code, class row, its printed 款), for the classes that print any
+    for code, econ_class in coded:
+        if len(code) == 3:
+            items = [row for item, row in coded if len(item) == 5 and item[:3] == code]
             if items:
-                classes.append((econ_class, items))
+                classes.append((code, econ_class, items))
     categories = []  # (category, location, total row, its classes)
     for category, location in zip(("人员经费", "公用经费"), T06_CATEGORY_TOTALS, strict=True):
         total_row = t06_total_row(table, category)
@@ -177,22 +174,20 @@ def _t06(c: Collector, table: Table) -> None:
         if total_row is not None:
             categories.append((category, location, total_row, t06_top_rows(table, category)))
     for column in table.columns:
-        for econ_class, items in classes:
-            c.equal(
-                WITHIN_TABLE,
+        for code, econ_class, items in classes:
+            c.identity(
                 "t06_hierarchy",
                 "T06",
-                econ_class.code,
+                code,
                 [table.term(econ_class, column)],
                 [table.term(row, column) for row in items],
-                where=table_place("T06", econ_class.code),
-                observed_label=econ_class.label or econ_class.code,
+                where=table_place("T06", code),
+                observed_label=econ_class.label or code,
                 expected_label="各款之和",
                 measure=column,
             )
         for category, location, total_row, top_rows in categories:
-            c.equal(
-                WITHIN_TABLE,
+            c.identity(
                 "t06_category_totals",
                 "T06",
                 location,
@@ -251,8 +246,7 @@ def _t07(c: Collector, table: Table) -> None:
             sums.append((check, item, total_row, part_rows, suffix, expected_label))
     for column in table.columns:
         for check, item, total_row, part_rows, suffix, expected_label in sums:
-            c.equal(
-                WITHIN_TABLE,
+            c.identity(
                 check,
                 "T07",
                 item,
@@ -283,8 +277,7 @@ def _statement(c: Collector, table: Table) -> None:
         for column in structure.columns:
             if subtotal is not None:
                 location = structure.location(subtotal)
-                c.equal(
-                    WITHIN_TABLE,
+                c.identity(
                     total_check,
                     table_id,
                     location,
@@ -296,8 +289,7 @@ def _statement(c: Collector, table: Table) -> None:
                     measure=column,
                 )
             if grand is not None:
-                c.equal(
-                    WITHIN_TABLE,
+                c.identity(
                     grand_check,
                     table_id,
                     structure.location(grand),
@@ -314,8 +306,7 @@ def _statement(c: Collector, table: Table) -> None:
                 subs = structure.subs.get(carry.row_number)
                 if subs:
                     location = structure.location(carry)
-                    c.equal(
-                        WITHIN_TABLE,
+                    c.identity(
                         "statement_carry_by_fund",
                         table_id,
                         location,
@@ -328,8 +319,7 @@ def _statement(c: Collector, table: Table) -> None:
                     )
     income, expense = sides[INCOME], sides[EXPENSE]
     if income.grand is not None and expense.grand is not None:
-        c.equal(
-            WITHIN_TABLE,
+        c.identity(
             "statement_balance",
             table_id,
             income.location(income.grand),
@@ -344,8 +334,7 @@ def _statement(c: Collector, table: Table) -> None:
             if row is None:
                 continue
             location = expense.location(row)
-            c.equal(
-                WITHIN_TABLE,
+            c.identity(
                 "t04_fund_columns",
                 "T04",
                 location,

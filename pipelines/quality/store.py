@@ -1,11 +1,12 @@
-"""The quality schema: check results (with history) and document coverage.
+"""The quality engine's tables: check results (with history) and their latest view.
 
 quality.check_results keeps every run (history): a run's rows are replaced when the same
 run_id is written again, so a re-run never duplicates them, and earlier runs stay for
 comparison (when did an error appear, was it fixed by a re-issued document).
-quality.check_results_latest is the view most readers want: for each document still
-loaded, the rows of the latest run that checked it. quality.document_coverage is a
-snapshot, replaced by every run.
+quality.check_results_latest is the view most readers want: for each document, the rows
+of the latest run that checked it (a superseded version keeps its last results; join
+marts.dim_document for the status). quality.document_coverage, the schema's other
+table, is a dbt model (dbt_project/models/quality/).
 
 Amounts (observed, expected, difference, tolerance) are in 万元 as DECIMAL(28, 8): a
 元 table's rounding (0.005 元 = 0.0000005 万元 per term) needs more than the warehouse's
@@ -19,10 +20,8 @@ from datetime import datetime
 
 import pandas as pd
 
-from pipelines.quality.catalogue import CHECKS
 from pipelines.quality.document import Document
 from pipelines.quality.outcomes import Outcome
-from pipelines.warehouse.load import existing_relations
 
 MONEY = "decimal(28, 8)"
 
@@ -67,31 +66,10 @@ CHECK_RESULTS_COMMENT = (
     "质量检查结果：每次运行、每份已入库文件、每项检查、每个位置一行；保留历史运行，"
     "最新结果见 quality.check_results_latest"
 )
-LATEST_VIEW_COMMENT = "最新质量检查结果：每份当前已入库文件最近一次运行的检查结果"
-
-COVERAGE_COLUMNS: tuple[tuple[str, str, str], ...] = (
-    ("unit_name", "varchar", "单位名称（去除空白）"),
-    ("region", "varchar", "地区"),
-    ("unit_level", "varchar", "部门或单位"),
-    ("fiscal_year", "integer", "决算年度"),
-    ("unit_id", "varchar", "单位键：left(md5(单位名称), 16)"),
-    (
-        "expected_from",
-        "varchar",
-        "应报单位的来源：单位登记表，或（未配置登记表时）仓库中已有的单位（marts.dim_unit）",
-    ),
-    ("in_registry", "boolean", "是否在单位登记表中（未配置登记表时为空）"),
-    ("has_loaded_document", "boolean", "是否有已入库的决算文件"),
-    ("document_id", "varchar", "已入库文件（没有时为最近的被取代或被拒收文件）的 sha256"),
-    ("status", "varchar", "文件状态：loaded、superseded、rejected；未收到文件为 absent"),
-    ("status_reason", "varchar", "未入库的原因（中文）"),
-    ("file_name", "varchar", "文件名"),
-    ("error_count", "integer", "本次运行中该文件的错误（error）数"),
-    ("rounding_count", "integer", "本次运行中该文件的尾数误差（rounding）数"),
-    ("run_id", "varchar", "生成本表的质量检查运行编号"),
-    ("checked_at", "timestamp", "生成时间（UTC）"),
+LATEST_VIEW_COMMENT = (
+    "最新质量检查结果：每份文件最近一次运行的检查结果（被取代的版本保留其最后结果，"
+    "状态见 marts.dim_document）"
 )
-COVERAGE_COMMENT = "文件覆盖情况：应报单位 × 决算年度，是否已有入库的决算文件（每次运行整表替换）"
 
 
 def _quote(text: str) -> str:
@@ -125,25 +103,22 @@ def ensure_schema(con) -> None:
     )
 
 
-def _latest_view_sql(con) -> str:
-    loaded_filter = ""
-    if "marts.dim_document" in existing_relations(con):
-        loaded_filter = (
-            "where results.document_id in "
-            "(select document_id from marts.dim_document where status = 'loaded')"
-        )
-    return f"""
-        create or replace view quality.check_results_latest as
-        with latest_runs as (
-            select document_id, arg_max(run_id, checked_at) as run_id
-            from quality.check_results
-            group by document_id
-        )
-        select results.*
-        from quality.check_results as results
-        inner join latest_runs using (document_id, run_id)
-        {loaded_filter}
-    """
+# The one definition of "the latest results" (pipelines.warehouse.state reads it).
+LATEST_VIEW_SQL = """
+    create or replace view quality.check_results_latest as
+    with latest_runs as (
+        -- Two runs checked at the same moment: the greater run_id wins, never a random one.
+        select document_id, run_id
+        from quality.check_results
+        group by document_id, run_id
+        qualify row_number() over (
+            partition by document_id order by max(checked_at) desc, run_id desc
+        ) = 1
+    )
+    select results.*
+    from quality.check_results as results
+    inner join latest_runs using (document_id, run_id)
+"""
 
 
 def result_frame(
@@ -166,7 +141,7 @@ def result_frame(
                 "run_id": run_id,
                 "checked_at": checked_at,
                 "check_name": outcome.check_name,
-                "check_title": CHECKS[outcome.check_name],
+                "check_title": outcome.check.title,
                 "severity": outcome.severity,
                 "passed": outcome.passed,
                 "document_id": outcome.document_id,
@@ -213,22 +188,7 @@ def write_check_results(con, frame: pd.DataFrame, run_id: str) -> None:
         raise
     finally:
         con.unregister("quality_check_results_frame")
-    con.execute(_latest_view_sql(con))
+    con.execute(LATEST_VIEW_SQL)
     _write_comments(
         con, "quality.check_results_latest", "view", LATEST_VIEW_COMMENT, CHECK_RESULT_COLUMNS
     )
-
-
-def write_coverage(con, frame: pd.DataFrame) -> None:
-    """Replace quality.document_coverage with the frame (column types and comments fixed)."""
-    con.execute("create schema if not exists quality")
-    con.register("quality_coverage_frame", frame)
-    try:
-        con.execute(
-            "create or replace table quality.document_coverage as "
-            f"select {_select_cast(COVERAGE_COLUMNS)} from quality_coverage_frame "
-            "order by fiscal_year, region, unit_name"
-        )
-    finally:
-        con.unregister("quality_coverage_frame")
-    _write_comments(con, "quality.document_coverage", "table", COVERAGE_COMMENT, COVERAGE_COLUMNS)

@@ -12,8 +12,8 @@ unit it was printed in:
   from two decimals to the printed ones);
 - a blank cell is not a printed term and contributes nothing.
 
-|difference| = 0 is 'info', 0 < |difference| ≤ envelope is 'rounding' (passed), beyond
-the envelope is 'error'. Pure functions: the engine and the tests share them.
+Whether an identity holds within its envelope is decided by the Great Expectations suites
+(pipelines.quality.gx), never here. Pure functions: the engine and the tests share them.
 """
 
 from __future__ import annotations
@@ -27,9 +27,6 @@ TABLE_DECIMALS = 2  # tables print money with two decimals, the allowance's refe
 WAN = "万元"
 YUAN = "元"
 _WAN_PER_UNIT = {WAN: Decimal(1), YUAN: Decimal("0.0001")}
-
-INFO, ROUNDING, ERROR = "info", "rounding", "error"
-SEVERITIES = (INFO, ROUNDING, ERROR)
 
 
 def wan_per_unit(unit: str | None) -> Decimal:
@@ -80,19 +77,6 @@ def total(terms: Iterable[Term]) -> Decimal:
 def envelope(terms: Iterable[Term], per_term: Decimal = DEFAULT_TOLERANCE_PER_TERM) -> Decimal:
     """The rounding envelope of an identity over all its terms, both sides."""
     return sum((term.half_unit(per_term) for term in terms), Decimal(0))
-
-
-def severity_of(deviation: Decimal, tolerance: Decimal) -> str:
-    """'info' when exact, 'rounding' inside the envelope, 'error' beyond it.
-
-    deviation is how far the identity is from holding (|difference| for an equality,
-    the shortfall for an inequality), never negative.
-    """
-    if deviation < 0:
-        raise ValueError(f"a deviation is never negative, got {deviation}")
-    if deviation == 0:
-        return INFO
-    return ROUNDING if deviation <= tolerance else ERROR
 
 
 def printed_decimals(text: str) -> int:

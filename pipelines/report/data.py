@@ -1,7 +1,7 @@
 """What the report shows, read from the warehouse in one read-only pass.
 
 The report reads only the public names of the warehouse contract: marts.dim_document,
-marts.dim_unit, quality.check_results and quality.document_coverage. Any of them may be
+marts.dim_unit, quality.check_results_latest and quality.document_coverage. Any of them may be
 absent (a warehouse before its first check run, no unit registry configured): the report
 then says so instead of failing.
 """
@@ -18,6 +18,7 @@ import duckdb
 
 from pipelines.domain.tables import TABLES_BY_ID
 from pipelines.quality.catalogue import CHECKS
+from pipelines.warehouse import connect, state
 
 SEVERITY_TITLES = {"error": "错误", "rounding": "尾数误差", "info": "提示"}
 STATUS_TITLES = {
@@ -30,18 +31,6 @@ STATUS_TITLES = {
 # Order in which a unit-year's documents decide its status.
 _STATUS_RANK = {"loaded": 0, "superseded": 1, "rejected": 2, "unknown": 3}
 
-# Coverage columns that say whether a loaded document exists, in order of preference;
-# failing those, the first BOOLEAN column of quality.document_coverage is used.
-_COVERAGE_FLAGS = (
-    "has_loaded_document",
-    "has_document",
-    "document_loaded",
-    "is_covered",
-    "covered",
-    "loaded",
-    "present",
-)
-
 Value = float | int | str | None
 
 # The warehouse stores naive UTC timestamps (ingested_at, checked_at); the bureau reads
@@ -51,7 +40,7 @@ BEIJING = timezone(timedelta(hours=8), "北京时间")
 
 @dataclass
 class Unit:
-    key: str  # unit_id, or "name:<unit_name>" for a registry unit never seen in a document
+    key: str  # unit_id
     name: str
     region: str | None = None
     level: str | None = None
@@ -161,6 +150,11 @@ def _document_status(finding: Finding, docs: dict[str, Document]) -> str | None:
     return doc.status if doc is not None else None
 
 
+def _catalogue_title(check_name: str) -> str:
+    check = CHECKS.get(check_name)
+    return check.title if check is not None else check_name
+
+
 def table_title(table_id: str | None) -> str | None:
     spec = TABLES_BY_ID.get(table_id or "")
     return spec.canonical_title if spec else None
@@ -212,12 +206,11 @@ class _Warehouse:
     def has(self, table: str) -> bool:
         return table in self.columns
 
-    def select(self, table: str, wanted: list[str], source: str | None = None) -> list[dict]:
-        """Rows of `table` (or of `source`, a subquery over it) as dicts over `wanted`; a
-        column the table lacks reads as None."""
+    def select(self, table: str, wanted: list[str]) -> list[dict]:
+        """Rows of `table` as dicts over `wanted`; a column the table lacks reads as None."""
         present = self.columns[table]
         exprs = [f'"{c}"' if c in present else f'null as "{c}"' for c in wanted]
-        cursor = self.con.execute(f"select {', '.join(exprs)} from {source or table}")
+        cursor = self.con.execute(f"select {', '.join(exprs)} from {table}")
         return [dict(zip(wanted, row, strict=True)) for row in cursor.fetchall()]
 
 
@@ -226,11 +219,8 @@ def read_report_data(warehouse_path: Path) -> ReportData:
     warehouse_path = Path(warehouse_path)
     if not warehouse_path.is_file():
         raise FileNotFoundError(f"数据仓库不存在：{warehouse_path}")
-    con = duckdb.connect(str(warehouse_path), read_only=True)
-    try:
+    with connect(warehouse_path, read_only=True) as con:
         return _read(_Warehouse(con), warehouse_path)
-    finally:
-        con.close()
 
 
 def _read(wh: _Warehouse, warehouse_path: Path) -> ReportData:
@@ -360,33 +350,6 @@ _FINDING_COLUMNS = [
 ]
 
 
-def _latest_runs(wh: _Warehouse) -> str | None:
-    """A subquery of quality.check_results keeping each document's latest run only (the
-    table may keep the history of earlier runs)."""
-    present = wh.columns["quality.check_results"]
-    if "run_id" not in present:
-        return None
-    moment = "max(checked_at)" if "checked_at" in present else "null"
-    return f"""(
-        with runs as (
-            select coalesce(document_id, '') as doc, run_id, {moment} as last_checked_at
-            from quality.check_results
-            group by all
-        ),
-        latest as (
-            select doc, run_id from runs
-            qualify row_number() over (
-                partition by doc order by last_checked_at desc nulls last, run_id desc nulls last
-            ) = 1
-        )
-        select results.*
-        from quality.check_results as results
-        inner join latest
-            on coalesce(results.document_id, '') = latest.doc
-            and results.run_id is not distinct from latest.run_id
-    ) as check_results"""
-
-
 def _is_finding(row: dict) -> bool:
     """A failed check, or a rounding difference recorded on a passing one."""
     if row["passed"] is not True:
@@ -401,22 +364,19 @@ def _read_findings(
     units: dict[str, Unit],
     warnings: list[str],
 ) -> tuple[list[Finding], list[str], datetime | None, bool]:
-    if not wh.has("quality.check_results"):
-        warnings.append("数据仓库中没有 quality.check_results 表：尚未运行数据质量检查。")
+    if not wh.has(state.LATEST_RESULTS):
+        warnings.append(f"数据仓库中没有 {state.LATEST_RESULTS}：尚未运行数据质量检查。")
         return [], [], None, False
-    rows = wh.select("quality.check_results", _FINDING_COLUMNS, _latest_runs(wh))
+    rows = wh.select(state.LATEST_RESULTS, _FINDING_COLUMNS)
+    latest = state.quality_run(wh.con)
+    latest_run = latest.run_id if latest is not None else None
+    last_checked = _local(latest.checked_at) if latest is not None else None
     findings: list[Finding] = []
     run_ids: set[str] = set()
-    last_checked: datetime | None = None
-    latest_run: str | None = None
     for row in rows:
         checked_at = _local(row["checked_at"])
         if row["run_id"] is not None:
             run_ids.add(str(row["run_id"]))
-        if checked_at and (last_checked is None or checked_at > last_checked):
-            last_checked = checked_at
-            if row["run_id"] is not None:
-                latest_run = str(row["run_id"])
         doc = docs.get(str(row["document_id"])) if row["document_id"] is not None else None
         if doc is not None:
             doc.checks_total += 1
@@ -444,7 +404,7 @@ def _read_findings(
             Finding(
                 document_id=str(row["document_id"]) if row["document_id"] is not None else None,
                 check_name=check_name,
-                check_title=str(row["check_title"] or CHECKS.get(check_name) or check_name),
+                check_title=str(row["check_title"] or _catalogue_title(check_name)),
                 severity=severity,
                 source_table=table,
                 table_title=table_title(table),
@@ -480,51 +440,42 @@ def _read_findings(
 class _Coverage:
     unit_key: str
     fiscal_year: int
-    has_document: object  # the coverage table's flag (or whether it names a document)
-    registered: object  # in_registry: False for a unit that sent a document unregistered
+    has_document: bool  # a loaded document exists for the unit-year
+    registered: bool | None  # in_registry: False for a unit that sent a document unregistered
+
+
+# The columns of the dbt model quality.document_coverage the report reads.
+_COVERAGE_COLUMNS = [
+    "unit_id",
+    "unit_name",
+    "region",
+    "unit_level",
+    "fiscal_year",
+    "has_loaded_document",
+    "in_registry",
+]
 
 
 def _read_coverage(
     wh: _Warehouse, units: dict[str, Unit], warnings: list[str]
 ) -> tuple[list[_Coverage], str | None]:
+    """The expected unit-years of quality.document_coverage (one row per unit, year and
+    document kind), and whether they come from the unit registry or the warehouse."""
     table = "quality.document_coverage"
     if not wh.has(table):
         return [], None
-    present = wh.columns[table]
-    flag = next((c for c in _COVERAGE_FLAGS if c in present), None)
-    if flag is None:
-        flag = next(
-            (c for c, t in present.items() if t.upper() == "BOOLEAN" and c != "in_registry"),
-            None,
-        )
-    wanted = ["unit_id", "unit_name", "region", "unit_level", "fiscal_year", "document_id"]
-    wanted += ["in_registry", "expected_from"] + ([flag] if flag else [])
-    rows = wh.select(table, wanted)
+    rows = wh.select(table, _COVERAGE_COLUMNS)
     if not rows:
-        return [], None
-    by_name = {unit.name: key for key, unit in units.items()}
-    coverage = []
-    for r in rows:
-        if r["fiscal_year"] is None:
-            continue
-        name = "".join(str(r["unit_name"] or "").split())
-        key = str(r["unit_id"]) if r["unit_id"] is not None else by_name.get(name)
-        if key is None:
-            if not name:
-                continue
-            key = f"name:{name}"
-        if key not in units:
-            units[key] = Unit(key=key, name=name or key, region=r["region"], level=r["unit_level"])
-            by_name.setdefault(units[key].name, key)
-        present_flag = r[flag] if flag else r["document_id"] is not None
-        coverage.append(_Coverage(key, int(r["fiscal_year"]), present_flag, r["in_registry"]))
-    if not coverage:
         warnings.append("quality.document_coverage 中没有可用的单位与年度。")
         return [], None
-    if "in_registry" in present:
-        registry = any(r["in_registry"] is not None for r in rows)
-    else:
-        registry = not any("未配置" in str(r["expected_from"] or "") for r in rows)
+    coverage = []
+    for r in rows:
+        key = str(r["unit_id"])
+        if key not in units:  # a registered unit that never sent a document
+            units[key] = Unit(key, str(r["unit_name"]), r["region"], r["unit_level"])
+        loaded = r["has_loaded_document"] is True
+        coverage.append(_Coverage(key, int(r["fiscal_year"]), loaded, r["in_registry"]))
+    registry = any(r["in_registry"] is not None for r in rows)
     return coverage, "registry" if registry else "warehouse"
 
 
@@ -558,7 +509,7 @@ def _overview(
         key = (c.unit_key, c.fiscal_year)
         listed.add(key)
         if c.registered is not False:
-            expected[key] = expected.get(key, False) or c.has_document is True
+            expected[key] = expected.get(key, False) or c.has_document
     keys = set(groups) | listed
     rows = []
     for key in keys:

@@ -1,14 +1,14 @@
 """Loading extractions into the raw schema: one transaction per document.
 
-A document's rows are replaced as a whole, so loading the same document again changes
-nothing, and a failure leaves what was there before intact.
+The connection comes from pipelines.warehouse.connection.connect. A document's rows are
+replaced as a whole, so loading the same document again changes nothing, and a failure
+leaves what was there before intact.
 """
 
 from __future__ import annotations
 
 import json
-import time
-from contextlib import contextmanager
+import shutil
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -16,92 +16,7 @@ import duckdb
 import pandas as pd
 
 from pipelines.extract.records import DocumentExtraction
-
-RAW_SCHEMA_SQL = Path(__file__).with_name("raw_schema.sql")
-
-
-# How long to wait for another process (dbt, a concurrent run, an analyst's session) to
-# release the DuckDB file before giving up.
-LOCK_WAIT_SECONDS = 60.0
-
-
-def _open(path: Path, read_only: bool, lock_wait: float) -> duckdb.DuckDBPyConnection:
-    deadline = time.monotonic() + lock_wait
-    delay = 0.2
-    while True:
-        try:
-            return duckdb.connect(str(path), read_only=read_only)
-        except duckdb.IOException as exc:
-            if "lock" not in str(exc).lower() or time.monotonic() + delay > deadline:
-                raise
-            time.sleep(delay)
-            delay = min(delay * 2, 5.0)
-
-
-@contextmanager
-def connect(path: Path, read_only: bool = False, lock_wait: float = LOCK_WAIT_SECONDS):
-    """A DuckDB connection with the raw schema in place; closed on exit, because DuckDB
-    allows one writer process and dbt runs next. Waits up to `lock_wait` seconds while
-    another process holds the file."""
-    if not read_only:
-        path.parent.mkdir(parents=True, exist_ok=True)
-    con = _open(path, read_only, lock_wait)
-    try:
-        if not read_only:
-            con.execute(RAW_SCHEMA_SQL.read_text(encoding="utf-8"))
-        yield con
-    finally:
-        con.close()
-
-
-def known_documents(path: Path) -> dict[str, str]:
-    """document_id → extractor_version of every document already in the warehouse."""
-    if not path.exists():
-        return {}
-    with connect(path, read_only=True) as con:
-        if "raw.documents" not in existing_relations(con):
-            return {}
-        return dict(
-            con.execute("select document_id, extractor_version from raw.documents").fetchall()
-        )
-
-
-def existing_relations(con: duckdb.DuckDBPyConnection) -> set[str]:
-    """Every table and view of the warehouse, as 'schema.name'."""
-    rows = con.execute(
-        "select schema_name || '.' || table_name from duckdb_tables() "
-        "union all select schema_name || '.' || view_name from duckdb_views()"
-    ).fetchall()
-    return {name for (name,) in rows}
-
-
-def downstream_behind_raw(con: duckdb.DuckDBPyConnection) -> bool:
-    """Whether the marts or the quality checks have not yet seen the raw schema as it is:
-    a document loaded after the last dbt build or the last quality run (e.g. when a run
-    failed after loading), so that a run with nothing new still brings them up to date."""
-    if not con.execute("select count(*) from raw.documents").fetchone()[0]:
-        return False
-    if not {"marts.dim_document", "quality.check_results"} <= existing_relations(con):
-        return True
-    return bool(
-        con.execute(
-            """
-            select
-                exists (
-                    select 1 from raw.documents as r
-                    where not exists (
-                        select 1 from marts.dim_document as d
-                        where d.document_id = r.document_id and d.ingested_at = r.ingested_at
-                    )
-                )
-                or coalesce(
-                    (select max(checked_at) from quality.check_results)
-                    < (select max(ingested_at) from raw.documents),
-                    true
-                )
-            """
-        ).fetchone()[0]
-    )
+from pipelines.warehouse.connection import IN_MEMORY, connect
 
 
 def _cells_frame(extraction: DocumentExtraction) -> pd.DataFrame:
@@ -212,3 +127,57 @@ def load_extraction(con: duckdb.DuckDBPyConnection, extraction: DocumentExtracti
     except Exception:
         con.execute("rollback")
         raise
+
+
+# The raw tables, in the order a document's rows are inserted (documents first).
+RAW_TABLES = ("documents", "extracted_tables", "table_cells", "narrative_figures")
+
+
+def _parquet(folder: Path, table: str) -> str:
+    return str(folder / f"{table}.parquet")
+
+
+def save_extraction_files(extraction: DocumentExtraction, folder: Path) -> None:
+    """One extraction as Parquet files, one per raw table, with the raw schema's columns
+    and types (inspect with DuckDB: `select * from 'table_cells.parquet'`). Written into a
+    sibling folder and renamed, so a reader never sees half an extraction."""
+    partial = folder.with_name(folder.name + ".partial")
+    shutil.rmtree(partial, ignore_errors=True)
+    partial.mkdir(parents=True)
+    # The raw schema in memory: the same rows load_extraction writes to the warehouse.
+    with connect(IN_MEMORY) as con:
+        load_extraction(con, extraction)
+        for table in RAW_TABLES:
+            target = _parquet(partial, table).replace("'", "''")
+            con.execute(f"copy raw.{table} to '{target}' (format parquet)")
+    shutil.rmtree(folder, ignore_errors=True)
+    partial.rename(folder)
+
+
+def load_extraction_files(con: duckdb.DuckDBPyConnection, folder: Path) -> str:
+    """Replace one document's rows with those saved in `folder` (save_extraction_files),
+    in one transaction; returns its document_id. ingested_at is the time of this load."""
+    (document_id,) = con.execute(
+        "select document_id from read_parquet(?)", [_parquet(folder, "documents")]
+    ).fetchone() or (None,)
+    if document_id is None:
+        raise ValueError(f"{folder}: no document in documents.parquet")
+    con.execute("begin transaction")
+    try:
+        for table in reversed(RAW_TABLES):
+            con.execute(f"delete from raw.{table} where document_id = ?", [document_id])
+        con.execute(
+            "insert into raw.documents by name "
+            "select * replace (?::timestamp as ingested_at) from read_parquet(?)",
+            [datetime.now(UTC).replace(tzinfo=None), _parquet(folder, "documents")],
+        )
+        for table in RAW_TABLES[1:]:
+            con.execute(
+                f"insert into raw.{table} by name select * from read_parquet(?)",
+                [_parquet(folder, table)],
+            )
+        con.execute("commit")
+    except Exception:
+        con.execute("rollback")
+        raise
+    return document_id

@@ -7,31 +7,22 @@ once per run instead of once per document.
 
 import warnings
 from collections import Counter
+from pathlib import Path
+from typing import Any
 
 import dagster as dg
 
 from pipelines.defs.ingestion.partitions import document_partitions
-from pipelines.defs.resources import (
-    DUCKDB_POOL,
-    ExtractionStore,
-    InboxResource,
-    WarehouseResource,
-)
-from pipelines.extract import EXTRACTOR_VERSION
+from pipelines.defs.ingestion.planning import pending_sources
+from pipelines.defs.resources import DUCKDB_POOL, ExtractionResource, InboxResource
 from pipelines.extract.records import DocumentExtraction
-from pipelines.extract.runner import SourceFile, discover, extract_all
+from pipelines.extract.runner import SourceFile, extract_all
 from pipelines.progress import IngestProgress
-from pipelines.warehouse.load import (
-    connect,
-    downstream_behind_raw,
-    known_documents,
-    load_extraction,
-)
+from pipelines.warehouse import WarehouseResource
+from pipelines.warehouse.load import RAW_TABLES, load_extraction_files
+from pipelines.warehouse.state import downstream_behind_raw
 
-RAW_KEYS = [
-    dg.AssetKey(["raw", name])
-    for name in ("documents", "extracted_tables", "table_cells", "narrative_figures")
-]
+RAW_KEYS = [dg.AssetKey(["raw", name]) for name in RAW_TABLES]
 # Single-run backfills are what this pipeline is built around; Dagster marks the
 # parameter beta, which is not news to print on every command.
 warnings.filterwarnings("ignore", message=".*backfill_policy.*", category=dg.BetaWarning)
@@ -45,7 +36,7 @@ TRANSIENT_RETRY = dg.RetryPolicy(
 
 
 # What every per-document step shares: a run covers many document partitions.
-PER_DOCUMENT_STEP = {
+PER_DOCUMENT_STEP: dict[str, Any] = {
     "partitions_def": document_partitions,
     "backfill_policy": SINGLE_RUN,
     "retry_policy": TRANSIENT_RETRY,
@@ -62,11 +53,11 @@ class ExtractionConfig(dg.Config):
 )
 def source_documents(
     context: dg.AssetExecutionContext, inbox: InboxResource
-) -> dict[str, SourceFile | None]:
-    """The inbox file holding each document's content (any folder layout). None when no
-    file has that content any more (re-issued and replaced, or removed): what the
-    warehouse holds of it stays."""
-    found = {source.document_id: source for source in discover(inbox.root)}
+) -> dict[str, dict | None]:
+    """The inbox file holding each document's content (any folder layout; the hashes the
+    sensor or the planner computed are reused). None when no file has that content any
+    more (re-issued and replaced, or removed): what the warehouse holds of it stays."""
+    found = {source.document_id: source.handed_on() for source in inbox.sources()}
     files = {key: found.get(key) for key in context.partition_keys}
     gone = [key for key, source in files.items() if source is None]
     if gone:
@@ -116,38 +107,41 @@ def _markdown_table(rows: list[dict]) -> str:
 def document_extractions(
     context: dg.AssetExecutionContext,
     config: ExtractionConfig,
-    source_documents: dict[str, SourceFile | None],
+    source_documents: dict[str, dict | None],
     inbox: InboxResource,
     warehouse: WarehouseResource,
-    extraction_store: ExtractionStore,
+    extraction: ExtractionResource,
     progress: dg.ResourceParam[IngestProgress],
-) -> dict[str, str | None]:
+) -> dict[str, dict | None]:
     """Tables, narrative figures and provenance read from each document, in parallel
-    worker processes, each stored as it completes (the value is where). A document
+    worker processes, each stored as it completes (the value says where). A document
     already in the warehouse with the same content and extractor version is not extracted
     again (None here), unless `force` is set."""
-    known = {} if config.force else known_documents(warehouse.file)
-    todo = [
-        source
-        for source in source_documents.values()
-        if source is not None and known.get(source.document_id) != EXTRACTOR_VERSION
+    sources = [
+        SourceFile.received(inbox.root, key, value)
+        for key, value in source_documents.items()
+        if value is not None
     ]
-    stored: dict[str, str | None] = dict.fromkeys(source_documents)
+    todo = pending_sources(sources, warehouse, force=config.force)
+    stored: dict[str, dict | None] = dict.fromkeys(source_documents)
     progress.start("extract", len(todo))
     rows = []
-    for extraction in extract_all(todo, inbox.root, timeout=warehouse.extract_timeout_seconds):
-        stored[extraction.document_id] = extraction_store.save(extraction)
-        row = document_metadata(extraction)
+    for extracted in extract_all(todo, inbox.root, timeout=extraction.timeout_seconds):
+        stored[extracted.document_id] = {
+            "folder": extraction.save(extracted),
+            "source_path": extracted.source_path,
+        }
+        row = document_metadata(extracted)
         rows.append(row)
         # Per-document figures, on the document's own partition.
         context.log_event(
             dg.AssetObservation(
-                asset_key=context.asset_key, partition=extraction.document_id, metadata=row
+                asset_key=context.asset_key, partition=extracted.document_id, metadata=row
             )
         )
-        if extraction.status != "loaded":
-            context.log.warning(f"{extraction.source_path}: rejected — {extraction.status_reason}")
-        progress.advance("extract", extraction.source_path)
+        if extracted.status != "loaded":
+            context.log.warning(f"{extracted.source_path}: rejected — {extracted.status_reason}")
+        progress.advance("extract", extracted.source_path)
     progress.finish("extract")
     statuses = Counter(row["status"] for row in rows)
     context.add_output_metadata(
@@ -182,9 +176,8 @@ def document_extractions(
 )
 def raw_tables(
     context: dg.AssetExecutionContext,
-    document_extractions: dict[str, str | None],
+    document_extractions: dict[str, dict | None],
     warehouse: WarehouseResource,
-    extraction_store: ExtractionStore,
     progress: dg.ResourceParam[IngestProgress],
 ):
     """Each new extraction replaces its document's rows in raw, one transaction per
@@ -192,16 +185,16 @@ def raw_tables(
     dbt build, the checks and the report downstream are skipped."""
     fresh = [stored for stored in document_extractions.values() if stored is not None]
     progress.start("load", len(fresh))
-    with connect(warehouse.file) as con:
+    with warehouse.connect() as con:
         for stored in fresh:
-            extraction = extraction_store.load(stored)
-            load_extraction(con, extraction)
-            progress.advance("load", extraction.source_path)
+            load_extraction_files(con, Path(stored["folder"]))
+            progress.advance("load", stored["source_path"])
         behind = downstream_behind_raw(con)
-        counts = {
-            key.path[-1]: con.execute(f"select count(*) from raw.{key.path[-1]}").fetchone()[0]
-            for key in RAW_KEYS
-        }
+        counts = dict(
+            con.execute(
+                " union all ".join(f"select '{t}', count(*) from raw.{t}" for t in RAW_TABLES)
+            ).fetchall()
+        )
     progress.finish("load")
     if not fresh and not behind:
         context.log.info("Nothing new and the marts are current: downstream steps skip.")

@@ -8,10 +8,11 @@ from pathlib import Path
 
 import dagster as dg
 
+from pipelines import settings
 from pipelines.defs.ingestion.partitions import register_documents
-from pipelines.defs.ingestion.planning import pending_keys, range_tags
+from pipelines.defs.ingestion.planning import pending_sources, range_tags
 from pipelines.extract.runner import discover
-from pipelines.warehouse.load import connect, downstream_behind_raw, known_documents
+from pipelines.warehouse import WarehouseResource
 
 # The console log shows warnings (each rejected document) and errors; the full event log
 # is Dagster's, under `make dev`.
@@ -30,14 +31,12 @@ def plan_ingestion(
     instance: dg.DagsterInstance, inbox: Path, warehouse: Path, force: bool = False
 ) -> IngestPlan:
     """Registers the inbox's documents as partitions and decides what the run covers."""
-    sources = discover(inbox)
+    sources = discover(inbox, settings.inbox_hashes_path())
     partition_order = register_documents(instance, sources)
-    pending = pending_keys(sources, known_documents(warehouse), force=force)
+    warehouse_resource = WarehouseResource(path=str(warehouse))
+    pending = [s.document_id for s in pending_sources(sources, warehouse_resource, force)]
     tags = range_tags(pending, partition_order) if pending else {}
-    rebuild_only = False
-    if not pending and warehouse.exists():
-        with connect(warehouse, read_only=True) as con:
-            rebuild_only = downstream_behind_raw(con)
+    rebuild_only = not pending and warehouse_resource.downstream_behind_raw()
     return IngestPlan(len(sources), pending, tags, rebuild_only)
 
 

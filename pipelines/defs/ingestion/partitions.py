@@ -11,14 +11,14 @@ import dagster as dg
 from pipelines.defs.ingestion.planning import new_partition_keys
 from pipelines.extract.runner import SourceFile
 
-document_partitions = dg.DynamicPartitionsDefinition(name="documents")
+DOCUMENT_PARTITIONS = "documents"
+document_partitions = dg.DynamicPartitionsDefinition(name=DOCUMENT_PARTITIONS)
 
 
 def register_documents(instance: dg.DagsterInstance, sources: Iterable[SourceFile]) -> list[str]:
     """Adds a partition for each source not yet one; returns every partition key, in
     partition order. (The sensor asks for its additions through its result instead.)"""
-    name = document_partitions.name
-    new = new_partition_keys(sources, instance.get_dynamic_partitions(name))
+    new = new_partition_keys(sources, instance.get_dynamic_partitions(DOCUMENT_PARTITIONS))
     if new:
-        instance.add_dynamic_partitions(name, new)
-    return instance.get_dynamic_partitions(name)
+        instance.add_dynamic_partitions(DOCUMENT_PARTITIONS, new)
+    return list(instance.get_dynamic_partitions(DOCUMENT_PARTITIONS))

@@ -1,12 +1,17 @@
-"""Which document partitions a run should cover: pure helpers for the CLI, the sensor and
-the schedule, so that all three launch the same kind of run."""
+"""Which documents a run covers and which of them it extracts: one answer for the CLI,
+the sensor, the schedule and the extraction step, so that all launch the same kind of
+run and decide "already loaded" alike."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 
 from pipelines.extract import EXTRACTOR_VERSION
 from pipelines.extract.runner import SourceFile
+
+if TYPE_CHECKING:
+    from pipelines.warehouse import WarehouseResource
 
 # Dagster's run tags for a run over a range of partitions (a single-run backfill).
 RANGE_START_TAG = "dagster/asset_partition_range_start"
@@ -19,15 +24,15 @@ def new_partition_keys(sources: Iterable[SourceFile], existing: Iterable[str]) -
     return [s.document_id for s in sources if s.document_id not in known]
 
 
-def pending_keys(
-    sources: Iterable[SourceFile], known_versions: Mapping[str, str], force: bool = False
-) -> list[str]:
-    """Documents whose content or extractor version the warehouse has not seen."""
-    return [
-        s.document_id
-        for s in sources
-        if force or known_versions.get(s.document_id) != EXTRACTOR_VERSION
-    ]
+def pending_sources(
+    sources: Iterable[SourceFile], warehouse: WarehouseResource, force: bool = False
+) -> list[SourceFile]:
+    """The sources to extract: those whose content, or the extractor version that read it,
+    the warehouse has not loaded; every one when `force` is set."""
+    if force:
+        return list(sources)
+    known = warehouse.known_documents()
+    return [s for s in sources if known.get(s.document_id) != EXTRACTOR_VERSION]
 
 
 def range_tags(keys: Iterable[str], partition_order: Sequence[str]) -> dict[str, str]:

@@ -6,7 +6,6 @@ from pipelines.defs.ingestion.jobs import ingest_job
 from pipelines.defs.ingestion.partitions import register_documents
 from pipelines.defs.ingestion.planning import range_tags
 from pipelines.defs.resources import InboxResource
-from pipelines.extract.runner import discover
 
 
 @dg.schedule(
@@ -22,7 +21,7 @@ def yearly_ingestion(context: dg.ScheduleEvaluationContext, inbox: InboxResource
     with the same extractor version are skipped inside the run; the marts, checks and
     report are rebuilt when anything changed."""
     fiscal_year = context.scheduled_execution_time.year - 1
-    sources = discover(inbox.root)
+    sources = inbox.sources()
     if not sources:
         return dg.SkipReason(f"no PDF in {inbox.root}")
     # The sensor adds partitions as files arrive; it may have been switched off.

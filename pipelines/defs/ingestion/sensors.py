@@ -1,15 +1,13 @@
 """New or re-issued PDFs in the inbox start their own ingestion run."""
 
 import hashlib
-import json
 
 import dagster as dg
 
 from pipelines.defs.ingestion.jobs import ingest_job
-from pipelines.defs.ingestion.partitions import document_partitions
+from pipelines.defs.ingestion.partitions import DOCUMENT_PARTITIONS, document_partitions
 from pipelines.defs.ingestion.planning import new_partition_keys, range_tags
 from pipelines.defs.resources import InboxResource
-from pipelines.extract.runner import discover
 
 # A file modified more recently than this may still be being copied into the inbox.
 SETTLE_SECONDS = 30.0
@@ -22,17 +20,14 @@ SETTLE_SECONDS = 30.0
 )
 def inbox_sensor(context: dg.SensorEvaluationContext, inbox: InboxResource) -> dg.SensorResult:
     """Adds a document partition for each new content hash in the inbox (a new file, or a
-    unit's re-issued PDF under any name) and requests one run over them. The cursor keeps
-    each file's size, mtime and hash, so unchanged files are not read again."""
-    hash_cache = json.loads(context.cursor) if context.cursor else {}
-    sources = discover(inbox.root, hash_cache=hash_cache, settle_seconds=SETTLE_SECONDS)
-    existing = context.instance.get_dynamic_partitions(document_partitions.name)
+    unit's re-issued PDF under any name) and requests one run over them. Unchanged files
+    are not read again: the inbox's hashes are kept (InboxResource), for the run too."""
+    sources = inbox.sources(settle_seconds=SETTLE_SECONDS)
+    existing = context.instance.get_dynamic_partitions(DOCUMENT_PARTITIONS)
     new = new_partition_keys(sources, existing)
-    cursor = json.dumps(hash_cache, sort_keys=True)
     if not new:
         return dg.SensorResult(
-            skip_reason=f"nothing new among {len(sources)} document(s) in {inbox.root}",
-            cursor=cursor,
+            skip_reason=f"nothing new among {len(sources)} document(s) in {inbox.root}"
         )
     new_ids = set(new)
     paths = [s.source_path for s in sources if s.document_id in new_ids]
@@ -45,5 +40,4 @@ def inbox_sensor(context: dg.SensorEvaluationContext, inbox: InboxResource) -> d
             )
         ],
         dynamic_partitions_requests=[document_partitions.build_add_request(new)],
-        cursor=cursor,
     )

@@ -1,17 +1,14 @@
-"""The quality engine and the finance bureau's report, after the marts build."""
+"""The quality engine and the finance bureau's report, after the dbt models build."""
 
 import dagster as dg
 
 from pipelines.defs.ingestion.assets import TRANSIENT_RETRY
-from pipelines.defs.resources import (
-    DUCKDB_POOL,
-    ReportsResource,
-    WarehouseResource,
-)
+from pipelines.defs.resources import DUCKDB_POOL, ReportsResource
 from pipelines.defs.transformation.definitions import juesuan_dbt_models
 from pipelines.progress import IngestProgress
 from pipelines.quality import run_quality_checks
 from pipelines.report import write_report
+from pipelines.warehouse import WarehouseResource
 
 QUALITY_RESULTS = dg.AssetKey(["quality", "check_results"])
 QUALITY_REPORT = dg.AssetKey(["quality", "report"])
@@ -32,8 +29,8 @@ def quality_check_results(
     progress: dg.ResourceParam[IngestProgress],
 ) -> dg.MaterializeResult:
     """Every accounting identity of every loaded document, checked (Great Expectations),
-    into quality.check_results and quality.document_coverage. A document's broken
-    identities are findings, recorded here; they never fail the run."""
+    into quality.check_results. A document's broken identities are findings, recorded
+    here; they never fail the run. (quality.document_coverage is a dbt model.)"""
     progress.start("quality")
     summary = run_quality_checks(
         warehouse.file, run_id=context.run_id, reports_dir=reports.directory

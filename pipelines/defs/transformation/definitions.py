@@ -1,6 +1,10 @@
-"""The dbt project's models and tests as Dagster assets and asset checks."""
+"""The dbt project's models and tests as Dagster assets and asset checks.
 
-import os
+The manifest is prepared before the code location loads (project.py); loading only reads
+it.
+"""
+
+import json
 import sys
 from pathlib import Path
 
@@ -9,50 +13,35 @@ from dagster_dbt import (
     DagsterDbtTranslator,
     DagsterDbtTranslatorSettings,
     DbtCliResource,
-    DbtProject,
     dbt_assets,
 )
 
 from pipelines import settings
 from pipelines.defs.ingestion.assets import TRANSIENT_RETRY
 from pipelines.defs.resources import DUCKDB_POOL
+from pipelines.defs.transformation.project import PREPARE_COMMAND, dbt_project
 from pipelines.progress import IngestProgress
+from pipelines.warehouse import WarehouseResource
 
-dbt_project = DbtProject(
-    project_dir=settings.DBT_PROJECT_DIR, profiles_dir=settings.DBT_PROJECT_DIR
-)
-
-
-# What dbt writes: never walked when checking the manifest (it is most of the folder).
-DBT_OUTPUT_FOLDERS = {"target", "logs", "dbt_packages"}
 # Where each build writes its artifacts: one folder, reused. dagster-dbt's default is a new
 # folder per invocation, which grows without end; builds never overlap (pool "duckdb").
 BUILD_TARGET_PATH = dbt_project.target_path / "build"
+# The dbt variable profiles.yml reads the warehouse file from (before JUESUAN_WAREHOUSE).
+WAREHOUSE_VAR = "juesuan_warehouse"
+# The dbt variable quality.document_coverage reads the unit registry from ('' for none).
+UNIT_REGISTRY_VAR = "juesuan_unit_registry"
 
-
-def _manifest_is_stale() -> bool:
-    """Missing, or older than a file of the dbt project (a model edited since)."""
-    if not dbt_project.manifest_path.exists():
-        return True
-    built = dbt_project.manifest_path.stat().st_mtime
-    for folder, subfolders, files in os.walk(settings.DBT_PROJECT_DIR):
-        subfolders[:] = [name for name in subfolders if name not in DBT_OUTPUT_FOLDERS]
-        for name in files:
-            path = Path(folder, name)
-            if path.suffix in {".sql", ".yml", ".csv", ".md"} and path.stat().st_mtime > built:
-                return True
-    return False
-
+if not dbt_project.manifest_path.exists():
+    raise FileNotFoundError(
+        f"dbt manifest missing: {dbt_project.manifest_path}. Prepare it first: "
+        f"`make dbt_project/target/manifest.json` (make demo, test and dev do), or "
+        f"`{PREPARE_COMMAND}`."
+    )
 
 # The dbt beside this interpreter: the venv need not be activated (make, CI, cron).
 dbt_cli = DbtCliResource(
     project_dir=dbt_project, dbt_executable=str(Path(sys.executable).parent / "dbt")
 )
-
-# `make` prepares the manifest (dagster-dbt project prepare-and-package); here it is
-# parsed again only when missing or stale, e.g. under `dagster dev` after an edit.
-if _manifest_is_stale():
-    dbt_cli.cli(["parse", "--quiet"], target_path=dbt_project.target_path).wait()
 
 
 @dbt_assets(
@@ -68,11 +57,22 @@ if _manifest_is_stale():
 def juesuan_dbt_models(
     context: dg.AssetExecutionContext,
     dbt: DbtCliResource,
+    warehouse: WarehouseResource,
     progress: dg.ResourceParam[IngestProgress],
 ):
     progress.start("dbt", len(context.selected_asset_keys) + len(context.selected_asset_check_keys))
+    # The same DuckDB file as the Python steps, whatever dbt's working folder.
+    registry = settings.unit_registry_path()  # absolute, as the warehouse's
+    warehouse_var = json.dumps(
+        {
+            WAREHOUSE_VAR: str(warehouse.file.resolve()),
+            UNIT_REGISTRY_VAR: str(registry) if registry is not None else "",
+        }
+    )
     with progress.tool_output():
-        build = dbt.cli(["build"], context=context, target_path=BUILD_TARGET_PATH)
+        build = dbt.cli(
+            ["build", "--vars", warehouse_var], context=context, target_path=BUILD_TARGET_PATH
+        )
         for event in build.stream():
             progress.advance("dbt")
             yield event

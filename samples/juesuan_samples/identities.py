@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from pipelines.samples.model import (
+from juesuan_samples.model import (
     T09_STYLE_EXPENDITURE,
     Amount,
     BasicExpenditure,
@@ -27,10 +27,6 @@ from pipelines.samples.model import (
     ThreePublic,
     amount_sum,
 )
-
-# Identities with no id of their own in the quality catalogue (yet).
-STATEMENT_CARRY_BY_FUND = "statement_carry_by_fund"  # T04 年初财政拨款结转和结余 = Σ funds
-T01_T04_INCOME = "t01_t04_income"  # T01 and T04 agree on the appropriation income lines
 
 # Narrative figures (ground-truth keys) and the table each is checked against.
 NARRATIVE_TABLES = {
@@ -203,8 +199,9 @@ def _check_statement(check: _Checker, table_id: str, statement: Statement) -> No
             for carry in carries:
                 children = [sub for sub in subs if sub.parent == carry.label]
                 if children:
+                    # 年初财政拨款结转和结余 = Σ its fund sub-lines.
                     check.equal(
-                        (STATEMENT_CARRY_BY_FUND, table_id, carry.label),
+                        ("statement_carry_by_fund", table_id, carry.label),
                         f"{table_id} {carry.label}[{index}] = Σ funds",
                         carry.values[index],
                         amount_sum(child.values[index] for child in children),
@@ -316,7 +313,7 @@ def _check_cross_tables(check: _Checker, d: Disclosure) -> None:
         list(income_lines.items())[:3], t04.of_kind("收入", "line"), strict=True
     ):
         check.equal(
-            (T01_T04_INCOME, "T01", t01_label),
+            ("t01_t04_income", "T01", t01_label),
             f"T01/T04 {t04_line.label}",
             t04_line.values[0],
             _value(t01_value),

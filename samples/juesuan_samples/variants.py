@@ -92,7 +92,7 @@ VARIANT_SHARES: dict[str, tuple[object, ...]] = {
 _MAX_EXOTIC_SHARE = 0.75
 
 
-def _balanced_column(shares: tuple[object, ...], count: int, rng: random.Random) -> list[object]:
+def balanced_column(shares: tuple[object, ...], count: int, rng: random.Random) -> list[object]:
     """`count` values cycling through `shares` (every value present when count allows), shuffled.
 
     The cycle starts with the distinct values so that a short corpus still covers them all.
@@ -124,7 +124,7 @@ def assign_variants(unit_levels: list[str], seed: int) -> list[Variants]:
     rng = random.Random(seed)
     for _attempt in range(100):
         columns = {
-            name: _balanced_column(shares, count, rng) for name, shares in VARIANT_SHARES.items()
+            name: balanced_column(shares, count, rng) for name, shares in VARIANT_SHARES.items()
         }
         documents = [
             Variants(**{name: columns[name][index] for name in VARIANT_SHARES})

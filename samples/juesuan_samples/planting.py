@@ -15,9 +15,9 @@ least 1% of the figure):
     missing_table       one of the nine tables left out, title and body
 
 The checks an error must trip are derived here from the identities of domain.md, rule by
-rule, not by running the checker; pipelines.samples.identities confirms them (and the
+rule, not by running the checker; juesuan_samples.identities confirms them (and the
 generator refuses a document where the two disagree). Sites follow the checker's
-conventions: (check id, table, location), see pipelines.samples.identities. Two errors of
+conventions: (check id, table, location), see juesuan_samples.identities. Two errors of
 a document never share a check site, and a table-level error (unit_slip, missing_table)
 is the only one of its document to involve its table, so the checks of a document are
 exactly the union of its errors' checks.
@@ -29,8 +29,8 @@ import random
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from pipelines.samples.identities import T07_SUBTOTAL_LABEL, involved_tables
-from pipelines.samples.model import (
+from juesuan_samples.identities import T07_SUBTOTAL_LABEL, involved_tables
+from juesuan_samples.model import (
     T09_STYLE_EXPENDITURE,
     THREE_PUBLIC_FIELDS,
     THREE_PUBLIC_ITEMS,
@@ -45,8 +45,8 @@ from pipelines.samples.model import (
     ThreePublic,
     ThreePublicTable,
 )
-from pipelines.samples.synthesis import stable_seed
-from pipelines.samples.tables import TABLE_IDS
+from juesuan_samples.synthesis import stable_seed
+from juesuan_samples.tables import TABLE_IDS
 
 ERROR_KINDS = ("leaf_amount", "wrong_total", "narrative_mismatch", "unit_slip", "missing_table")
 TABLE_LEVEL_KINDS = frozenset({"unit_slip", "missing_table"})

@@ -10,9 +10,8 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
-from pipelines.domain.tables import TABLES
-from pipelines.samples.formatting import chinese_number, format_amount, spaced
-from pipelines.samples.model import (
+from juesuan_samples.formatting import chinese_number, format_amount, spaced
+from juesuan_samples.model import (
     T02_COLUMNS,
     T03_COLUMNS,
     T05_COLUMNS,
@@ -28,7 +27,8 @@ from pipelines.samples.model import (
     SubjectTable,
     ThreePublic,
 )
-from pipelines.samples.variants import Variants
+from juesuan_samples.variants import Variants
+from pipelines.domain.tables import TABLES
 
 CANONICAL_TITLES = {spec.table_id: spec.canonical_title for spec in TABLES}
 TABLE_IDS = tuple(CANONICAL_TITLES)

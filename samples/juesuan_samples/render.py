@@ -8,8 +8,9 @@ from pathlib import Path
 
 from reportlab.pdfgen import canvas
 
-from pipelines.samples.layout import (
+from juesuan_samples.layout import (
     FONT,
+    Block,
     Page,
     TableLayout,
     TableStyle,
@@ -19,8 +20,8 @@ from pipelines.samples.layout import (
     text_width,
     with_footer,
 )
-from pipelines.samples.model import Disclosure
-from pipelines.samples.narrative import (
+from juesuan_samples.model import Disclosure
+from juesuan_samples.narrative import (
     contents_blocks,
     cover_blocks,
     glossary_blocks,
@@ -28,14 +29,14 @@ from pipelines.samples.narrative import (
     profile_blocks,
     tables_part_blocks,
 )
-from pipelines.samples.tables import (
+from juesuan_samples.tables import (
     TABLE_IDS,
     DocumentStyle,
     TableSpec,
     build_table_specs,
     draw_document_style,
 )
-from pipelines.samples.variants import Variants
+from juesuan_samples.variants import Variants
 
 
 @dataclass(frozen=True)
@@ -70,10 +71,7 @@ def compose(
     misstated) narrative figures. Tables in d.missing_tables are left out; tables in
     d.unit_slips print under a 万元 header whatever the style drew.
     """
-    style = draw_document_style(d, variants, rng)
-    if d.unit_slips:
-        style = replace(style, money_units=style.money_units | dict.fromkeys(d.unit_slips, "万元"))
-    specs = build_table_specs(d, variants, style)
+    style, specs = document_tables(d, variants, rng)
     table_style = TableStyle(
         variants.ruling, variants.continuation, variants.wrapped_names, style.rule_width
     )
@@ -89,11 +87,7 @@ def compose(
         tables[table_id] = PlacedTable(specs[table_id], layout, len(pages) + 1)
         pages += layout.pages
     first_narrative = len(pages) + 1
-    if clean is None:
-        pages += flow_text(narrative_blocks(d, style, rng))
-    else:
-        stated = replace(clean, narrative=d.narrative)
-        pages += flow_text(narrative_blocks(stated, style, rng, clean.narrative))
+    pages += flow_text(part_three(d, style, rng, clean))
     narrative_pages = tuple(range(first_narrative, len(pages) + 1))
     pages += flow_text(glossary_blocks())
     footed = tuple(
@@ -101,6 +95,29 @@ def compose(
         for number, page in enumerate(pages, start=1)
     )
     return ComposedDocument(footed, tables, style, narrative_pages)
+
+
+def document_tables(
+    d: Disclosure, variants: Variants, rng: random.Random
+) -> tuple[DocumentStyle, dict[str, TableSpec]]:
+    """The document's printing style (drawn from rng) and its nine table specs.
+
+    Tables in d.unit_slips print under a 万元 header whatever the style drew.
+    """
+    style = draw_document_style(d, variants, rng)
+    if d.unit_slips:
+        style = replace(style, money_units=style.money_units | dict.fromkeys(d.unit_slips, "万元"))
+    return style, build_table_specs(d, variants, style)
+
+
+def part_three(
+    d: Disclosure, style: DocumentStyle, rng: random.Random, clean: Disclosure | None = None
+) -> list[Block]:
+    """第三部分: with planted errors it restates the clean tables with d's narrative figures."""
+    if clean is None:
+        return narrative_blocks(d, style, rng)
+    stated = replace(clean, narrative=d.narrative)
+    return narrative_blocks(stated, style, rng, clean.narrative)
 
 
 def write_pdf(document: ComposedDocument, path: Path, title: str) -> None:

@@ -13,8 +13,7 @@ import random
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
-from pipelines.domain.subjects import cost_category
-from pipelines.samples.catalogue import (
+from juesuan_samples.catalogue import (
     BASIC_ONLY_SUBJECTS,
     COMMON_ADMIN_SUBJECTS,
     COMMON_INSTITUTION_SUBJECTS,
@@ -28,7 +27,7 @@ from pipelines.samples.catalogue import (
     T04_FUND_LINES,
     UnitProfile,
 )
-from pipelines.samples.model import (
+from juesuan_samples.model import (
     STATEMENT_FINAL,
     T02_COLUMNS,
     T03_COLUMNS,
@@ -51,7 +50,8 @@ from pipelines.samples.model import (
     ThreePublicTable,
     shown,
 )
-from pipelines.samples.variants import Variants
+from juesuan_samples.variants import Variants
+from pipelines.domain.subjects import cost_category
 
 FEN_PER_WAN = 1_000_000  # 元 cents in one 万元
 BASE_YEAR = 2023

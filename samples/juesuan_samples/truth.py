@@ -19,18 +19,18 @@ import json
 from collections.abc import Sequence
 from pathlib import Path
 
-from pipelines.samples.formatting import (
+from juesuan_samples.formatting import (
     format_amount,
     narrative_amount,
     normalise_label,
     truth_amount,
     wan_text,
 )
-from pipelines.samples.model import Disclosure
-from pipelines.samples.planting import PlantedError
-from pipelines.samples.render import ComposedDocument, PlacedTable
-from pipelines.samples.tables import CANONICAL_TITLES, TABLE_IDS
-from pipelines.samples.variants import Variants
+from juesuan_samples.model import Disclosure
+from juesuan_samples.planting import PlantedError
+from juesuan_samples.render import ComposedDocument, PlacedTable
+from juesuan_samples.tables import CANONICAL_TITLES, TABLE_IDS
+from juesuan_samples.variants import Variants
 
 SCHEMA_VERSION = 1
 

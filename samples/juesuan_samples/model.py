@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from pipelines.samples.catalogue import UnitProfile
+from juesuan_samples.catalogue import UnitProfile
 
 Amount = int | None
 
@@ -269,6 +269,6 @@ class Disclosure:
     is_seed_case: bool = False
     offices: tuple[str, ...] = field(default=())
     duties: tuple[str, ...] = field(default=())  # 单位职责 paragraphs; generated when empty
-    # Planted errors (pipelines.samples.planting) that are about printing, not figures:
+    # Planted errors (juesuan_samples.planting) that are about printing, not figures:
     missing_tables: frozenset[str] = field(default=frozenset())  # left out of the document
     unit_slips: frozenset[str] = field(default=frozenset())  # 元 amounts under a 万元 header

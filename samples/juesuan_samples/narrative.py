@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import random
 
-from pipelines.samples.formatting import chinese_number, chinese_year, narrative_amount, percent
-from pipelines.samples.layout import Block
-from pipelines.samples.model import T02_COLUMNS, T03_COLUMNS, Disclosure, NarrativeFigures
-from pipelines.samples.tables import TABLE_IDS, DocumentStyle
+from juesuan_samples.formatting import chinese_number, chinese_year, narrative_amount, percent
+from juesuan_samples.layout import Block
+from juesuan_samples.model import T02_COLUMNS, T03_COLUMNS, Disclosure, NarrativeFigures
+from juesuan_samples.tables import TABLE_IDS, DocumentStyle
 
 _SECTION_TITLES = (
     "收入支出决算总体情况说明",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from decimal import ROUND_HALF_UP, Decimal
 
-from pipelines.samples.model import Amount
+from juesuan_samples.model import Amount
 
 FEN_PER_WAN = 1_000_000
 _CHINESE_DIGITS = "零一二三四五六七八九"

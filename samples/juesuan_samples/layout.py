@@ -14,7 +14,7 @@ from functools import lru_cache
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 
-from pipelines.samples.tables import AMOUNT, CODE, CODE_PART, LINE_NO, TableSpec
+from juesuan_samples.tables import AMOUNT, CODE, CODE_PART, LINE_NO, TableSpec
 
 FONT = "STSong-Light"
 ASCENT = 0.752  # of the font size, from the font descriptor

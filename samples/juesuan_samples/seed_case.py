@@ -10,15 +10,14 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from pipelines.domain.subjects import cost_category
-from pipelines.samples.catalogue import (
+from juesuan_samples.catalogue import (
     ECONOMIC_CLASSES,
     SEED_UNIT,
     STATEMENT_EXPENSE_CLASSES,
     T01_INCOME_LINES,
     T04_FUND_LINES,
 )
-from pipelines.samples.model import (
+from juesuan_samples.model import (
     STATEMENT_FINAL,
     T02_COLUMNS,
     T03_COLUMNS,
@@ -39,6 +38,7 @@ from pipelines.samples.model import (
     ThreePublic,
     ThreePublicTable,
 )
+from pipelines.domain.subjects import cost_category
 
 SEED_FISCAL_YEAR = 2020
 

@@ -1,26 +1,31 @@
 """Sample final-accounts disclosures (决算公开 PDFs) with exact ground truth.
 
-    from pipelines.samples import generate_corpus, generate_document, load_truth, Variants
+The juesuan-samples distribution, apart from the product: the demo and the tests install
+it beside juesuan (`make install`). Command line: `python -m juesuan_samples --out DIR`,
+or `juesuan samples`, which forwards to it. Reference data (subjects, units) is in data/.
+
+    from juesuan_samples import generate_corpus, generate_document, load_truth, Variants
     docs = generate_corpus(Path("sources/samples"))           # 20 units × 2023/2024 + seed case
     truth = load_truth(docs[0].truth_path)
     planted = generate_corpus(Path("out"), planted_errors=8)  # 8 documents with planted errors
     generate_document(Path("out"), "枣庄市教育局", 2024, errors=["leaf_amount", "unit_slip"])
+    generate_corpus(Path("office"), producer="office")  # .docx exported by LibreOffice (office.py)
 
 Each PDF has a `<stem>.truth.json` beside it describing every printed table row, and
 under "planted_errors" the errors planted in it with the checks each must trip
-(pipelines.samples.planting; check ids of pipelines.quality.catalogue).
+(juesuan_samples.planting; check ids of pipelines.quality.catalogue).
 """
 
-from pipelines.samples.corpus import (
+from juesuan_samples.corpus import (
     GeneratedDocument,
     generate_corpus,
     generate_document,
     write_unit_registry,
 )
-from pipelines.samples.identities import Violation, identity_findings, identity_violations
-from pipelines.samples.planting import ERROR_KINDS, ErrorRequest, PlantedError
-from pipelines.samples.truth import load_truth
-from pipelines.samples.variants import Variants
+from juesuan_samples.identities import Violation, identity_findings, identity_violations
+from juesuan_samples.planting import ERROR_KINDS, ErrorRequest, PlantedError
+from juesuan_samples.truth import load_truth
+from juesuan_samples.variants import Variants
 
 __all__ = [
     "ERROR_KINDS",

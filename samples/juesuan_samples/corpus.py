@@ -7,20 +7,21 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipelines.samples.catalogue import SEED_UNIT, UnitProfile, corpus_units, find_unit
-from pipelines.samples.identities import identity_findings, identity_violations
-from pipelines.samples.planting import (
+from juesuan_samples.catalogue import SEED_UNIT, UnitProfile, corpus_units, find_unit
+from juesuan_samples.identities import identity_findings, identity_violations
+from juesuan_samples.model import Disclosure
+from juesuan_samples.planting import (
     ErrorRequest,
     PlantedError,
     assign_errors,
     expected_sites,
     plant_errors,
 )
-from pipelines.samples.render import compose, write_pdf
-from pipelines.samples.seed_case import SEED_FISCAL_YEAR, seed_disclosure
-from pipelines.samples.synthesis import stable_seed, synthesize
-from pipelines.samples.truth import build_truth, write_truth
-from pipelines.samples.variants import SEED_VARIANTS, Variants, assign_variants
+from juesuan_samples.render import compose, write_pdf
+from juesuan_samples.seed_case import SEED_FISCAL_YEAR, seed_disclosure
+from juesuan_samples.synthesis import stable_seed, synthesize
+from juesuan_samples.truth import build_truth, write_truth
+from juesuan_samples.variants import SEED_VARIANTS, Variants, assign_variants
 
 
 @dataclass(frozen=True)
@@ -64,30 +65,9 @@ def generate_document(
     exactly what it would be without the option.
     """
     profile = find_unit(unit) if isinstance(unit, str) else unit
-    is_seed_case = profile.name == SEED_UNIT.name and fiscal_year == SEED_FISCAL_YEAR
     if variants is None:
-        variants = SEED_VARIANTS if is_seed_case else Variants()
-    if is_seed_case:
-        if errors:
-            raise ValueError("errors are planted in synthesised documents, not the seed case")
-        disclosure = seed_disclosure()
-    else:
-        disclosure = synthesize(profile, fiscal_year, variants, seed)
-        violations = identity_violations(disclosure)
-        if violations:
-            raise AssertionError(
-                f"{profile.name} {fiscal_year}: identities broken: {violations[:3]}"
-            )
-    printed, planted = disclosure, ()
-    if errors:
-        error_rng = random.Random(stable_seed("errors", seed, profile.name, fiscal_year))
-        printed, planted = plant_errors(disclosure, errors, error_rng)
-        found = {violation.site for violation in identity_findings(printed)}
-        if found != expected_sites(planted):
-            raise AssertionError(
-                f"{profile.name} {fiscal_year}: planted errors break "
-                f"{sorted(found ^ expected_sites(planted), key=str)} unexpectedly"
-            )
+        variants = default_variants(profile, fiscal_year)
+    disclosure, printed, planted = prepare_disclosure(profile, fiscal_year, variants, seed, errors)
     rng = random.Random(stable_seed("document", seed, profile.name, fiscal_year))
     composed = compose(printed, variants, rng, clean=disclosure if planted else None)
     relative = (
@@ -103,6 +83,104 @@ def generate_document(
     return GeneratedDocument(pdf_path, truth_path, profile.name, fiscal_year, planted)
 
 
+def is_seed_case(unit: UnitProfile, fiscal_year: int) -> bool:
+    return unit.name == SEED_UNIT.name and fiscal_year == SEED_FISCAL_YEAR
+
+
+def default_variants(unit: UnitProfile, fiscal_year: int) -> Variants:
+    """The seed case prints in the seed's own layout; any other document in the defaults."""
+    return SEED_VARIANTS if is_seed_case(unit, fiscal_year) else Variants()
+
+
+def prepare_disclosure(
+    profile: UnitProfile,
+    fiscal_year: int,
+    variants: Variants,
+    seed: int,
+    errors: Sequence[ErrorRequest | str] = (),
+) -> tuple[Disclosure, Disclosure, tuple[PlantedError, ...]]:
+    """(clean disclosure, disclosure as printed, planted errors), whoever renders it.
+
+    Checks that the synthesised figures keep every identity, and that the planted errors
+    break exactly the identities they are meant to.
+    """
+    if is_seed_case(profile, fiscal_year):
+        if errors:
+            raise ValueError("errors are planted in synthesised documents, not the seed case")
+        disclosure = seed_disclosure()
+    else:
+        disclosure = synthesize(profile, fiscal_year, variants, seed)
+        violations = identity_violations(disclosure)
+        if violations:
+            raise AssertionError(
+                f"{profile.name} {fiscal_year}: identities broken: {violations[:3]}"
+            )
+    printed: Disclosure = disclosure
+    planted: tuple[PlantedError, ...] = ()
+    if errors:
+        error_rng = random.Random(stable_seed("errors", seed, profile.name, fiscal_year))
+        printed, planted = plant_errors(disclosure, errors, error_rng)
+        found = {violation.site for violation in identity_findings(printed)}
+        if found != expected_sites(planted):
+            raise AssertionError(
+                f"{profile.name} {fiscal_year}: planted errors break "
+                f"{sorted(found ^ expected_sites(planted), key=str)} unexpectedly"
+            )
+    return disclosure, printed, tuple(planted)
+
+
+PRODUCERS = ("reportlab", "office")  # office: .docx exported by LibreOffice (office.py)
+
+
+class OfficeUnavailable(RuntimeError):
+    """The office producer was asked for, and LibreOffice (soffice) is not installed."""
+
+
+@dataclass(frozen=True)
+class DocumentJob:
+    """One document of a corpus, before any producer renders it."""
+
+    unit: UnitProfile
+    fiscal_year: int
+    variants: Variants
+    relative_path: Path
+    errors: tuple[ErrorRequest | str, ...] = ()
+
+
+def corpus_jobs(
+    units: int = 20,
+    years: Sequence[int] = (2023, 2024),
+    seed: int = 20240901,
+    include_seed_case: bool = True,
+    planted_errors: int = 0,
+) -> list[DocumentJob]:
+    """The documents of a corpus: the seed case, then units × years with balanced variants."""
+    plan = [(unit, year) for unit in corpus_units(units) for year in years]  # checks first
+    jobs: list[DocumentJob] = []
+    if include_seed_case:
+        jobs.append(
+            DocumentJob(
+                SEED_UNIT,
+                SEED_FISCAL_YEAR,
+                SEED_VARIANTS,
+                Path(SEED_UNIT.region) / f"{SEED_UNIT.name}{SEED_FISCAL_YEAR}年度单位决算.pdf",
+            )
+        )
+    all_variants = assign_variants([unit.level for unit, _ in plan], seed)
+    errors = assign_errors(len(plan), planted_errors, seed)
+    for index, ((unit, year), variants) in enumerate(zip(plan, all_variants, strict=True)):
+        jobs.append(
+            DocumentJob(
+                unit,
+                year,
+                variants,
+                default_relative_path(unit, year, index),
+                tuple(errors.get(index, ())),
+            )
+        )
+    return jobs
+
+
 def generate_corpus(
     out_dir: Path | str,
     units: int = 20,
@@ -110,42 +188,31 @@ def generate_corpus(
     seed: int = 20240901,
     include_seed_case: bool = True,
     planted_errors: int = 0,
+    producer: str = "reportlab",
 ) -> list[GeneratedDocument]:
     """`units` × `years` synthesised disclosures, plus the seed case, with balanced variants.
 
     `planted_errors` synthesised documents (chosen from `seed`; at most all of them) get
     one to three planted errors each, all kinds mixed over the corpus (planting.assign_errors);
     every other document is byte for byte what it is with planted_errors=0.
+
+    `producer` "office" renders the same disclosures through LibreOffice instead of
+    reportlab (office.py; it needs `soffice`).
     """
+    if producer not in PRODUCERS:
+        raise ValueError(f"producer must be one of {PRODUCERS}, got {producer!r}")
     out = Path(out_dir)
-    plan = [(unit, year) for unit in corpus_units(units) for year in years]  # checks first
-    documents: list[GeneratedDocument] = []
-    if include_seed_case:
-        documents.append(
-            generate_document(
-                out,
-                SEED_UNIT,
-                SEED_FISCAL_YEAR,
-                SEED_VARIANTS,
-                seed,
-                Path(SEED_UNIT.region) / f"{SEED_UNIT.name}{SEED_FISCAL_YEAR}年度单位决算.pdf",
-            )
+    jobs = corpus_jobs(units, years, seed, include_seed_case, planted_errors)
+    if producer == "office":
+        from juesuan_samples.office import generate_office_documents  # python-docx, soffice
+
+        return generate_office_documents(out, jobs, seed)
+    return [
+        generate_document(
+            out, job.unit, job.fiscal_year, job.variants, seed, job.relative_path, job.errors
         )
-    all_variants = assign_variants([unit.level for unit, _ in plan], seed)
-    errors = assign_errors(len(plan), planted_errors, seed)
-    for index, ((unit, year), variants) in enumerate(zip(plan, all_variants, strict=True)):
-        documents.append(
-            generate_document(
-                out,
-                unit,
-                year,
-                variants,
-                seed,
-                default_relative_path(unit, year, index),
-                errors.get(index, ()),
-            )
-        )
-    return documents
+        for job in jobs
+    ]
 
 
 REGISTRY_NAME = "unit_registry.csv"

@@ -20,6 +20,7 @@ from pipelines.domain.text import normalise_label
 from pipelines.extract.document import extract_document
 from pipelines.extract.records import DocumentExtraction, ExtractedTable
 from tests.fixtures.seed_tables import (
+    SUMMARY_UNIT,
     T01_ROWS,
     T02_ROWS,
     T03_COLUMNS,
@@ -142,6 +143,19 @@ def test_cover_with_approval_lines_names_the_unit():
     assert extracted("cover_approval_lines").unit_name == UNIT
 
 
+def test_a_summary_cover_names_the_department_without_its_summary_marker():
+    doc = extracted("summary_cover")  # "部门决算（汇总）" under the department's name
+    assert (doc.status, doc.unit_name, doc.unit_level, doc.fiscal_year) == (
+        "loaded",
+        SUMMARY_UNIT,
+        "部门",
+        YEAR,
+    )
+    t05 = table("summary_cover", "T05")
+    assert subject_rows(t05) == expected_subject_rows(T05_ROWS, T05_COLUMNS)
+    assert (FIXTURES / "summary_cover.pdf").stat().st_size < 100_000
+
+
 @pytest.mark.parametrize(
     "name",
     [
@@ -151,6 +165,8 @@ def test_cover_with_approval_lines_names_the_unit():
         "wrapped_title",
         "yuan_thousands",
         "three_public_merged_header",
+        "three_public_unruled",
+        "three_public_transposed",
         "cover_approval_lines",
     ],
 )

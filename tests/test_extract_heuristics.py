@@ -458,3 +458,17 @@ def test_cover_approval_lines_are_cut_from_the_unit_name():
     ]
     found = recognise([page(1, "报送日期：2021年8月20日\n枣庄市财政局\n2020年度部门决算")])
     assert (found.unit_name, found.fiscal_year) == ("枣庄市财政局", 2020)
+
+
+@pytest.mark.parametrize(
+    "cover",
+    [
+        "枣庄市教育局\n2023 年度部门决算（汇总）",
+        "枣庄市教育局\n2023年度汇总决算",
+        "枣庄市教育局2023年度部门汇总决算",
+        "枣庄市教育局\n2023年度决算（汇总）",
+    ],
+)
+def test_a_summary_marks_the_department_document_and_is_no_part_of_the_name(cover):
+    found = recognise([page(1, cover)])
+    assert (found.unit_name, found.unit_level, found.fiscal_year) == ("枣庄市教育局", "部门", 2023)

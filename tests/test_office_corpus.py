@@ -94,17 +94,9 @@ CASES: dict[str, tuple[str, int, Variants, OfficeLayout, tuple[str, ...]]] = {
 }
 
 # (document, table) pairs extraction misreads today, with the layout that causes it.
-MISREAD: dict[tuple[str, str], str] = {
-    ("microhei_transposed_three_public_numbered_09", "T07"): "三公 transposed (rows 预算数 / "
-    "决算数, extra 会议费 / 培训费 columns): no amount is read",
-    ("serif_planted_errors", "T07"): "三公 with no borders at all: the three-level merged "
-    "header's columns are not recovered (2 of 10 amounts read)",
-}
+MISREAD: dict[tuple[str, str], str] = {}
 # Documents whose cover is misread today (unit name or year), with the layout.
-COVER_MISREAD: dict[str, str] = {
-    "uming_summary_merged_wrapped_headers": "汇总 cover (部门决算（汇总）): unit_name keeps "
-    "'(汇总)'",
-}
+COVER_MISREAD: dict[str, str] = {}
 
 
 @pytest.fixture(scope="module")

@@ -17,6 +17,17 @@ TOTAL_LABELS = ("合计", "总计")
 COLUMN_NUMBER = re.compile(r"\d{1,2}")
 
 
+def numbers_columns(texts: list[str]) -> bool:
+    """Whether texts read left to right are a 栏次 row's numbers: at least two, counting
+    1, 2, 3 …. A continuation page's blank row prints only its line numbers ("30", "61"),
+    which never start at 1."""
+    return (
+        len(texts) >= 2
+        and all(COLUMN_NUMBER.fullmatch(t) for t in texts)
+        and [int(t) for t in texts] == list(range(1, len(texts) + 1))
+    )
+
+
 @dataclass(frozen=True)
 class ColumnRule:
     """A canonical column and the header fragments that identify it.

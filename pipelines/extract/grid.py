@@ -49,6 +49,9 @@ class Grid:
     regions: list[Region]
     method: str  # how the grid was found, e.g. "lattice/vector"
     report: dict[str, Any] = field(default_factory=dict)
+    # The first body row, when the reader knows it (the text layout anchors its rows on
+    # body lines); a ruled grid leaves it to the table's parser.
+    body_row: int | None = None
     _cover: dict[tuple[int, int], Region] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
@@ -98,6 +101,7 @@ def assemble(
     joined: Callable[[int, int, str], bool],
     method: str,
     report: dict[str, Any],
+    body_row: int | None = None,
 ) -> Grid:
     """Build the grid: merge cells `joined(r, c, 'right'|'down')` says share a region, then
     place every character by its glyph centre."""
@@ -134,7 +138,7 @@ def assemble(
     for root, chars in buckets.items():
         regions_by_root[root].text = cell_text(chars)
     regions = sorted(regions_by_root.values(), key=lambda g: (g.row, g.col))
-    return Grid(page.number, cols, rows, regions, method, {**report, "method": method})
+    return Grid(page.number, cols, rows, regions, method, {**report, "method": method}, body_row)
 
 
 def grid_from_camelot(table: Any, page: PageText, method: str) -> Grid:

@@ -8,6 +8,7 @@ cell's characters, the text-layout fallback (text_grid.py) to find rows and colu
 from __future__ import annotations
 
 import bisect
+import re
 
 from pipelines.extract.pdf_text import Char
 
@@ -28,6 +29,11 @@ BASELINE_TOLERANCE = 1.0
 # Extents that overlap or come this close (points) are one column: glyph boxes of
 # right-aligned or centred figures in one column always overlap, columns leave a gap.
 COLUMN_MERGE_TOLERANCE = 1.0
+
+# An amount ends with its two decimals; a character after it this many points away (or
+# more) starts a new word: glyphs of one word abut, cells leave at least their padding.
+AMOUNT_END_GAP = 0.5
+_AMOUNT_END = re.compile(r"\d\.\d{2}$")
 
 Line = tuple[float, float, list[Char]]  # (bottom, top, characters) of one printed line
 Band = tuple[float, float]  # a column (x_left, x_right) or a row (y_top, y_bottom)
@@ -102,14 +108,18 @@ def baseline_lines(chars: list[Char]) -> list[list[Char]]:
 
 def words(line: list[Char]) -> list[list[Char]]:
     """Runs of a line's characters (left to right) split where the gap is wider than
-    WORD_GAP_RATIO of the taller neighbour."""
+    WORD_GAP_RATIO of the taller neighbour, or where an amount ends ("…3268.25") and the
+    next character stands a hair away (a number's own glyphs abut): a right-aligned
+    amount may touch the left-aligned label or code of the next column when cells are
+    tightly padded."""
     runs: list[list[Char]] = []
     for ch in line:
         if runs:
             prev = runs[-1][-1]
             gap = ch.x0 - prev.x1
             height = max(ch.y1 - ch.y0, prev.y1 - prev.y0, MIN_WORD_GAP_HEIGHT)
-            if gap <= WORD_GAP_RATIO * height:
+            amount_ends = gap > AMOUNT_END_GAP and bool(_AMOUNT_END.search(text_of(runs[-1])))
+            if gap <= WORD_GAP_RATIO * height and not amount_ends:
                 runs[-1].append(ch)
                 continue
         runs.append([ch])

@@ -9,7 +9,13 @@ from pipelines.domain.text import PAGE_FOOTER, squash
 from pipelines.extract.pdf_text import PageText
 
 _YEAR = re.compile(r"(20\d{2})\s*年度?")
-_COVER_NOISE = re.compile(r"(20\d{2})年度?|部门决算|单位决算|决算公开|决算|目录")
+# Words of the cover that are not the unit's name. A 汇总 (consolidated) document is
+# the department's own, covering it and all its units (../shared/domain.md): "（汇总）",
+# "汇总决算" mark the document's scope, not the name.
+_COVER_NOISE = re.compile(
+    r"(20\d{2})年度?|(?:部门|单位)?(?:汇总)?决算(?:汇总)?(?:公开)?|\(汇总\)|目录"
+)
+_SUMMARY = re.compile(r"\(汇总\)|汇总决算|决算汇总")
 _COVER_DATE = re.compile(
     r"[〇零一二三四五六七八九十○]{4}年[一二三四五六七八九十]{1,2}月|\d{4}年\d{1,2}月"
 )
@@ -119,7 +125,7 @@ def recognise(pages: list[PageText]) -> Recognition:
     )
     fiscal_year = int(year_match.group(1)) if year_match else None
     unit_name = _unit_name(named_text, head_text)
-    if "部门决算" in cover_text or "部门概况" in head_text:
+    if "部门决算" in cover_text or "部门概况" in head_text or _SUMMARY.search(cover_text):
         level = "部门"
     elif "单位决算" in cover_text or "单位概况" in head_text or (unit_name or "").endswith("本级"):
         level = "单位"

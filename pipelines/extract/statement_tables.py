@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from pipelines.domain.amounts import AmountError, parse_amount, to_wan
 from pipelines.domain.subjects import CLASS_BY_NAME
-from pipelines.domain.tables import COLUMN_NUMBER, TableSpec
+from pipelines.domain.tables import TableSpec, numbers_columns
 from pipelines.domain.text import normalise_label, squash
 from pipelines.extract.grid import Grid
 from pipelines.extract.records import ExtractedCell, ExtractedRow
@@ -49,7 +49,7 @@ def _is_header_row(grid: Grid, row: int) -> bool:
         return False
     if any(t in ("项目", "栏次", INCOME, EXPENSE) for t in filled):
         return True
-    return all(COLUMN_NUMBER.fullmatch(t) for t in filled)
+    return numbers_columns(filled)
 
 
 def _header_end(grid: Grid) -> int:
@@ -58,9 +58,7 @@ def _header_end(grid: Grid) -> int:
     for r in range(min(grid.n_rows, HEADER_ROWS_MAX)):
         texts = [squash(grid.text(r, c)) for c in range(grid.n_cols)]
         filled = [t for t in texts if t]
-        if "栏次" in texts or (
-            len(filled) >= 2 and all(COLUMN_NUMBER.fullmatch(t) for t in filled)
-        ):
+        if "栏次" in texts or numbers_columns(filled):
             return r + 1
     row = 0
     while row < grid.n_rows and (

@@ -198,7 +198,9 @@ def parse_subject_table(
     reference: tuple[Grid, ColumnRoles] | None = None
     joiner = CodeJoiner()
     for grid in grids:
-        header_end = first_data_row(grid)
+        # A header word wrapped onto a line of its own ("合计" under "本年支出") would
+        # read as the 合计 row: the text layout knows where its body starts.
+        header_end = grid.body_row if grid.body_row is not None else first_data_row(grid)
         roles = column_roles(grid, spec, header_end) if header_end > 0 else None
         if roles is None or not roles.is_complete():
             if reference is None:

@@ -15,7 +15,7 @@ from collections.abc import Callable
 
 from pipelines.domain.amounts import find_money_unit
 from pipelines.domain.subjects import SUBJECT_CODE
-from pipelines.domain.tables import COLUMN_NUMBER, TOTAL_LABELS
+from pipelines.domain.tables import COLUMN_NUMBER, TOTAL_LABELS, numbers_columns
 from pipelines.domain.text import PAGE_FOOTER, squash
 from pipelines.extract.grid import Grid, assemble
 from pipelines.extract.layout import (
@@ -65,6 +65,9 @@ AMOUNT_COLUMN_PAD = 2.0
 MIN_PITCH_STEP = 2.0
 # A wrapped cell's line pitch is under this share of the row pitch (rows add padding).
 WRAP_PITCH_RATIO = 0.8
+# Lines of one wrapped cell are set at the font's line spacing, under this many median
+# glyph heights apart (digit boxes, the most common, are about 0.7 em tall).
+MAX_WRAP_PITCH_GLYPHS = 2.0
 # A numbered column with at least this many body words under it, and at least one per
 # BODY_LINES_PER_WORD body lines, holds words (codes, names), not amounts (T06 numbers
 # every column).
@@ -152,25 +155,31 @@ def grid_from_text(
         )
     if not bounds:
         return None
-    centers = {i: statistics.fmean(c.cy for c in lines[i]) for i in header + body}
-    anchor_centers = [centers[i] for i in anchors]
+    # Header cells centred over two header rows fuse those rows into one printed line
+    # (a merged 功能分类科目编码 over 类|款|项 beside amount headers spanning all rows):
+    # header text is split by baseline, one grid row per text line.
+    header_lines = baseline_lines([c for i in header for c in lines[i]])
+    header_centers = [statistics.fmean(c.cy for c in line) for line in header_lines]
+    anchor_centers = [statistics.fmean(c.cy for c in lines[i]) for i in anchors]
     spacing = (
         statistics.median(a - b for a, b in itertools.pairwise(anchor_centers))
         if len(anchor_centers) > 1
         else DEFAULT_ROW_PITCH
     )
-    row_keys = [centers[i] for i in header] + anchor_centers
+    row_keys = header_centers + anchor_centers
     rows: list[Band] = []
     for k, y in enumerate(row_keys):
         top = (
-            max(c.y1 for c in lines[header[0] if header else first]) + TABLE_MARGIN
+            max(c.y1 for c in (header_lines[0] if header_lines else lines[first])) + TABLE_MARGIN
             if k == 0
             else (row_keys[k - 1] + y) / 2
         )
         bottom = (y + row_keys[k + 1]) / 2 if k + 1 < len(row_keys) else y - spacing / 2
         rows.append((top, bottom))
-    joined = _header_spans([tokenised[i] for i in header], bounds)
-    return assemble(page, bounds, rows, joined, "text-layout", {"page": page.number})
+    joined = _header_spans([words(line) for line in header_lines], bounds)
+    return assemble(
+        page, bounds, rows, joined, "text-layout", {"page": page.number}, len(header_lines)
+    )
 
 
 def _lines_below_title(page: PageText, title_line: str | None) -> list[list[Char]]:
@@ -211,12 +220,9 @@ def _header_spans(
 def numbered_columns(header_lines: list[list[Word]]) -> list[float]:
     """Centres of the 栏次 row's column numbers (1, 2, 3 …), when it is printed."""
     for tokens in header_lines:
+        # The line may carry other header words too (类 款 项).
         numbers = [t for t in tokens if COLUMN_NUMBER.fullmatch(text_of(t))]
-        # The line may carry other header words too (类 款 项); the numbers must count
-        # 1, 2, 3 … from left to right.
-        if len(numbers) >= 2 and [int(text_of(t)) for t in numbers] == list(
-            range(1, len(numbers) + 1)
-        ):
+        if numbers_columns([text_of(t) for t in numbers]):
             return [(t[0].x0 + t[-1].x1) / 2 for t in numbers]
     return []
 
@@ -309,20 +315,67 @@ def row_groups(lines: list[list[Char]], indices: list[int]) -> list[list[int]]:
     than the next row is (rows add cell padding), so line spacing splits into two sizes."""
     centers = [statistics.fmean(c.cy for c in lines[i]) for i in indices]
     gaps = sorted(a - b for a, b in itertools.pairwise(centers))
+    glyph = statistics.median(c.y1 - c.y0 for i in indices for c in lines[i])
     threshold = None
-    if len(gaps) >= 2:
-        widest, split = max((b - a, k) for k, (a, b) in enumerate(itertools.pairwise(gaps)))
-        if widest >= MIN_PITCH_STEP and gaps[split] < WRAP_PITCH_RATIO * gaps[split + 1]:
-            threshold = (gaps[split] + gaps[split + 1]) / 2
+    # The wrap pitch is the smallest: the first clear step up from it ends it (the widest
+    # step may lie higher, between single-line rows and rows beside a wrapped cell). A
+    # page without wraps has only row pitches, all wider than a line of type.
+    for a, b in itertools.pairwise(gaps):
+        if a > MAX_WRAP_PITCH_GLYPHS * glyph:
+            break
+        if b - a >= MIN_PITCH_STEP and a < WRAP_PITCH_RATIO * b:
+            threshold = (a + b) / 2
+            break
+
+    def has_figure(i: int) -> bool:
+        return any(ch.text.isdigit() for ch in lines[i])
+
     groups: list[list[int]] = []
+    # Whether each group's first line is close to the line above (a wrap, not a row).
+    opens_close: list[bool] = []
     for k, i in enumerate(indices):
-        close = threshold is not None and k and centers[k - 1] - centers[k] < threshold
+        close = bool(threshold is not None and k and centers[k - 1] - centers[k] < threshold)
         # Only a line of words continues a wrapped cell: one with a figure starts a row.
-        if groups and close and not any(ch.text.isdigit() for ch in lines[i]):
+        if groups and close and not has_figure(i):
             groups[-1].append(i)
         else:
             groups.append([i])
-    return groups
+            opens_close.append(close)
+    # Figures are centred on their row: beside a label wrapped over an odd number of lines
+    # they print on its middle line. A row of figures with n wrapped lines below it, whose
+    # close line above ends n lines of words only, takes those lines back.
+    merged: list[list[int]] = []
+    for group, close in zip(groups, opens_close, strict=True):
+        above = merged[-1] if merged else []
+        if (
+            close
+            and has_figure(group[0])
+            and len(above) == len(group) - 1
+            and not any(has_figure(i) for i in above)
+        ):
+            merged[-1] = above + group
+        else:
+            merged.append(group)
+    return merged
+
+
+def centred_lead(lines: list[list[Char]], first: int, first_row: list[int]) -> int:
+    """How many lines above `first` (a row's line of figures) belong to its row: as many
+    as its wrapped lines below, when they hold words only and are set at the same pitch
+    (figures are centred on a label wrapped over an odd number of lines)."""
+    below = len(first_row) - 1
+    if below == 0 or first < below:
+        return 0
+    above = range(first - below, first)
+    if any(ch.text.isdigit() for i in above for ch in lines[i]):
+        return 0
+
+    def center(i: int) -> float:
+        return statistics.fmean(c.cy for c in lines[i])
+
+    pitch_above = center(first - 1) - center(first)
+    pitch_below = center(first) - center(first_row[1])
+    return below if abs(pitch_above - pitch_below) < MIN_PITCH_STEP else 0
 
 
 def grid_from_text_layout(
@@ -373,6 +426,14 @@ def grid_from_text_layout(
     if not bounds:
         return None
     groups = row_groups(lines, body)
+    if numbered_at is None and not column_bounds:
+        # The body was taken to start at its first amount; a label wrapped above it
+        # belongs to that row (the amount is centred on it).
+        lead = centred_lead(lines, first_body, groups[0])
+        if lead:
+            groups[0] = [*range(first_body - lead, first_body), *groups[0]]
+            body = list(range(first_body - lead, last_body + 1))
+            header = list(range(first_body - lead))
     # Header cells centred over two header rows would fuse those rows into one printed
     # line; header text is therefore split by baseline, one row per text line.
     header_lines = baseline_lines([c for i in header for c in lines[i]])
@@ -410,12 +471,20 @@ def _layout_column_bounds(
     amounts' (a number stands at the column's centre); the stretches between numbered
     columns split where their words (labels, codes, line numbers) leave gaps."""
     amount_tokens = [t for i in body for t in tokenised[i] if _AMOUNT.match(text_of(t))]
-    word_centers = [
-        (t[0].x0 + t[-1].x1) / 2
+    word_tokens = [
+        t
         for i in body
         for t in tokenised[i]
         if not _AMOUNT.match(text_of(t)) and squash(text_of(t)) not in TOTAL_LABELS
     ]
+    word_centers = [(t[0].x0 + t[-1].x1) / 2 for t in word_tokens]
+
+    def amount_edge(numbers: list[float], k: int) -> float | None:
+        """Right edge of number k's column from its right-aligned amounts: they end right
+        of its number, short of the next one. None when it has none on this page."""
+        upper = numbers[k + 1] if k + 1 < len(numbers) else right
+        ends = [t[-1].x1 for t in amount_tokens if numbers[k] < t[-1].x1 <= upper]
+        return max(ends) + AMOUNT_COLUMN_PAD if ends else None
 
     # A numbered column over words (codes, names: T06 numbers every column) is found
     # from its words below, like the unnumbered ones; only amount columns keep a number.
@@ -427,16 +496,22 @@ def _layout_column_bounds(
         if centers:
             word_counts[nearest(x)] += 1
     words_in_word_column = max(MIN_WORDS_IN_WORD_COLUMN, len(body) // BODY_LINES_PER_WORD)
-    centers = [
-        c for c, count in zip(centers, word_counts, strict=True) if count < words_in_word_column
-    ]
+    found_edges = [amount_edge(centers, k) for k in range(len(centers))]
+    half_widths = [e - c for c, e in zip(centers, found_edges, strict=True) if e is not None]
+    reach = statistics.median(half_widths) if half_widths else 0.0
+
+    def over_words(k: int) -> bool:
+        """Many words nearest the number, or a word within an amount column's reach of it
+        (long left-aligned names have their centres nearer the next number)."""
+        return word_counts[k] >= words_in_word_column or any(
+            t[0].x0 <= centers[k] + reach and t[-1].x1 >= centers[k] - reach for t in word_tokens
+        )
+
+    # Words nearest a number need not be under it: labels of an unnumbered column
+    # (T01's expense side) may stand nearer the amount column left of them.
+    centers = [c for k, c in enumerate(centers) if found_edges[k] is not None or not over_words(k)]
     n = len(centers)
-    # Right edge of each numbered column from its right-aligned amounts, when it has any.
-    edges: list[float | None] = []
-    for k, center in enumerate(centers):
-        upper = centers[k + 1] if k + 1 < n else right
-        ends = [t[-1].x1 for t in amount_tokens if center < t[-1].x1 <= upper]
-        edges.append(max(ends) + AMOUNT_COLUMN_PAD if ends else None)
+    edges = [amount_edge(centers, k) for k in range(n)]
     # Neighbouring numbered columns touch unless words (a label column) lie between them.
     touching = [
         not any(centers[k] < x < centers[k + 1] for x in word_centers) for k in range(n - 1)
@@ -461,8 +536,13 @@ def _layout_column_bounds(
             lo = 2 * center - hi
         if hi is None and lo is not None:
             hi = 2 * center - lo
-        if lo is None or hi is None:  # a lone column with no amount: half-way to neighbours
-            half = min([abs(c - center) / 2 for c in centers if c != center] + [(right - center)])
+        if lo is None or hi is None:  # a lone column with no amount on this page
+            # Numbers stand at their cells' centres and parallel groups repeat one cell
+            # width (T06's 决算数 columns): it takes the half-width of the columns whose
+            # amounts show it, short of its neighbours; the page's printed text does not
+            # bound it, since its amounts may appear only on the next page.
+            neighbours = [abs(c - center) / 2 for c in centers if c != center]
+            half = min([reach if half_widths else right - center, *neighbours])
             lo, hi = center - half, center + half
         numbered.append((lo, hi))
 

@@ -5,14 +5,10 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import click
 
 from pipelines import settings
-
-if TYPE_CHECKING:
-    import duckdb
 
 warehouse_option = click.option(
     "--warehouse",
@@ -60,7 +56,8 @@ def ingest(sources: Path | None, warehouse: Path | None, force: bool) -> None:
     import dagster as dg
 
     from pipelines.definitions import build_definitions
-    from pipelines.defs.ingestion.launch import plan_ingestion, run_ingestion
+    from pipelines.defs.ingestion.launch import RunInterrupted, plan_ingestion, run_ingestion
+    from pipelines.defs.run_workers import reap_dead_runs
     from pipelines.terminal import RichIngestProgress
 
     click.echo(f"收件箱 (inbox):     {inbox}")
@@ -71,14 +68,32 @@ def ingest(sources: Path | None, warehouse: Path | None, force: bool) -> None:
         else dg.DagsterInstance.ephemeral()
     )
     with instance:
-        plan = plan_ingestion(instance, inbox, settings.warehouse_path(), force=force)
+        # A run killed hard still holds the warehouse's pool: it would block this one.
+        for reaped in reap_dead_runs(instance):
+            click.echo(f"已清理中断的运行 (stale run cleared): {reaped.describe()}")
+        try:
+            plan = plan_ingestion(instance, inbox, settings.warehouse_path(), force=force)
+        except Exception as error:  # the warehouse or its store unusable: say why, no trace
+            message = _warehouse_fault(error)
+            if message is None:
+                raise
+            raise click.ClickException(message) from error
         click.echo(
             f"文档 (documents in inbox): {plan.documents}，"
             f"待提取 (to extract) {len(plan.pending)}，"
             f"未变 (unchanged) {plan.documents - len(plan.pending)}"
         )
-        with RichIngestProgress() as progress:
-            result = run_ingestion(build_definitions(progress), instance, plan, force=force)
+        for entry in plan.skipped:
+            click.echo(f"  已跳过 (skipped) {entry.source_path}：{entry.reason}")
+        try:
+            with RichIngestProgress() as progress:
+                result = run_ingestion(build_definitions(progress), instance, plan, force=force)
+        except RunInterrupted as stop:
+            click.echo(str(stop), err=True)
+            # The run's thread may still be unwinding: leave without waiting for it.
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(128 + stop.signum)
     if result is None:
         click.echo("没有新文件，数据仓库已是最新 (nothing new; the warehouse is current)")
     else:
@@ -89,9 +104,28 @@ def ingest(sources: Path | None, warehouse: Path | None, force: bool) -> None:
             if event.is_step_failure:
                 failure = event.step_failure_data.error
                 message = failure.message.strip() if failure is not None else "?"
+                if failure is not None and failure.cls_name == "Failure":
+                    message = message.split(": ", 1)[-1]  # a cause we wrote: no class name
                 click.echo(f"失败的步骤 (failed step) {event.step_key}: {message}", err=True)
+            elif event.is_run_failure and event.job_failure_data.error is not None:
+                # Not a step's: e.g. the warehouse's pool stayed held (run_workers).
+                run_error = event.job_failure_data.error
+                reason = run_error.message.strip().split(f"{run_error.cls_name}: ", 1)[-1]
+                click.echo(f"失败原因 (cause): {reason}", err=True)
         click.echo("流水线运行失败（pipeline run failed）", err=True)
         sys.exit(1)
+
+
+def _warehouse_fault(error: Exception) -> str | None:
+    """What to tell the operator when the warehouse cannot be used: a permanent fault's
+    cause, or the lock held past the wait; None for any other error."""
+    from pipelines.warehouse import WarehouseLockedError
+    from pipelines.warehouse.connection import permanent_fault
+
+    if isinstance(error, WarehouseLockedError):
+        return str(error)
+    fault = permanent_fault(error)
+    return fault.describe() if fault is not None else None
 
 
 def _print_run_counts(result) -> None:
@@ -209,8 +243,8 @@ def status(warehouse: Path | None, year: int | None, list_documents: bool) -> No
         console.print(terminal.coverage_table(coverage))
 
 
-# Statements an analyst may run against the read-only warehouse.
-READ_STATEMENTS = ("SELECT", "EXPLAIN", "PRAGMA", "CALL")
+# A spreadsheet takes a cell that begins with one of these for a formula (=HYPERLINK(…)).
+FORMULA_LEADS = ("=", "+", "-", "@", "\t", "\r")
 
 
 @main.command()
@@ -238,57 +272,84 @@ def sql(
     parquet_path: str | None,
     max_rows: int,
 ) -> None:
-    """Run a read-only SQL query against the warehouse and print the result."""
-    from pipelines.warehouse import WarehouseLockedError, connect
+    """Run one read-only query (SELECT, or EXPLAIN of one) against the warehouse and print
+    the result, or write it as CSV or Parquet.
+
+    The query reaches the warehouse and nothing else: no other file, no network, no
+    extension, no setting. While an ingest writes the warehouse the command waits for it
+    (up to a minute), and it lets go of the file as soon as the result is out. In CSV, text
+    that a spreadsheet would take for a formula (=, +, -, @) is prefixed with '."""
+    import duckdb
+
+    from pipelines.warehouse.connection import (
+        LOCK_WAIT_SECONDS,
+        RefusedQueryError,
+        analyst_connection,
+        read_only_query,
+    )
 
     settings.use_paths(warehouse=warehouse)
     path = settings.warehouse_path()
     if not path.exists():
         raise click.ClickException(f"数据仓库不存在：{path}（先运行 juesuan ingest）")
-    try:
-        with connect(path, read_only=True) as con:
-            _run_read_query(con, query, csv_path, parquet_path, max_rows)
-    except WarehouseLockedError as exc:
-        raise click.ClickException(str(exc)) from exc
 
-
-def _run_read_query(
-    con: duckdb.DuckDBPyConnection,
-    query: str,
-    csv_path: str | None,
-    parquet_path: str | None,
-    max_rows: int,
-) -> None:
-    import duckdb
-
-    try:
-        statements = con.extract_statements(query)
-    except duckdb.Error as exc:
-        raise click.ClickException(f"SQL 语法错误：{exc}") from exc
-    refused = [s.type.name for s in statements if s.type.name not in READ_STATEMENTS]
-    if refused:
-        raise click.ClickException(
-            f"只允许查询语句（SELECT 等），已拒绝 {', '.join(refused)}："
-            "数据仓库以只读方式打开，数据只由 juesuan ingest 写入。"
+    def say_waiting() -> None:
+        click.echo(
+            f"数据仓库正被另一个进程写入（如 juesuan ingest），等待其释放，最多 "
+            f"{LOCK_WAIT_SECONDS:g} 秒… (waiting for the warehouse lock)",
+            err=True,
         )
-    if not statements:
-        raise click.ClickException("没有可执行的语句")
+
+    header: list[str] = []
+    rows: list[tuple] | None = None
     try:
-        for statement in statements[:-1]:
-            con.execute(statement.query)
-        relation = con.sql(statements[-1].query)
+        outputs = [parquet_path] if parquet_path else []
+        with analyst_connection(path, output_files=outputs, on_wait=say_waiting) as con:
+            relation = con.sql(read_only_query(con, query))
+            if parquet_path:
+                # Straight to the one file the connection may write (no temporary beside it).
+                relation.write_parquet(str(Path(parquet_path).resolve()), use_tmp_file=False)
+            if csv_path:
+                header, rows = relation.columns, relation.fetchall()
+            if not csv_path and not parquet_path:
+                relation.show(max_rows=max_rows, max_width=200)
+    except RefusedQueryError as exc:
+        raise click.ClickException(str(exc)) from exc
+    except duckdb.PermissionException as exc:
+        raise click.ClickException(
+            "查询只能读取数据仓库，不能访问其他文件、网络或扩展 "
+            f"(file, network and extension access is disabled)：{exc}"
+        ) from exc
+    except duckdb.Error as exc:  # a lock held too long, a corrupt file, or the query's own
+        raise click.ClickException(_warehouse_fault(exc) or f"查询出错：{exc}") from exc
+    if parquet_path:
+        click.echo(f"已写出 Parquet：{parquet_path}")
+    if rows is not None:
+        text = _csv_text(header, rows)
         if csv_path == "-":
-            click.echo(relation.df().to_csv(index=False), nl=False)
-        elif csv_path:
-            relation.write_csv(csv_path)
+            click.echo(text, nl=False)
+        else:
+            Path(str(csv_path)).write_text(text, encoding="utf-8")
             click.echo(f"已写出 CSV：{csv_path}")
-        if parquet_path:
-            relation.write_parquet(parquet_path)
-            click.echo(f"已写出 Parquet：{parquet_path}")
-        if not csv_path and not parquet_path:
-            relation.show(max_rows=max_rows, max_width=200)
-    except duckdb.Error as exc:
-        raise click.ClickException(f"查询出错：{exc}") from exc
+
+
+def _csv_text(header: list[str], rows: list[tuple]) -> str:
+    """The rows as CSV: decimals exactly as stored, NULL as an empty cell, and each text
+    cell a spreadsheet would run as a formula prefixed with ' (as OWASP advises against CSV
+    injection); numbers, negative ones included, are left as they are."""
+    import csv
+    import io
+
+    def cell(value: object) -> object:
+        if isinstance(value, str) and value.startswith(FORMULA_LEADS):
+            return "'" + value
+        return value
+
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow([cell(name) for name in header])
+    writer.writerows([cell(value) for value in row] for row in rows)
+    return out.getvalue()
 
 
 @main.command()

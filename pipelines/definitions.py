@@ -13,6 +13,7 @@ from pipelines.defs.resources import (
     InboxResource,
     ReportsResource,
 )
+from pipelines.defs.run_workers import install_bounded_pool_wait
 from pipelines.defs.transformation import definitions as transformation
 from pipelines.progress import IngestProgress
 from pipelines.warehouse import WarehouseResource
@@ -39,6 +40,9 @@ def build_definitions(progress: IngestProgress | None = None) -> dg.Definitions:
     """The domains with their resources, at the paths settings give (absolute: dbt, a
     subprocess run from its own folder, is handed the warehouse's). `juesuan ingest`
     builds its own with a progress display; Dagster loads `defs` below."""
+    # Here because every process that executes a run (a run worker, `juesuan ingest`)
+    # loads these definitions first.
+    install_bounded_pool_wait()
     return dg.Definitions.merge(
         ingestion.defs,
         transformation.defs,

@@ -20,7 +20,18 @@ UNIT_REGISTRY_ENV = "JUESUAN_UNIT_REGISTRY"
 EXTRACT_TIMEOUT_ENV = "JUESUAN_EXTRACT_TIMEOUT"
 EXTRACT_WORKERS_ENV = "JUESUAN_EXTRACT_WORKERS"
 EXECUTOR_ENV = "JUESUAN_EXECUTOR"
+EXTRACT_MEMORY_ENV = "JUESUAN_EXTRACT_MEMORY_MB"
+EXTRACT_MAX_PAGES_ENV = "JUESUAN_EXTRACT_MAX_PAGES"
+POOL_WAIT_ENV = "JUESUAN_POOL_WAIT_SECONDS"
 DEFAULT_EXTRACT_TIMEOUT_SECONDS = 300.0
+# Every disclosure measured (the real corpus, generated ones of both producers) extracts
+# within 350 MB, about 260 MB of it the extractor's libraries; bombs pass several GB.
+DEFAULT_EXTRACT_MEMORY_MB = 2048
+# Disclosures run to tens of pages, a file of several merged ones to hundreds; a page-tree
+# bomb declares up to a million.
+DEFAULT_EXTRACT_MAX_PAGES = 2000
+# Long enough for another run's dbt build and checks over a large corpus.
+DEFAULT_POOL_WAIT_SECONDS = 1800.0
 
 
 def sources_dir() -> Path:
@@ -88,6 +99,35 @@ def unit_registry_path() -> Path | None:
 
 def extract_timeout_seconds() -> float:
     return float(os.environ.get(EXTRACT_TIMEOUT_ENV) or DEFAULT_EXTRACT_TIMEOUT_SECONDS)
+
+
+def pool_wait_seconds() -> float:
+    """How long a step waits for the warehouse's pool "duckdb" while another run holds it."""
+    return float(os.environ.get(POOL_WAIT_ENV) or DEFAULT_POOL_WAIT_SECONDS)
+
+
+def _positive_int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    if not value:
+        return default
+    try:
+        number = int(value)
+    except ValueError:
+        number = 0
+    if number <= 0:
+        raise ValueError(f"{name}={value}：须为正整数 (must be a positive integer)")
+    return number
+
+
+def extract_memory_mb() -> int:
+    """The memory (MB) one extraction worker may allocate; a document needing more is
+    rejected, as a compression bomb or a broken file."""
+    return _positive_int(EXTRACT_MEMORY_ENV, DEFAULT_EXTRACT_MEMORY_MB)
+
+
+def extract_max_pages() -> int:
+    """The most pages a document may declare before anything is read from it."""
+    return _positive_int(EXTRACT_MAX_PAGES_ENV, DEFAULT_EXTRACT_MAX_PAGES)
 
 
 def extract_workers() -> int | None:

@@ -210,20 +210,20 @@ def test_discovery_hashes_each_file_once_per_change(inbox, hash_calls):
     file: whoever scans first reads a file, the others reuse its hash until it changes."""
     root, first, second = inbox
     cache = root.parent / "inbox_hashes.json"
-    planned = extract_runner.discover(root, cache)
+    planned = extract_runner.discover(root, cache).documents
     assert sorted(hash_calls) == sorted([first.resolve(), second.resolve()])
     assert [s.document_id for s in planned] == [sha256(first), sha256(second)]
 
     hash_calls.clear()
     # Another process (a run after the sensor's tick) reads the same file.
-    assert inbox_resource(root).sources() == planned
+    assert inbox_resource(root).scan().documents == planned
     assert hash_calls == []
 
     # A changed file is read again, and only that one.
     staging = root.parent / "staging"
     reissued = generate_document(staging, unit="枣庄市教育局", fiscal_year=2023, seed=99)
     shutil.copy(reissued.pdf_path, first)
-    changed = extract_runner.discover(root, cache)
+    changed = extract_runner.discover(root, cache).documents
     assert hash_calls == [first.resolve()]
     assert {s.document_id for s in changed} == {sha256(first), sha256(second)}
 
@@ -382,7 +382,7 @@ def test_a_run_over_known_documents_extracts_nothing_and_skips_downstream(
     nothing, writes nothing, and the dbt build, checks and report skip."""
     warehouse = tmp_path / "juesuan.duckdb"
     shutil.copy(demo_warehouse, warehouse)
-    keys = [s.document_id for s in extract_runner.discover(demo_sources)]
+    keys = [s.document_id for s in extract_runner.discover(demo_sources).documents]
     job = definitions_at(demo_sources, warehouse).resolve_job_def("ingest")
     with dg.instance_for_test() as instance:
         instance.add_dynamic_partitions(PARTITIONS, keys)

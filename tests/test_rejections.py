@@ -109,7 +109,7 @@ def test_a_batch_mixing_bad_and_good_files_loads_all_good_ones(tmp_path):
     (inbox / "broken.pdf").write_bytes(good.pdf_path.read_bytes()[:2000])
     (inbox / "text.pdf").write_text("hello", encoding="utf-8")
     write_pdf(inbox / "scan.pdf", [[]], image_only=True)
-    results = {r.file_name: r for r in extract_all(discover(inbox), inbox, workers=2)}
+    results = {r.file_name: r for r in extract_all(discover(inbox).documents, inbox, workers=2)}
     assert results[good.pdf_path.name].status == "loaded"
     assert results[good.pdf_path.name].table("T03").status == "extracted"
     assert {name for name, r in results.items() if r.status == "rejected"} == {
@@ -121,39 +121,41 @@ def test_a_batch_mixing_bad_and_good_files_loads_all_good_ones(tmp_path):
 
 def test_a_document_over_the_time_limit_is_stopped_and_recorded(tmp_path):
     path = write_pdf(tmp_path / "slow.pdf", [COVER])
-    (result,) = extract_all(discover(tmp_path), tmp_path, workers=1, timeout=0.001)
+    (result,) = extract_all(discover(tmp_path).documents, tmp_path, workers=1, timeout=0.001)
     assert result.status == "rejected"
     assert result.status_reason.startswith("处理超时")
     assert path.name == result.file_name
 
 
-def crash_on_first_attempt(path: str, inbox: str, document_id: str, conn) -> None:
-    """A worker that is killed the first time it sees a document (as by the OOM killer),
-    then extracts it normally."""
+def crash_on_first_attempt(path: str, inbox: str, document_id: str, conn, limits) -> None:
+    """A worker that is killed the first time it sees a document (SIGKILL, as by the OOM
+    killer), then extracts it normally."""
     import os
+    import signal
 
     from pipelines.extract.runner import _work
 
     marker = Path(inbox) / f".{document_id}.attempted"
     if not marker.exists():
         marker.touch()
-        os._exit(137)
-    _work(path, inbox, document_id, conn)
+        os.kill(os.getpid(), signal.SIGKILL)
+    _work(path, inbox, document_id, conn, limits)
 
 
-def always_crash(path: str, inbox: str, document_id: str, conn) -> None:
+def always_crash(path: str, inbox: str, document_id: str, conn, limits) -> None:
     import os
+    import signal
 
-    os._exit(137)
+    os.kill(os.getpid(), signal.SIGKILL)
 
 
 def test_a_worker_killed_once_is_retried_and_twice_is_recorded(tmp_path):
     from juesuan_samples import Variants, generate_document
 
     good = generate_document(tmp_path, unit="枣庄市测试局", fiscal_year=2023, variants=Variants())
-    sources = discover(tmp_path)
+    sources = discover(tmp_path).documents
     (retried,) = extract_all(sources, tmp_path, workers=1, work=crash_on_first_attempt)
     assert retried.status == "loaded" and retried.file_name == good.pdf_path.name
     (recorded,) = extract_all(sources, tmp_path, workers=1, work=always_crash)
     assert recorded.status == "rejected"
-    assert "两次异常退出" in recorded.status_reason and "137" in recorded.status_reason
+    assert recorded.status_reason.startswith("提取进程两次被系统强行终止（SIGKILL）")

@@ -10,7 +10,7 @@ import dagster as dg
 
 from pipelines import settings
 from pipelines.extract.records import DocumentExtraction
-from pipelines.extract.runner import SourceFile, discover
+from pipelines.extract.runner import InboxScan, discover
 from pipelines.warehouse.load import save_extraction_files
 
 # DuckDB allows one writer process: every asset that writes the warehouse takes this pool,
@@ -29,8 +29,9 @@ class InboxResource(dg.ConfigurableResource):
     def root(self) -> Path:
         return Path(self.path)
 
-    def sources(self, settle_seconds: float = 0.0) -> list[SourceFile]:
-        """The inbox's documents; only files new or changed since any earlier scan are read."""
+    def scan(self, settle_seconds: float = 0.0) -> InboxScan:
+        """The inbox's documents, and the entries skipped with their reasons; only files
+        new or changed since any earlier scan are read."""
         return discover(self.root, Path(self.hash_cache), settle_seconds=settle_seconds)
 
 

@@ -7,16 +7,18 @@ import re
 import time
 from pathlib import Path
 
+from pipelines import settings
 from pipelines.domain.amounts import find_money_unit
 from pipelines.domain.tables import TABLES, TABLES_BY_ID
-from pipelines.domain.text import squash
+from pipelines.domain.text import PAGE_FOOTER, squash
 from pipelines.extract import EXTRACTOR_VERSION
 from pipelines.extract.econ_tables import parse_econ_table
 from pipelines.extract.grid import MIN_RULING_PATHS, Grid, read_ruled_grids
-from pipelines.extract.locate import TableLocation, locate_tables
+from pipelines.extract.locate import TableLocation, locate_tables, table_titles
 from pipelines.extract.narrative import extract_narrative
+from pipelines.extract.path_text import path_text
 from pipelines.extract.pdf_text import PageText, PdfOpenError, open_pdf, read_pages
-from pipelines.extract.recognize import recognise
+from pipelines.extract.recognize import Recognition, recognise
 from pipelines.extract.records import DocumentExtraction, ExtractedTable
 from pipelines.extract.statement_tables import parse_statement
 from pipelines.extract.subject_tables import parse_subject_table
@@ -34,6 +36,13 @@ PARSERS = {
 # A page with fewer text characters is scanned: it has no text layer, or a stray few
 # (an OCR'd page number).
 MIN_TEXT_CHARS = 5
+# A cover prints a few short lines (name, year, 决算, a date, approval lines); a narrative
+# page that happens to name a year and 决算 has more, or longer ones.
+COVER_MAX_LINES = 10
+COVER_MAX_LINE_CHARS = 40
+_PART_HEADING = re.compile(r"^第[一二三四五六七八九十]+部分")
+# The disclosures a reason names when a file holds several.
+NAMED_DISCLOSURES = 3
 
 
 def file_sha256(path: Path) -> str:
@@ -110,23 +119,26 @@ def extract_table(
     )
 
 
-def extract_document(path: Path, inbox: Path, document_id: str | None = None) -> DocumentExtraction:
+def extract_document(
+    path: Path, inbox: Path, document_id: str | None = None, max_pages: int | None = None
+) -> DocumentExtraction:
     """Extract one PDF. Never raises for a bad document: it comes back rejected.
 
     `document_id` is the file's sha256 when the caller has it already (discovery hashed
-    every file), so the file is not read twice.
+    every file), so the file is not read twice. A document declaring more than
+    `max_pages` pages (default: settings.extract_max_pages()) is rejected unread.
     """
     started = time.perf_counter()
     result = DocumentExtraction(
         document_id=document_id or file_sha256(path),
-        file_name=path.name,
-        source_path=str(path.relative_to(inbox)) if path.is_relative_to(inbox) else str(path),
+        file_name=path_text(path.name),
+        source_path=path_text(path.relative_to(inbox) if path.is_relative_to(inbox) else path),
         file_size=path.stat().st_size,
         extractor_version=EXTRACTOR_VERSION,
         status="loaded",
     )
     try:
-        _extract_into(result, path)
+        _extract_into(result, path, max_pages or settings.extract_max_pages())
     except PdfOpenError as exc:
         result.status, result.status_reason = "rejected", exc.reason
     result.seconds = time.perf_counter() - started
@@ -138,9 +150,57 @@ def reject(result: DocumentExtraction, reason: str) -> None:
     result.tables = []
 
 
-def _extract_into(result: DocumentExtraction, path: Path) -> None:
+def _looks_like_cover(page: PageText) -> bool:
+    lines = [line for line in page.lines if not PAGE_FOOTER.match(squash(line))]
+    return (
+        0 < len(lines) <= COVER_MAX_LINES
+        and all(len(squash(line)) <= COVER_MAX_LINE_CHARS for line in lines)
+        and not _PART_HEADING.match(squash(lines[0]))
+        and "决算" in squash(page.text)
+    )
+
+
+def disclosures_in(pages: list[PageText], first: Recognition) -> list[Recognition]:
+    """The disclosures a file holds, the first being `first` (the file's recognition).
+
+    Another begins where the table set starts again (a table's title printed a second
+    time) and a cover of its own, naming a unit and year, lies between that title and the
+    previous one. A title printed twice without a cover between is a mention, not a new
+    disclosure.
+    """
+    found = [first]
+    seen: set[str] = set()
+    previous = -1  # page index of the previous table title
+    for index, table_id, _ in table_titles(pages):
+        if table_id in seen:
+            covers = [i for i in range(previous + 1, index) if _looks_like_cover(pages[i])]
+            recognition = recognise(pages[covers[0] :]) if covers else None
+            if recognition and recognition.unit_name and recognition.fiscal_year:
+                found.append(recognition)
+                seen = set()
+        seen.add(table_id)
+        previous = index
+    return found
+
+
+def _several_disclosures(disclosures: list[Recognition]) -> str:
+    named = "、".join(f"{d.unit_name} {d.fiscal_year}年度" for d in disclosures[:NAMED_DISCLOSURES])
+    more = "等" if len(disclosures) > NAMED_DISCLOSURES else ""
+    return f"一个文件包含 {len(disclosures)} 份决算公开（{named}{more}），请拆分后分别放入收件箱"
+
+
+def _extract_into(result: DocumentExtraction, path: Path, max_pages: int) -> None:
     document = open_pdf(path)
     try:
+        # pdfium takes the declared count from the page tree: a bomb declares a million
+        # pages in a few kilobytes, each costing memory once read.
+        declared = len(document)
+        if declared > max_pages:
+            return reject(
+                result,
+                f"页数超过上限：文件声明 {declared} 页，上限 {max_pages} 页"
+                f"（{settings.EXTRACT_MAX_PAGES_ENV}），可能是页面树异常或损坏的文件",
+            )
         pages = read_pages(document)
     finally:
         document.close()
@@ -161,6 +221,9 @@ def _extract_into(result: DocumentExtraction, path: Path) -> None:
         return reject(
             result, f"模板文件：单位名称“{recognition.unit_name}”是占位符，不是某个单位的决算"
         )
+    disclosures = disclosures_in(pages, recognition)
+    if len(disclosures) > 1:  # loaded as the first unit, the others would vanish unseen
+        return reject(result, _several_disclosures(disclosures))
     result.unit_name = recognition.unit_name
     result.fiscal_year = recognition.fiscal_year
     result.region = recognition.region

@@ -98,27 +98,40 @@ def _is_toc(page: PageText) -> bool:
     return any(marker in head for marker in _TOC_MARKERS)
 
 
-def locate_tables(pages: list[PageText]) -> dict[str, TableLocation]:
-    """Title page and continuation pages of each table that is printed.
+def _lists_contents(page: PageText, titled: list[tuple[str, str]]) -> bool:
+    """A contents page: it says 目录, or names many tables (`titled`: its titles)."""
+    return _is_toc(page) or len({tid for tid, _ in titled}) >= TOC_MIN_TITLES
 
-    A table continues on the following pages until the next title or the next part
-    heading, as long as those pages still hold table rows (codes or amounts).
-    """
-    starts: list[tuple[int, str, str]] = []  # (page index, table id, printed title)
-    part_breaks: set[int] = set()
+
+def table_titles(pages: list[PageText]) -> list[tuple[int, str, str]]:
+    """(page index, table id, printed title) of every table title printed, in page order,
+    each table once per page; contents pages left out."""
+    starts: list[tuple[int, str, str]] = []
     for index, page in enumerate(pages):
-        if _is_toc(page):
-            continue
         titled = find_titles(page.lines)
-        if len({tid for tid, _ in titled}) >= TOC_MIN_TITLES:
+        if _lists_contents(page, titled):
             continue
         seen_here: set[str] = set()
         for tid, line in titled:
             if tid not in seen_here:
                 starts.append((index, tid, line.strip()))
                 seen_here.add(tid)
-        if any(_PART_AFTER_TABLES.match(squash(line)) for line in page.lines):
-            part_breaks.add(index)
+    return starts
+
+
+def locate_tables(pages: list[PageText]) -> dict[str, TableLocation]:
+    """Title page and continuation pages of each table that is printed.
+
+    A table continues on the following pages until the next title or the next part
+    heading, as long as those pages still hold table rows (codes or amounts).
+    """
+    starts = table_titles(pages)
+    part_breaks = {
+        index
+        for index, page in enumerate(pages)
+        if any(_PART_AFTER_TABLES.match(squash(line)) for line in page.lines)
+        and not _lists_contents(page, find_titles(page.lines))
+    }
     locations: dict[str, TableLocation] = {}
     start_pages = sorted({index for index, _, _ in starts})
     for index, tid, printed in starts:

@@ -76,13 +76,25 @@ def open_pdf(path: Path) -> pdfium.PdfDocument:
         message = str(exc).lower()
         if "password" in message:
             raise PdfOpenError("PDF 已加密，空密码无法打开，需要文件的打开密码") from exc
-        raise PdfOpenError(f"PDF 文件损坏或不完整，无法打开（{exc}）") from exc
+        # Not pdfium's error code: when it fails without setting one (a catalogue with no
+        # page tree), the code is whatever an earlier file left. A broken cross-reference
+        # table alone is no error: pdfium rebuilds it by scanning the objects.
+        raise PdfOpenError(
+            "PDF 文件损坏或不完整，无法打开：文件结构（交叉引用表、对象、页面树）无法解析"
+        ) from exc
 
 
 def read_pages(document: pdfium.PdfDocument) -> list[PageText]:
     pages = []
-    for index in range(len(document)):
-        page = document[index]
+    declared = len(document)
+    for index in range(declared):
+        try:
+            page = document[index]
+        except pdfium.PdfiumError as exc:  # pdfium walked the page tree and lost its way
+            raise PdfOpenError(
+                f"页面树损坏：文件声明 {declared} 页，第 {index + 1} 页无法读取"
+                "（页面树存在循环引用或缺页），文件损坏"
+            ) from exc
         textpage = page.get_textpage()
         count = textpage.count_chars()
         raw_text = textpage.get_text_range()

@@ -1,4 +1,5 @@
-"""The warehouse as a Dagster resource: its file, its connections, its state queries."""
+"""The warehouse as a Dagster resource: its file, its connections, its state queries; and
+how a step that uses it fails on a fault no retry can mend."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import dagster as dg
 import duckdb
 
 from pipelines.warehouse import state
-from pipelines.warehouse.connection import connect
+from pipelines.warehouse.connection import connect, permanent_fault
 
 
 class WarehouseResource(dg.ConfigurableResource):
@@ -42,3 +43,19 @@ class WarehouseResource(dg.ConfigurableResource):
             return False
         with self.connect(read_only=True) as con:
             return state.downstream_behind_raw(con)
+
+
+@contextmanager
+def permanent_faults_fail_at_once() -> Iterator[None]:
+    """Around a step's work: a permanent fault (a full disk, a read-only folder, a corrupt
+    warehouse: connection.permanent_fault) fails the step at once with its cause in
+    Chinese, past the step's retry policy, which is for faults that pass (a lock)."""
+    try:
+        yield
+    except dg.Failure:
+        raise
+    except Exception as error:
+        fault = permanent_fault(error)
+        if fault is None:
+            raise
+        raise dg.Failure(description=fault.describe(), allow_retries=False) from error

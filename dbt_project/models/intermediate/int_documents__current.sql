@@ -1,9 +1,11 @@
 {#
     Derives each document version's status. Among documents the extractor loaded, the
     latest ingested one (ingested_at, tie-broken by document_id) for a unit_name and
-    fiscal_year is current; earlier ones are 'superseded' by it. Rejected documents stay
-    rejected and never supersede anything. Loaded documents without a unit name or year
-    cannot be matched to another version and stay loaded.
+    fiscal_year is current; earlier ones are 'superseded' by it. Loaded documents without
+    a unit name or year cannot be matched to another version and stay loaded.
+    A rejected document is superseded too once a document from the same inbox path, or of
+    the same unit and year, loaded after it (a half-copied file, then the whole one): it is
+    no longer a live problem. Rejected documents never supersede anything.
 #}
 
 with
@@ -50,6 +52,40 @@ current_versions as (
 
 ),
 
+rejected_then_loaded as (
+
+    select
+        rejected.document_id,
+        later.document_id as later_document_id,
+        later.file_name as later_file_name,
+        later.ingested_at as later_ingested_at,
+        case
+            when later.source_path = rejected.source_path then '同一路径'
+            else '同一单位同一年度'
+        end as matched_on,
+        rejected.raw_status_reason as rejected_reason,
+        row_number() over (
+            partition by rejected.document_id
+            order by later.ingested_at desc, later.document_id desc
+        ) as match_rank
+
+    from documents as rejected
+
+    inner join documents as later
+        on later.raw_status = 'loaded'
+        and later.ingested_at > rejected.ingested_at
+        and (
+            later.source_path = rejected.source_path
+            or (
+                later.unit_name = rejected.unit_name
+                and later.fiscal_year = rejected.fiscal_year
+            )
+        )
+
+    where rejected.raw_status = 'rejected'
+
+),
+
 superseded_versions as (
 
     select
@@ -68,6 +104,21 @@ superseded_versions as (
         and loaded_versions.fiscal_year = current_versions.fiscal_year
 
     where loaded_versions.version_rank > 1
+
+    union all
+
+    select
+        document_id,
+        later_document_id as superseded_by_document_id,
+        '曾被拒收（' || coalesce(rejected_reason, '原因未记录') || '）；其后'
+            || matched_on || '的文件 ' || later_file_name
+            || ' 已入库（入库时间 '
+            || strftime(later_ingested_at, '%Y-%m-%d %H:%M:%S')
+            || '），已被取代' as superseded_reason
+
+    from rejected_then_loaded
+
+    where match_rank = 1
 
 ),
 

@@ -20,6 +20,7 @@ from pipelines.extract.runner import SourceFile, extract_all
 from pipelines.progress import IngestProgress
 from pipelines.warehouse import WarehouseResource
 from pipelines.warehouse.load import RAW_TABLES, load_extraction_files
+from pipelines.warehouse.resource import permanent_faults_fail_at_once
 from pipelines.warehouse.state import downstream_behind_raw
 
 RAW_KEYS = [dg.AssetKey(["raw", name]) for name in RAW_TABLES]
@@ -57,7 +58,8 @@ def source_documents(
     """The inbox file holding each document's content (any folder layout; the hashes the
     sensor or the planner computed are reused). None when no file has that content any
     more (re-issued and replaced, or removed): what the warehouse holds of it stays."""
-    found = {source.document_id: source.handed_on() for source in inbox.sources()}
+    scan = inbox.scan()
+    found = {source.document_id: source.handed_on() for source in scan.documents}
     files = {key: found.get(key) for key in context.partition_keys}
     gone = [key for key, source in files.items() if source is None]
     if gone:
@@ -65,7 +67,19 @@ def source_documents(
             f"{len(gone)} document(s) no longer in the inbox, left as loaded before: "
             + ", ".join(key[:12] for key in gone)
         )
-    context.add_output_metadata({"documents": len(files), "no_longer_in_inbox": len(gone)})
+    # Logged at info: `juesuan ingest` prints them from its plan, the sensor on its ticks.
+    for entry in scan.skipped:
+        context.log.info(f"已跳过收件箱条目 {entry.source_path}：{entry.reason}")
+    context.add_output_metadata(
+        {
+            "documents": len(files),
+            "no_longer_in_inbox": len(gone),
+            "skipped_entries": len(scan.skipped),
+            "skipped_entry_reasons": dg.MetadataValue.md(
+                "\n".join(f"- `{e.source_path}`: {e.reason}" for e in scan.skipped) or "none"
+            ),
+        }
+    )
     return files
 
 
@@ -122,26 +136,30 @@ def document_extractions(
         for key, value in source_documents.items()
         if value is not None
     ]
-    todo = pending_sources(sources, warehouse, force=config.force)
-    stored: dict[str, dict | None] = dict.fromkeys(source_documents)
-    progress.start("extract", len(todo))
-    rows = []
-    for extracted in extract_all(todo, inbox.root, timeout=extraction.timeout_seconds):
-        stored[extracted.document_id] = {
-            "folder": extraction.save(extracted),
-            "source_path": extracted.source_path,
-        }
-        row = document_metadata(extracted)
-        rows.append(row)
-        # Per-document figures, on the document's own partition.
-        context.log_event(
-            dg.AssetObservation(
-                asset_key=context.asset_key, partition=extracted.document_id, metadata=row
+    # A full disk or a read-only store fails the step at once, not after retries.
+    with permanent_faults_fail_at_once():
+        todo = pending_sources(sources, warehouse, force=config.force)
+        stored: dict[str, dict | None] = dict.fromkeys(source_documents)
+        progress.start("extract", len(todo))
+        rows = []
+        for extracted in extract_all(todo, inbox.root, timeout=extraction.timeout_seconds):
+            stored[extracted.document_id] = {
+                "folder": extraction.save(extracted),
+                "source_path": extracted.source_path,
+            }
+            row = document_metadata(extracted)
+            rows.append(row)
+            # Per-document figures, on the document's own partition.
+            context.log_event(
+                dg.AssetObservation(
+                    asset_key=context.asset_key, partition=extracted.document_id, metadata=row
+                )
             )
-        )
-        if extracted.status != "loaded":
-            context.log.warning(f"{extracted.source_path}: rejected — {extracted.status_reason}")
-        progress.advance("extract", extracted.source_path)
+            if extracted.status != "loaded":
+                context.log.warning(
+                    f"{extracted.source_path}: rejected — {extracted.status_reason}"
+                )
+            progress.advance("extract", extracted.source_path)
     progress.finish("extract")
     statuses = Counter(row["status"] for row in rows)
     context.add_output_metadata(
@@ -185,7 +203,7 @@ def raw_tables(
     dbt build, the checks and the report downstream are skipped."""
     fresh = [stored for stored in document_extractions.values() if stored is not None]
     progress.start("load", len(fresh))
-    with warehouse.connect() as con:
+    with permanent_faults_fail_at_once(), warehouse.connect() as con:
         for stored in fresh:
             load_extraction_files(con, Path(stored["folder"]))
             progress.advance("load", stored["source_path"])

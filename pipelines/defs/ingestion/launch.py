@@ -3,20 +3,29 @@ would launch, executed in this process."""
 
 from __future__ import annotations
 
+import os
+import signal
+import threading
+import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, TypeVar
 
 import dagster as dg
+from dagster._core.storage.tags import MAX_RETRIES_TAG
 
 from pipelines import settings
 from pipelines.defs.ingestion.partitions import register_documents
 from pipelines.defs.ingestion.planning import pending_sources, range_tags
-from pipelines.extract.runner import discover
+from pipelines.defs.run_workers import free_pool_slots, run_process_tags, stop_descendants
+from pipelines.extract.runner import SkippedEntry, discover
 from pipelines.warehouse import WarehouseResource
 
 # The console log shows warnings (each rejected document) and errors; the full event log
 # is Dagster's, under `make dev`.
 QUIET_LOGS = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
+T = TypeVar("T")
 
 
 @dataclass
@@ -25,19 +34,21 @@ class IngestPlan:
     pending: list[str]  # document ids to extract
     tags: dict[str, str]  # the run's partition range; empty when nothing is pending
     rebuild_only: bool  # nothing to extract, but the marts or checks are behind raw
+    skipped: list[SkippedEntry]  # inbox entries that cannot or will not be read
 
 
 def plan_ingestion(
     instance: dg.DagsterInstance, inbox: Path, warehouse: Path, force: bool = False
 ) -> IngestPlan:
     """Registers the inbox's documents as partitions and decides what the run covers."""
-    sources = discover(inbox, settings.inbox_hashes_path())
+    scan = discover(inbox, settings.inbox_hashes_path())
+    sources = scan.documents
     partition_order = register_documents(instance, sources)
     warehouse_resource = WarehouseResource(path=str(warehouse))
     pending = [s.document_id for s in pending_sources(sources, warehouse_resource, force)]
     tags = range_tags(pending, partition_order) if pending else {}
     rebuild_only = not pending and warehouse_resource.downstream_behind_raw()
-    return IngestPlan(len(sources), pending, tags, rebuild_only)
+    return IngestPlan(len(sources), pending, tags, rebuild_only, scan.skipped)
 
 
 def run_ingestion(
@@ -48,29 +59,109 @@ def run_ingestion(
 ) -> dg.ExecuteInProcessResult | None:
     """Executes the plan; None when there is nothing to do."""
     job = defs.resolve_job_def("ingest")
+    asset_selection = None
     if plan.pending:
-        return job.execute_in_process(
-            instance=instance,
-            tags={**plan.tags, "juesuan/trigger": "cli"},
-            run_config={
-                **QUIET_LOGS,
-                "ops": {"document_extractions": {"config": {"force": force}}},
-            },
-            raise_on_error=False,
-        )
-    if plan.rebuild_only:
+        run_config: dict = {
+            **QUIET_LOGS,
+            "ops": {"document_extractions": {"config": {"force": force}}},
+        }
+    elif plan.rebuild_only:
+        run_config = QUIET_LOGS
         # Everything but the per-document (partitioned) assets.
         graph = job.asset_layer.asset_graph
-        downstream = [
+        asset_selection = [
             key
             for key in job.asset_layer.executable_asset_keys
             if graph.get(key).partitions_def is None
         ]
-        return job.execute_in_process(
-            instance=instance,
-            tags={"juesuan/trigger": "cli"},
-            run_config=QUIET_LOGS,
-            asset_selection=downstream,
-            raise_on_error=False,
+    else:
+        return None
+    run_id = str(uuid.uuid4())
+    try:
+        return execute_interruptibly(
+            instance,
+            run_id,
+            lambda: job.execute_in_process(
+                instance=instance,
+                run_id=run_id,
+                tags={
+                    **plan.tags,
+                    **run_process_tags(),  # a later run can tell when this process is gone
+                    "juesuan/trigger": "cli",
+                    # The operator re-runs the command; the daemon must not relaunch it.
+                    MAX_RETRIES_TAG: "0",
+                },
+                run_config=run_config,
+                asset_selection=asset_selection,
+                raise_on_error=False,
+            ),
         )
-    return None
+    finally:
+        # In process, nothing of the run goes on once it returns or is interrupted: a
+        # slot an interrupted step held must not outlive it.
+        free_pool_slots(instance, run_id)
+
+
+class RunInterrupted(Exception):
+    """Ctrl-C or SIGTERM stopped `juesuan ingest` during its run."""
+
+    def __init__(self, signum: int, run_id: str):
+        self.signum = signum
+        name = signal.Signals(signum).name
+        super().__init__(
+            f"已中断（{name}）：运行 {run_id} 已标记为失败，其子进程已停止；"
+            f"已提交的文档保留，再次运行 juesuan ingest 即可继续 (interrupted)"
+        )
+
+
+def execute_interruptibly(instance: dg.DagsterInstance, run_id: str, execute: Callable[[], T]) -> T:
+    """Executes the run on a worker thread while this (main) thread owns SIGINT and
+    SIGTERM: in process, Dagster defers a signal until a step checks for it (a step blocked
+    on a pool never does) and turns one inside a step with a retry policy into a retry,
+    so Ctrl-C would build the marts again instead of stopping. On a signal the run's child
+    processes are stopped, the run is marked failed, and RunInterrupted is raised at once;
+    the worker thread is left to the process's exit (a document's load is one transaction,
+    so an unfinished one leaves nothing)."""
+    if threading.current_thread() is not threading.main_thread():
+        return execute()  # signals are the main thread's: nothing to own here
+    outcome: dict[str, Any] = {}
+
+    def work() -> None:
+        try:
+            outcome["result"] = execute()
+        except BaseException as error:  # re-raised on the main thread
+            outcome["error"] = error
+
+    received: list[int] = []
+
+    def on_signal(signum: int, _frame: object) -> None:
+        received.append(signum)
+
+    previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
+    # Dagster's log capture points this process's stdout and stderr at files while the run
+    # executes, and echoes them through `tail` processes that are stopped below.
+    terminal = {fd: os.dup(fd) for fd in (1, 2)}
+    worker = threading.Thread(target=work, name=f"run {run_id}", daemon=True)
+    try:
+        worker.start()
+        while worker.is_alive() and not received:
+            worker.join(0.2)
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+        if received:
+            for fd, saved in terminal.items():
+                os.dup2(saved, fd)
+        for saved in terminal.values():
+            os.close(saved)
+    if received:
+        stop_descendants()
+        run = instance.get_run_by_id(run_id)
+        if run is not None and not run.is_finished:
+            instance.report_run_failed(
+                run, f"被操作员中断（{signal.Signals(received[0]).name}）(interrupted)"
+            )
+        raise RunInterrupted(received[0], run_id)
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["result"]

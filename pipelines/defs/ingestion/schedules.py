@@ -21,7 +21,7 @@ def yearly_ingestion(context: dg.ScheduleEvaluationContext, inbox: InboxResource
     with the same extractor version are skipped inside the run; the marts, checks and
     report are rebuilt when anything changed."""
     fiscal_year = context.scheduled_execution_time.year - 1
-    sources = inbox.sources()
+    sources = inbox.scan().documents
     if not sources:
         return dg.SkipReason(f"no PDF in {inbox.root}")
     # The sensor adds partitions as files arrive; it may have been switched off.

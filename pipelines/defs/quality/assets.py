@@ -9,6 +9,7 @@ from pipelines.progress import IngestProgress
 from pipelines.quality import run_quality_checks
 from pipelines.report import write_report
 from pipelines.warehouse import WarehouseResource
+from pipelines.warehouse.resource import permanent_faults_fail_at_once
 
 QUALITY_RESULTS = dg.AssetKey(["quality", "check_results"])
 QUALITY_REPORT = dg.AssetKey(["quality", "report"])
@@ -32,9 +33,10 @@ def quality_check_results(
     into quality.check_results. A document's broken identities are findings, recorded
     here; they never fail the run. (quality.document_coverage is a dbt model.)"""
     progress.start("quality")
-    summary = run_quality_checks(
-        warehouse.file, run_id=context.run_id, reports_dir=reports.directory
-    )
+    with permanent_faults_fail_at_once():
+        summary = run_quality_checks(
+            warehouse.file, run_id=context.run_id, reports_dir=reports.directory
+        )
     progress.finish("quality")
     return dg.MaterializeResult(
         metadata={
@@ -51,9 +53,10 @@ def quality_check_results(
 def quality_report(warehouse: WarehouseResource, reports: ReportsResource) -> dg.MaterializeResult:
     """The finance bureau's report: one self-contained HTML file and an Excel export."""
     data_docs = reports.directory / "data_docs" / "index.html"
-    files = write_report(
-        warehouse.file, reports.directory, data_docs if data_docs.exists() else None
-    )
+    with permanent_faults_fail_at_once():
+        files = write_report(
+            warehouse.file, reports.directory, data_docs if data_docs.exists() else None
+        )
     return dg.MaterializeResult(
         metadata={
             "html": dg.MetadataValue.path(str(files.html)),

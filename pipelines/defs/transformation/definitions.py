@@ -22,6 +22,7 @@ from pipelines.defs.resources import DUCKDB_POOL
 from pipelines.defs.transformation.project import PREPARE_COMMAND, dbt_project
 from pipelines.progress import IngestProgress
 from pipelines.warehouse import WarehouseResource
+from pipelines.warehouse.resource import permanent_faults_fail_at_once
 
 # Where each build writes its artifacts: one folder, reused. dagster-dbt's default is a new
 # folder per invocation, which grows without end; builds never overlap (pool "duckdb").
@@ -30,6 +31,9 @@ BUILD_TARGET_PATH = dbt_project.target_path / "build"
 WAREHOUSE_VAR = "juesuan_warehouse"
 # The dbt variable quality.document_coverage reads the unit registry from ('' for none).
 UNIT_REGISTRY_VAR = "juesuan_unit_registry"
+# The dbt variable that makes the build hold the file from its first model to its last
+# (profiles.yml): a reader sees the marts before the build or after it, never half built.
+HOLD_WAREHOUSE_VAR = "juesuan_hold_warehouse"
 
 if not dbt_project.manifest_path.exists():
     raise FileNotFoundError(
@@ -67,9 +71,14 @@ def juesuan_dbt_models(
         {
             WAREHOUSE_VAR: str(warehouse.file.resolve()),
             UNIT_REGISTRY_VAR: str(registry) if registry is not None else "",
+            HOLD_WAREHOUSE_VAR: True,
         }
     )
-    with progress.tool_output():
+    with permanent_faults_fail_at_once(), progress.tool_output():
+        # Opened here first: a corrupt file or a read-only folder fails at once, with its
+        # cause, rather than after dbt's connection retries (profiles.yml).
+        with warehouse.connect():
+            pass
         build = dbt.cli(
             ["build", "--vars", warehouse_var], context=context, target_path=BUILD_TARGET_PATH
         )

@@ -178,7 +178,8 @@ def _summarise(warehouse: Path) -> None:
         click.echo(
             f"核对 (checks): 错误 {findings.errors} 处"
             f"（涉及 {findings.documents_with_errors} 份文档），"
-            f"尾数误差 {findings.rounding} 处"
+            f"尾数误差 {findings.rounding} 处，"
+            f"需人工核对 {findings.review} 处（读数存疑，不计为错误）"
         )
     click.echo(f"质量报告 (report): {settings.reports_dir() / 'quality_report.html'}")
 

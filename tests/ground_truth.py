@@ -9,11 +9,12 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
 
+import duckdb
 import pypdfium2 as pdfium
 
 from juesuan_samples import GeneratedDocument, load_truth
@@ -151,3 +152,77 @@ def pdf_texts(pdf_path: Path) -> list[str]:
         return [pdf[index].get_textpage().get_text_range() for index in range(len(pdf))]
     finally:
         pdf.close()
+
+
+# ---------------------------------------------------------------------------
+# Planted errors against the quality findings
+
+# Where a finding sits: (check_name, source_table, location), as quality.check_results
+# records it and as a planted error's truth lists the checks it must trip.
+Site = tuple[str, str | None, str | None]
+DocumentKey = tuple[str, int]  # (unit name, fiscal year): one document per unit and year
+
+
+def document_key(truth: dict) -> DocumentKey:
+    return truth["document"]["unit_name"], truth["document"]["fiscal_year"]
+
+
+def planted_sites(truth: dict) -> set[Site]:
+    """Every site a document's planted errors must be reported at (none for a clean one)."""
+    return {
+        (check["check"], check["table"], check["location"])
+        for error in truth["planted_errors"]
+        for check in error["checks"]
+    }
+
+
+def error_findings(warehouse: Path, run_id: str | None = None) -> dict[DocumentKey, set[Site]]:
+    """The sites of every `error` finding of a quality run (by default the latest), per
+    document."""
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        rows = con.execute(
+            """select d.unit_name, r.fiscal_year, r.check_name, r.source_table, r.location
+               from quality.check_results r join raw.documents d using (document_id)
+               where r.severity = 'error' and r.run_id = coalesce(?, (
+                   select run_id from quality.check_results
+                   order by checked_at desc, run_id desc limit 1))""",
+            [run_id],
+        ).fetchall()
+    finally:
+        con.close()
+    errors: dict[DocumentKey, set[Site]] = {}
+    for unit_name, year, *site in rows:
+        errors.setdefault((unit_name, year), set()).add(tuple(site))  # type: ignore[arg-type]
+    return errors
+
+
+@dataclass
+class PlantedTally:
+    """Findings of one corpus against its truths: planted errors found at their sites,
+    and `error` findings no planted error explains."""
+
+    clean_documents: int = 0
+    errors_on_clean: int = 0  # error findings on documents with nothing planted
+    planted_sites: int = 0
+    planted_found: int = 0
+    errors_beyond_planted: int = 0  # on planted documents, at sites no planted error lists
+    # The sites behind the two counts above, and the planted sites not reported.
+    unexplained: list[tuple[DocumentKey, Site]] = field(default_factory=list)
+    missed: list[tuple[DocumentKey, Site]] = field(default_factory=list)
+
+
+def score_findings(truths: list[dict], errors: dict[DocumentKey, set[Site]]) -> PlantedTally:
+    tally = PlantedTally()
+    for truth in truths:
+        key = document_key(truth)
+        expected, reported = planted_sites(truth), errors.get(key, set())
+        if not truth["planted_errors"]:
+            tally.clean_documents += 1
+            tally.errors_on_clean += len(reported)
+        tally.planted_sites += len(expected)
+        tally.planted_found += len(expected & reported)
+        tally.errors_beyond_planted += len(reported - expected) if expected else 0
+        tally.unexplained += [(key, site) for site in sorted(reported - expected, key=str)]
+        tally.missed += [(key, site) for site in sorted(expected - reported, key=str)]
+    return tally

@@ -471,7 +471,9 @@ def write_raw(path: Path) -> None:
             for row_number, (page, side, code, label, cells) in enumerate(table.rows, start=1):
                 for column_name, text in cells:
                     con.execute(
-                        "insert into raw.table_cells values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        "insert into raw.table_cells (document_id, table_id, row_number, page, "
+                        "side, subject_code, line_label, column_name, printed_text, amount) "
+                        "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                         [
                             table.doc.document_id,
                             table.table_id,

@@ -139,6 +139,24 @@ def test_a_wrapped_label_line_joins_its_row_a_line_with_figures_starts_one():
     assert row_groups(lines, [0, 1, 2, 3]) == [[0], [1, 2], [3]]
 
 
+def test_rows_without_padding_are_rows_not_wrapped_lines():
+    """An unruled office table: row pitches spread over 9.5 to 12 pt, as close as a wrap's
+    9.4 pt, and wider only beside a wrapped label. Lines without figures (blank zeros)
+    stay rows of their own."""
+    pitches = [12.0, 19.0, 11.1, 10.2, 9.6, 9.4, 11.0, 9.8, 10.6, 17.5]
+    labels = ["一、财政拨款收入", "二、事业收入", "三、经营收入", "四、其他收入", "五、债务收入"]
+    labels += ["六、灾害防治及应急管理支", "出", "本年收入合计", "使用非财政拨款结余"]
+    labels += ["年初结转和结余", "总计"]
+    lines, y = [], 700.0
+    for index, (label, pitch) in enumerate(zip(labels, [*pitches, 0.0], strict=True)):
+        figures = word("10.00", 200, y) if index in (0, 7, 10) else []
+        lines.append(word(label, 10, y) + figures)
+        y -= pitch
+    groups = row_groups(lines, list(range(len(lines))))
+    assert [0] in groups and [1] in groups and [7] in groups and [8] in groups
+    assert len(groups) == len(lines)  # a wrap's pitch among them is not told apart: no wraps
+
+
 # Headers to canonical columns ---------------------------------------------------------
 
 

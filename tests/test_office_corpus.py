@@ -4,7 +4,9 @@ Six documents from juesuan_samples.office (a .docx exported by LibreOffice Write
 named after the layouts it carries, cover every office layout value. The tests state what
 extraction reads exactly today; each (document, table) it misreads is a strict xfail
 naming the layout, so the test turns red the day that layout is read right (then delete
-the entry). benchmarks/fidelity.py measures the same over 40 documents.
+the entry). The corpus is then ingested (`juesuan ingest`) and its `error` findings set
+against the truths: none on a clean document, every planted error at its site.
+benchmarks/fidelity.py measures the same over larger corpora.
 """
 
 from __future__ import annotations
@@ -22,7 +24,16 @@ from juesuan_samples.truth import load_truth
 from juesuan_samples.variants import Variants
 from pipelines.domain.tables import TABLES
 from pipelines.extract.document import extract_document
-from tests.ground_truth import compare_cells, extracted_cells, truth_cells
+from tests.conftest import run_ingest
+from tests.ground_truth import (
+    Site,
+    compare_cells,
+    document_key,
+    error_findings,
+    extracted_cells,
+    planted_sites,
+    truth_cells,
+)
 
 pytestmark = [
     pytest.mark.slow,
@@ -91,12 +102,22 @@ CASES: dict[str, tuple[str, int, Variants, OfficeLayout, tuple[str, ...]]] = {
         OfficeLayout(font="Noto Serif CJK SC", borders="none"),
         ("leaf_amount", "wrong_total", "unit_slip"),
     ),
+    "sans_planted_missing_table_and_narrative": (
+        "上海市普陀区卫生健康委员会",
+        2023,
+        Variants(money_unit="元", thousands_separator=True),
+        OfficeLayout(font="Noto Sans CJK SC", t07_shape="item_pairs", numbering="三公09"),
+        ("narrative_mismatch", "missing_table"),
+    ),
 }
+PLANTED_CASES = [name for name, case in CASES.items() if case[4]]
 
 # (document, table) pairs extraction misreads today, with the layout that causes it.
 MISREAD: dict[tuple[str, str], str] = {}
 # Documents whose cover is misread today (unit name or year), with the layout.
 COVER_MISREAD: dict[str, str] = {}
+# Clean documents given an `error` finding today, with the finding and its cause.
+FALSE_ERRORS: dict[str, str] = {}
 
 
 @pytest.fixture(scope="module")
@@ -114,6 +135,20 @@ def office_corpus(tmp_path_factory) -> dict[str, dict]:
             "extraction": extract_document(doc.pdf_path, out),
         }
         for name, doc in zip(CASES, documents, strict=True)
+    }
+
+
+@pytest.fixture(scope="module")
+def office_findings(office_corpus, tmp_path_factory) -> dict[str, set[Site]]:
+    """The corpus ingested as an operator does: each document's `error` findings."""
+    inbox = next(iter(office_corpus.values()))["document"].pdf_path.parent
+    warehouse = tmp_path_factory.mktemp("office_warehouse") / "juesuan.duckdb"
+    result = run_ingest(inbox, warehouse)
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
+    errors = error_findings(warehouse)
+    return {
+        name: errors.get(document_key(entry["truth"]), set())
+        for name, entry in office_corpus.items()
     }
 
 
@@ -178,11 +213,17 @@ def test_the_cover_is_read(office_corpus, case):
     )
 
 
-def test_planted_errors_are_printed_where_the_truth_says(office_corpus):
-    entry = office_corpus["serif_planted_errors"]
+@pytest.mark.parametrize("case", PLANTED_CASES)
+def test_planted_errors_are_printed_where_the_truth_says(office_corpus, case):
+    entry = office_corpus[case]
     extraction = entry["extraction"]
     for error in entry["truth"]["planted_errors"]:
+        if error["kind"] == "narrative_mismatch":
+            continue  # a sentence, not a cell (test_samples_planted checks its text)
         table = extraction.table(error["table"])
+        if error["kind"] == "missing_table":
+            assert table is None or table.status == "missing", error
+            continue
         assert error["page"] in entry["truth"]["tables"][error["table"]]["pages"], error
         if error["kind"] == "unit_slip":
             assert table.money_unit == "万元", error  # the header's unit, as printed
@@ -194,3 +235,27 @@ def test_planted_errors_are_printed_where_the_truth_says(office_corpus):
         }
         printed = read[(error["location"], error["column"])].replace(",", "")
         assert printed == error["printed"], error
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        pytest.param(
+            case,
+            marks=[pytest.mark.xfail(strict=True, reason=FALSE_ERRORS[case])]
+            if case in FALSE_ERRORS
+            else [],
+        )
+        for case in CASES
+        if case not in PLANTED_CASES
+    ],
+)
+def test_a_clean_document_has_no_error_finding(office_findings, case):
+    assert office_findings[case] == set()
+
+
+@pytest.mark.parametrize("case", PLANTED_CASES)
+def test_every_planted_error_is_reported_at_its_site(office_corpus, office_findings, case):
+    expected = planted_sites(office_corpus[case]["truth"])
+    assert expected, case
+    assert expected - office_findings[case] == set()

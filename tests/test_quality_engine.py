@@ -30,6 +30,7 @@ from pipelines.quality.catalogue import CHECKS
 from pipelines.quality.rules_narrative import NARRATIVE_FIGURES
 from pipelines.settings import DBT_PROJECT_DIR
 from tests.conftest import run_ingest
+from tests.ground_truth import error_findings, planted_sites
 
 SEED_UNIT = "枣庄市人民政府办公室本级"
 UNREGISTERED_UNIT_INDEX = 2  # the planted corpus unit left out of the registry
@@ -83,20 +84,6 @@ def _error_rows(warehouse: Path, run_id: str) -> list[tuple]:
     )
 
 
-def _errors_by_document(warehouse: Path, run_id: str) -> dict[tuple[str, int], set[tuple]]:
-    rows = _query(
-        warehouse,
-        """select d.unit_name, r.fiscal_year, r.check_name, r.source_table, r.location
-           from quality.check_results r join raw.documents d using (document_id)
-           where r.severity = 'error' and r.run_id = ?""",
-        [run_id],
-    )
-    errors: dict[tuple[str, int], set[tuple]] = {}
-    for unit_name, year, *site in rows:
-        errors.setdefault((unit_name, year), set()).add(tuple(site))
-    return errors
-
-
 # ---------------------------------------------------------------------------
 # (a) planted errors
 
@@ -135,7 +122,7 @@ def test_the_planted_corpus_has_every_kind_of_error(planted) -> None:
 
 @pytest.mark.slow
 def test_every_planted_error_is_reported_at_its_check_table_and_location(planted) -> None:
-    errors = _errors_by_document(planted["warehouse"], "planted-run")
+    errors = error_findings(planted["warehouse"], "planted-run")
     truths = _truths(planted["sources"])
     assert any(truth["planted_errors"] for truth in truths.values())
     for key, truth in truths.items():
@@ -149,14 +136,10 @@ def test_every_planted_error_is_reported_at_its_check_table_and_location(planted
 def test_planted_documents_report_no_error_beyond_their_planted_ones(planted) -> None:
     """Beyond the planted sites, only narrative figures the generator does not model
     (人员经费, 一般公共预算财政拨款支出 …) may follow a planted table's error."""
-    errors = _errors_by_document(planted["warehouse"], "planted-run")
+    errors = error_findings(planted["warehouse"], "planted-run")
     modelled = set(NARRATIVE_TABLES)
     for key, truth in _truths(planted["sources"]).items():
-        sites = {
-            (c["check"], c["table"], c["location"])
-            for e in truth["planted_errors"]
-            for c in e["checks"]
-        }
+        sites = planted_sites(truth)
         planted_tables = {e["table"] for e in truth["planted_errors"]}
         for check, table, location in errors.get(key, set()) - sites:
             assert check == "narrative_matches_tables", (key, check, table, location)
@@ -166,7 +149,7 @@ def test_planted_documents_report_no_error_beyond_their_planted_ones(planted) ->
 
 @pytest.mark.slow
 def test_clean_documents_of_the_planted_corpus_have_no_error(planted) -> None:
-    errors = _errors_by_document(planted["warehouse"], "planted-run")
+    errors = error_findings(planted["warehouse"], "planted-run")
     clean = [(d.unit_name, d.fiscal_year) for d in planted["documents"] if not d.planted_errors]
     assert clean
     for key in clean:
@@ -223,8 +206,8 @@ def test_results_carry_the_contract_columns_and_keys(planted) -> None:
         planted["warehouse"],
         """select count(*), count_if(unit_id is null),
                   count_if(check_title is null), count_if(message is null),
-                  count_if(severity not in ('info', 'rounding', 'error')),
-                  count_if(passed <> (severity <> 'error'))
+                  count_if(severity not in ('info', 'rounding', 'error', 'review')),
+                  count_if(passed <> (severity not in ('error', 'review')))
            from quality.check_results where run_id = 'planted-run'""",
     )
     assert row[0] > 0 and row[1:] == (0, 0, 0, 0, 0)

@@ -132,7 +132,7 @@ def test_the_latest_run_and_a_named_one_with_their_findings(warehouse):
             "t07_total": state.FindingCounts(0, 0, 0),
         }
         # r1's results on d1 are no longer anyone's latest; those on `old` still are.
-        assert state.run_findings(con, state.QualityRun("r1", RUN1)) == (1, 0, 1)
+        assert state.run_findings(con, state.QualityRun("r1", RUN1)) == (1, 0, 1, 0)
 
 
 def _hold_write_lock(path: Path, seconds: float) -> subprocess.Popen:

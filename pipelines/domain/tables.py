@@ -58,6 +58,10 @@ class TableSpec:
     wide_marker: str = "年初"
     # Narrative text printed under an empty table ("…故本表无数据").
     empty_markers: tuple[str, ...] = ("无数据", "没有", "无相关", "不涉及")
+    # Header words that tell this table from the others when its title is odd
+    # (pipelines.extract.locate.header_scores): short, so that a word wrapped in a narrow
+    # cell is still seen whole. None for tables whose headers are alike (T05/T09).
+    header_words: tuple[str, ...] = field(default=())
 
     @property
     def titles(self) -> tuple[str, ...]:
@@ -113,6 +117,14 @@ TABLES: tuple[TableSpec, ...] = (
             _rule("附属单位上缴收入", "附属单位"),
             _rule("其他收入", "其他"),
         ),
+        header_words=(
+            "财政拨款收入",
+            "上级补助",
+            "事业收入",
+            "经营收入",
+            "附属单位上缴",
+            "其他收入",
+        ),
     ),
     TableSpec(
         "T03",
@@ -127,6 +139,7 @@ TABLES: tuple[TableSpec, ...] = (
             _rule("经营支出", "经营"),
             _rule("对附属单位补助支出", "附属单位"),
         ),
+        header_words=("上缴上级", "经营支出", "附属单位补助"),
     ),
     TableSpec("T04", "财政拨款收入支出决算总表", ("财政拨款收支决算总表",), "statement"),
     TableSpec(
@@ -136,12 +149,19 @@ TABLES: tuple[TableSpec, ...] = (
         "subject",
         _APPROPRIATION_COLUMNS,
     ),
-    TableSpec("T06", "一般公共预算财政拨款基本支出决算表", (), "econ"),
+    TableSpec(
+        "T06",
+        "一般公共预算财政拨款基本支出决算表",
+        (),
+        "econ",
+        header_words=("人员经费", "公用经费", "经济分类"),
+    ),
     TableSpec(
         "T07",
         '一般公共预算财政拨款"三公"经费支出决算表',
         ('财政拨款"三公"经费支出决算表', '"三公"经费支出决算表'),
         "three_public",
+        header_words=("因公出国", "公务接待", "公务用车", "运行维护", "三公"),
     ),
     TableSpec(
         "T08",
@@ -149,6 +169,7 @@ TABLES: tuple[TableSpec, ...] = (
         (),
         "subject",
         _GOVERNMENT_FUND_COLUMNS,
+        header_words=("年初结转", "年末结转", "本年收入"),
     ),
     TableSpec(
         "T09",
@@ -157,6 +178,7 @@ TABLES: tuple[TableSpec, ...] = (
         "subject",
         _APPROPRIATION_COLUMNS,
         wide_columns=_GOVERNMENT_FUND_COLUMNS,  # 2024 files print T09 like T08
+        header_words=("年初结转", "年末结转", "本年收入"),  # as T08's: never told apart
     ),
 )
 

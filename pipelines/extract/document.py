@@ -7,14 +7,22 @@ import re
 import time
 from pathlib import Path
 
+import pypdfium2 as pdfium
+
 from pipelines import settings
 from pipelines.domain.amounts import find_money_unit
 from pipelines.domain.tables import TABLES, TABLES_BY_ID
 from pipelines.domain.text import PAGE_FOOTER, squash
 from pipelines.extract import EXTRACTOR_VERSION
+from pipelines.extract.certainty import mark_column_shifts, read_again
 from pipelines.extract.econ_tables import parse_econ_table
 from pipelines.extract.grid import MIN_RULING_PATHS, Grid, read_ruled_grids
-from pipelines.extract.locate import TableLocation, locate_tables, table_titles
+from pipelines.extract.locate import (
+    TableLocation,
+    left_out_by_template,
+    locate_tables,
+    table_titles,
+)
 from pipelines.extract.narrative import extract_narrative
 from pipelines.extract.path_text import path_text
 from pipelines.extract.pdf_text import PageText, PdfOpenError, open_pdf, read_pages
@@ -74,11 +82,16 @@ def _empty_note(page: PageText) -> str | None:
 
 
 def extract_table(
-    path: Path, location: TableLocation, pages: dict[int, PageText]
+    path: Path,
+    location: TableLocation,
+    pages: dict[int, PageText],
+    document: pdfium.PdfDocument | None = None,
 ) -> ExtractedTable:
+    """One table from its pages; with the open `document`, every cell is read a second
+    time (pipelines.extract.certainty) so that an unsure amount is marked."""
     spec = TABLES_BY_ID[location.table_id]
     table_pages = [pages[n] for n in location.pages]
-    problems: list[str] = []
+    problems: list[str] = list(location.problems)
     money_unit = find_money_unit(table_pages[0].text)
     if money_unit is None:
         problems.append("表上方未印金额单位，按万元处理")
@@ -100,7 +113,16 @@ def extract_table(
                 grids[number] = grid
                 first_text_grid = first_text_grid or grid
     ordered = [grids[n] for n in location.pages if n in grids]
+    if document is not None:
+        for grid in ordered:
+            page = document[grid.page - 1]
+            textpage = page.get_textpage()
+            read_again(grid, textpage)
+            textpage.close()
+            page.close()
     rows = PARSERS[spec.kind](spec, ordered, money_unit, problems) if ordered else []
+    if spec.kind == "subject":
+        mark_column_shifts(rows, money_unit)
     if not ordered:
         problems.append(f"第{_page_ranges(list(location.pages))}页未找到表格")
     has_amounts = any(cell.amount is not None for row in rows for cell in row.cells)
@@ -191,19 +213,25 @@ def _several_disclosures(disclosures: list[Recognition]) -> str:
 
 def _extract_into(result: DocumentExtraction, path: Path, max_pages: int) -> None:
     document = open_pdf(path)
-    try:
-        # pdfium takes the declared count from the page tree: a bomb declares a million
-        # pages in a few kilobytes, each costing memory once read.
-        declared = len(document)
-        if declared > max_pages:
-            return reject(
-                result,
-                f"页数超过上限：文件声明 {declared} 页，上限 {max_pages} 页"
-                f"（{settings.EXTRACT_MAX_PAGES_ENV}），可能是页面树异常或损坏的文件",
-            )
-        pages = read_pages(document)
+    try:  # open until the tables are read: the second reading asks pdfium again
+        return _extract_open(result, document, path, max_pages)
     finally:
         document.close()
+
+
+def _extract_open(
+    result: DocumentExtraction, document: pdfium.PdfDocument, path: Path, max_pages: int
+) -> None:
+    # pdfium takes the declared count from the page tree: a bomb declares a million
+    # pages in a few kilobytes, each costing memory once read.
+    declared = len(document)
+    if declared > max_pages:
+        return reject(
+            result,
+            f"页数超过上限：文件声明 {declared} 页，上限 {max_pages} 页"
+            f"（{settings.EXTRACT_MAX_PAGES_ENV}），可能是页面树异常或损坏的文件",
+        )
+    pages = read_pages(document)
     result.page_count = len(pages)
     if not pages:
         return reject(result, "PDF 没有任何页面")
@@ -237,14 +265,25 @@ def _extract_into(result: DocumentExtraction, path: Path, max_pages: int) -> Non
             reason += f"（第{_page_ranges(textless)}页没有文字层，可能是扫描页）"
         return reject(result, reason)
     by_number = {p.number: p for p in pages}
+    left_out = left_out_by_template(pages)
     for spec in TABLES:
         location = locations.get(spec.table_id)
-        if location is None:
+        if location is None and spec.table_id in left_out:
+            result.tables.append(
+                ExtractedTable(
+                    spec.table_id,
+                    spec.canonical_title,
+                    None,
+                    "not_in_template",
+                    note="目录只列八张表：该模板不含此表",
+                )
+            )
+        elif location is None:
             result.tables.append(
                 ExtractedTable(spec.table_id, spec.canonical_title, None, "missing")
             )
         else:
-            result.tables.append(extract_table(path, location, by_number))
+            result.tables.append(extract_table(path, location, by_number, document))
     last_table_page = max(page for loc in locations.values() for page in loc.pages)
     result.narrative = extract_narrative(pages, last_table_page)
     return None

@@ -91,7 +91,11 @@ def parse_econ_table(
                         page=grid.page,
                         subject_code=code,
                         line_label=label or None,
-                        cells=[ExtractedCell(AMOUNT_COLUMN, printed, amount)],
+                        cells=[
+                            ExtractedCell(
+                                AMOUNT_COLUMN, printed, amount, grid.doubt(r, group.amount_col)
+                            )
+                        ],
                     )
                 )
     return rows

@@ -52,6 +52,9 @@ class Grid:
     # The first body row, when the reader knows it (the text layout anchors its rows on
     # body lines); a ruled grid leaves it to the table's parser.
     body_row: int | None = None
+    # Why a cell's reading is unsure, by its region's anchor (row, col): filled in by the
+    # second, independent reading (pipelines.extract.certainty.read_again).
+    doubts: dict[tuple[int, int], str] = field(default_factory=dict)
     _cover: dict[tuple[int, int], Region] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
@@ -75,6 +78,11 @@ class Grid:
         """Text of the cell at (row, col); a spanning region answers only at its anchor."""
         region = self._cover[(row, col)]
         return region.text if (region.row, region.col) == (row, col) else ""
+
+    def doubt(self, row: int, col: int) -> str | None:
+        """Why the amount read at (row, col) is unsure, or None when both readings agree."""
+        region = self._cover[(row, col)]
+        return self.doubts.get((region.row, region.col))
 
     def spanning_text(self, row: int, col: int) -> str:
         """Text of the region covering (row, col), wherever it is anchored."""

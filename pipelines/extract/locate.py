@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 
-from pipelines.domain.tables import title_index
-from pipelines.domain.text import fold_quotes, squash
+from pipelines.domain.tables import TABLES, TABLES_BY_ID, numbers_columns, title_index
+from pipelines.domain.text import PAGE_FOOTER, fold_quotes, squash
+from pipelines.extract.layout import printed_lines, text_of
 from pipelines.extract.pdf_text import PageText
 
 _TITLES = title_index()
@@ -15,6 +17,9 @@ _TITLE_DECORATION = re.compile(
     r"公开\d+表|附?表[一二三四五六七八九\d]+|^[一二三四五六七八九十]+[、.．]|^\d{4}年度?|^\d+[、.．]"
 )
 _TOC_MARKERS = ("目录",)
+# The one table a template may leave out: eight-table templates print no 国有资本经营预算
+# 财政拨款支出决算表 (its contents then list eight tables).
+TEMPLATE_OPTIONAL_TABLE = "T09"
 # A contents page prints "目录" in its first lines.
 TOC_HEAD_LINES = 3
 # A page naming this many different table titles lists contents, not a table.
@@ -29,6 +34,16 @@ _PART_HEADING = re.compile(r"^第[一二三四五六七八九十]+部分")
 # A title wraps over at most this many printed lines (a long title in a narrow cell).
 MAX_TITLE_LINES = 2
 _CODE_OR_AMOUNT = re.compile(r"(?:^|\s)(?:\d{3}(?:\s|$)|\d{5}|\d{7}|\d[\d,]*\.\d{2})")
+# A table's title or label is printed within this many lines of the page's top.
+TITLE_HEAD_LINES = 3
+# Longer top lines are narrative, not a title.
+MAX_TITLE_CHARS = 40
+# A label printed alone by a title: "公开10表", "附表3", "表十".
+_TABLE_LABEL = re.compile(r"(?:公开\d+表|附?表(?:\d+(?:-\d+)?|[一二三四五六七八九十]+))")
+# A table is assigned by its header when it has at least this many of its header words,
+# and at least this many times as many as any other table.
+MIN_HEADER_WORDS = 2
+HEADER_LEAD = 2
 
 
 @dataclass(frozen=True)
@@ -36,6 +51,8 @@ class TableLocation:
     table_id: str
     printed_title: str
     pages: tuple[int, ...]  # title page first, then continuation pages
+    # Why the location is less sure than a printed title (Chinese), for the table's problems.
+    problems: tuple[str, ...] = ()
 
 
 def _undecorated(line: str) -> str:
@@ -119,11 +136,123 @@ def table_titles(pages: list[PageText]) -> list[tuple[int, str, str]]:
     return starts
 
 
+def left_out_by_template(pages: list[PageText]) -> set[str]:
+    """The tables the document's template has no place for: T09 (国有资本经营预算) when the
+    contents list the other eight tables and not it, as older eight-table templates do.
+    Without such contents every table is expected (a table missing from a nine-table
+    contents is missing, not left out)."""
+    listed: set[str] = set()
+    for page in pages:
+        titled = find_titles(page.lines)
+        if _lists_contents(page, titled):
+            listed |= {tid for tid, _ in titled}
+    others = set(TABLES_BY_ID) - {TEMPLATE_OPTIONAL_TABLE}
+    if others <= listed and TEMPLATE_OPTIONAL_TABLE not in listed:
+        return {TEMPLATE_OPTIONAL_TABLE}
+    return set()
+
+
+def _top_lines(page: PageText) -> list[str]:
+    """The first printed lines, top to bottom (pdfium's text order may print the title
+    last), squashed."""
+    lines = [squash(text_of(line)) for line in printed_lines(list(page.chars))]
+    return [line for line in lines if line][:TITLE_HEAD_LINES]
+
+
+def odd_title(page: PageText) -> str | None:
+    """A table title or label at the page's top that no alias knows ("政府采购情况表",
+    "公开10表"): another table begins there."""
+    for line in _top_lines(page):
+        if len(line) > MAX_TITLE_CHARS or match_title(line):
+            continue
+        if _TABLE_LABEL.fullmatch(line) or (
+            line.endswith("表") and ("决算" in line or "预算" in line)
+        ):
+            return line
+    return None
+
+
+def _wording_lines(page: PageText) -> list[str]:
+    """The page's lines holding no code or amount and no page number (squashed, quotes
+    folded), in pdfium's order."""
+    return [
+        fold_quotes(squash(line))
+        for line in page.lines
+        if not _CODE_OR_AMOUNT.search(line) and not PAGE_FOOTER.match(squash(line))
+    ]
+
+
+def _header_lines(page: PageText) -> list[str]:
+    """The wording before the page's first code or amount: its header rows. A label
+    printed without amounts further down (a statement's "年初结转和结余") is no header."""
+    lines: list[str] = []
+    for line in page.lines:
+        if _CODE_OR_AMOUNT.search(line):
+            break
+        if not PAGE_FOOTER.match(squash(line)):
+            lines.append(fold_quotes(squash(line)))
+    return lines
+
+
+def _has_column_numbers(page: PageText) -> bool:
+    """The page prints a 栏次 row (1, 2, 3 …): a header block."""
+    return any(numbers_columns([t for t in line.split() if t != "栏次"]) for line in page.lines)
+
+
+def header_scores(header_lines: list[str]) -> dict[str, int]:
+    """How many of each table's header words the header lines print (tables with none
+    left out)."""
+    text = "".join(header_lines)
+    scores = {spec.table_id: sum(word in text for word in spec.header_words) for spec in TABLES}
+    return {tid: score for tid, score in scores.items() if score}
+
+
+def header_winner(scores: dict[str, int]) -> str | None:
+    """The table the header words name clearly, or None when unsure (a missed table is
+    better than a misread one)."""
+    ranked = sorted(scores.items(), key=lambda item: -item[1])
+    if not ranked or ranked[0][1] < MIN_HEADER_WORDS:
+        return None
+    runner_up = ranked[1][1] if len(ranked) > 1 else 0
+    return ranked[0][0] if ranked[0][1] >= HEADER_LEAD * runner_up else None
+
+
+def _begins_table(page: PageText) -> bool:
+    """The page shows a table's beginning: an odd title, a 栏次 row or header words."""
+    return (
+        odd_title(page) is not None
+        or _has_column_numbers(page)
+        or max(header_scores(_header_lines(page)).values(), default=0) >= MIN_HEADER_WORDS
+    )
+
+
+def _repeats_header(page: PageText, first: PageText, table_id: str) -> bool:
+    """The table's header repeated on a continuation page: its header words name the
+    table, or its title and header print no character the first page does not (pdfium
+    may break the repeated header's lines differently)."""
+    if header_winner(header_scores(_header_lines(page))) == table_id:
+        return True
+    return Counter("".join(_header_lines(page))) <= Counter("".join(_wording_lines(first)))
+
+
+def _title_by_header(page: PageText) -> str:
+    """The line a table found by its header prints as its title: the first top line with
+    words of its own, not a label, year or unit line."""
+    for line in _top_lines(page):
+        if _undecorated(line) and "单位" not in line and not _TABLE_LABEL.fullmatch(line):
+            return line
+    return ""
+
+
 def locate_tables(pages: list[PageText]) -> dict[str, TableLocation]:
     """Title page and continuation pages of each table that is printed.
 
     A table continues on the following pages until the next title or the next part
-    heading, as long as those pages still hold table rows (codes or amounts).
+    heading, as long as those pages still hold table rows (codes or amounts) and do not
+    begin another table (a title no alias knows, a 栏次 row or header words that are not
+    the first page's repeated). A table whose title was not understood is found by its
+    header words (TableSpec.header_words) when one table wins clearly and is printed
+    nowhere else under its title.
     """
     starts = table_titles(pages)
     part_breaks = {
@@ -132,20 +261,57 @@ def locate_tables(pages: list[PageText]) -> dict[str, TableLocation]:
         if any(_PART_AFTER_TABLES.match(squash(line)) for line in page.lines)
         and not _lists_contents(page, find_titles(page.lines))
     }
+    start_pages = {index for index, _, _ in starts}
+
+    def span(index: int, table_id: str) -> list[int]:
+        spanned = [index]
+        following = index + 1
+        while (
+            following < len(pages)
+            and following not in start_pages
+            and following not in part_breaks
+            and _CODE_OR_AMOUNT.search(pages[following].text)
+            and not (
+                _begins_table(pages[following])
+                and not _repeats_header(pages[following], pages[index], table_id)
+            )
+        ):
+            spanned.append(following)
+            following += 1
+        return spanned
+
     locations: dict[str, TableLocation] = {}
-    start_pages = sorted({index for index, _, _ in starts})
+    covered: set[int] = set()
     for index, tid, printed in starts:
         if tid in locations:
             continue  # the first printing wins; a later mention is narrative
-        pages_of_table = [pages[index].number]
-        next_index = index + 1
-        while (
-            next_index < len(pages)
-            and next_index not in start_pages
-            and next_index not in part_breaks
-            and _CODE_OR_AMOUNT.search(pages[next_index].text)
+        spanned = span(index, tid)
+        covered.update(spanned)
+        locations[tid] = TableLocation(tid, printed, tuple(pages[i].number for i in spanned))
+    titled = {tid for _, tid, _ in starts}
+    for index, page in enumerate(pages):
+        if (
+            index in covered
+            or index in part_breaks
+            or not _CODE_OR_AMOUNT.search(page.text)
+            or _lists_contents(page, find_titles(page.lines))
+            or not _begins_table(page)
         ):
-            pages_of_table.append(pages[next_index].number)
-            next_index += 1
-        locations[tid] = TableLocation(tid, printed, tuple(pages_of_table))
+            continue
+        by_header = header_winner(header_scores(_header_lines(page)))
+        if by_header is None or by_header in titled or by_header in locations:
+            continue
+        printed = _title_by_header(page)
+        spanned = span(index, by_header)
+        covered.update(spanned)
+        words = "、".join(
+            w for w in TABLES_BY_ID[by_header].header_words if w in "".join(_header_lines(page))
+        )
+        problem = (
+            f"第{page.number}页表题“{printed}”不是标准表名，按表头（{words}）认定为"
+            f"{TABLES_BY_ID[by_header].canonical_title}"
+        )
+        locations[by_header] = TableLocation(
+            by_header, printed, tuple(pages[i].number for i in spanned), (problem,)
+        )
     return locations

@@ -11,6 +11,9 @@ class ExtractedCell:
     column_name: str  # canonical column name
     printed_text: str  # as printed ('' when blank)
     amount: Decimal | None  # 万元, exact; None when blank or a dash
+    # Why the reading is unsure (Chinese), when a second, independent reading disagrees
+    # or the table's totals fail as a column shift would make them; None when sure.
+    uncertain_reason: str | None = None
 
 
 @dataclass
@@ -28,7 +31,7 @@ class ExtractedTable:
     table_id: str
     canonical_title: str
     printed_title: str | None
-    status: str  # 'extracted', 'empty', 'missing'
+    status: str  # 'extracted', 'empty', 'missing', 'not_in_template'
     money_unit: str | None = None
     first_page: int | None = None
     last_page: int | None = None

@@ -149,7 +149,7 @@ def parse_statement(
                     except AmountError as exc:
                         problems.append(f"第{grid.page}页 第{r + 1}行 {side_name}{measure}：{exc}")
                         amount = None
-                    cells.append(ExtractedCell(measure, printed, amount))
+                    cells.append(ExtractedCell(measure, printed, amount, grid.doubt(r, c)))
                 if not label and all(cell.amount is None for cell in cells):
                     continue
                 if label in _CARRY_PARENTS:

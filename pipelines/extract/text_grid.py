@@ -324,7 +324,10 @@ def row_groups(lines: list[list[Char]], indices: list[int]) -> list[list[int]]:
         if a > MAX_WRAP_PITCH_GLYPHS * glyph:
             break
         if b - a >= MIN_PITCH_STEP and a < WRAP_PITCH_RATIO * b:
-            threshold = (a + b) / 2
+            # Wrapped lines are set at one line spacing: pitches spread wider than a step
+            # below it are rows without padding (a table with no rules), not wraps.
+            if a - gaps[0] < MIN_PITCH_STEP:
+                threshold = (a + b) / 2
             break
 
     def has_figure(i: int) -> bool:

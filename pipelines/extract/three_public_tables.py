@@ -209,7 +209,9 @@ def parse_three_public(
             except AmountError as exc:
                 problems.append(f"第{grid.page}页 {item}{measure}：{exc}")
                 amount = None
-            values.setdefault(item, {})[measure] = ExtractedCell(measure, printed, amount)
+            values.setdefault(item, {})[measure] = ExtractedCell(
+                measure, printed, amount, grid.doubt(r, c)
+            )
         page = grid.page
         break
     return [

@@ -19,7 +19,8 @@ from pipelines.domain.tables import TABLES_BY_ID
 from pipelines.quality.tolerance import TABLE_DECIMALS, WAN, YUAN, Term, printed_decimals
 
 TABLE_IDS = tuple(TABLES_BY_ID)
-PRESENT_STATUSES = ("extracted", "empty")  # 'missing' is the only absent state
+# Absent: 'missing', and 'not_in_template' (an eight-table template has no T09).
+PRESENT_STATUSES = ("extracted", "empty")
 # How a message names each table: the canonical title, T07's shortened to its usual name.
 TABLE_TITLES = {table_id: spec.canonical_title for table_id, spec in TABLES_BY_ID.items()} | {
     "T07": "“三公”经费支出决算表"
@@ -31,6 +32,7 @@ NARRATIVE = "情况说明"
 class Cell:
     amount: Decimal | None  # 万元; None when blank or a dash
     printed_text: str
+    uncertain_reason: str | None = None  # why the extractor is unsure of it; None when sure
 
 
 @dataclass(frozen=True)
@@ -58,7 +60,7 @@ class Row:
 @dataclass(frozen=True)
 class Table:
     table_id: str
-    status: str  # 'extracted', 'empty' or 'missing'
+    status: str  # 'extracted', 'empty', 'missing' or 'not_in_template'
     money_unit: str | None
     first_page: int | None
     rows: tuple[Row, ...] = ()
@@ -86,6 +88,7 @@ class Table:
             TABLE_DECIMALS,
             page=row.page,
             table=self.table_id,
+            uncertain_reason=None if cell is None else cell.uncertain_reason,
         )
 
     def side(self, side: str) -> tuple[Row, ...]:
@@ -204,7 +207,7 @@ def load_documents(con) -> list[Document]:
     ).fetchall()
     cells = con.execute(
         f"""select document_id, table_id, row_number, page, side, subject_code, line_label,
-                   column_name, printed_text, amount
+                   column_name, printed_text, amount, uncertain_reason
             from staging.stg_raw__table_cells where document_id in {loaded}
             order by document_id, table_id, row_number, column_name""",
         ids,
@@ -232,7 +235,7 @@ def _rows(cells: list[tuple]) -> tuple[Row, ...]:
                 side=side,
                 code=first[5],
                 label=first[6],
-                cells={c[7]: Cell(c[9], c[8] or "") for c in row_cells},
+                cells={c[7]: Cell(c[9], c[8] or "", c[10]) for c in row_cells},
             )
         )
     return tuple(sorted(rows, key=lambda row: (row.row_number, row.side or "")))

@@ -30,7 +30,7 @@ from pipelines import settings
 from pipelines.quality.checks import check_document
 from pipelines.quality.document import DOCUMENT_RELATIONS, Document, load_documents
 from pipelines.quality.gx import QualityEngineError, validate_outcomes
-from pipelines.quality.outcomes import ERROR, INFO, ROUNDING, Outcome
+from pipelines.quality.outcomes import ERROR, INFO, REVIEW, ROUNDING, Outcome
 from pipelines.quality.store import result_frame, write_check_results
 from pipelines.quality.tolerance import DEFAULT_TOLERANCE_PER_TERM
 from pipelines.warehouse.connection import connect
@@ -62,6 +62,11 @@ class QualitySummary:
     @property
     def errors(self) -> int:
         return self.by_severity.get(ERROR, 0)
+
+    @property
+    def review(self) -> int:
+        """Failed on a figure the extractor is unsure it read right (需人工核对)."""
+        return self.by_severity.get(REVIEW, 0)
 
     @property
     def rounding(self) -> int:
@@ -156,7 +161,9 @@ def run_quality_checks(
         checked_at=checked_at,
         documents_checked=len(documents),
         outcomes=len(outcomes),
-        by_severity={severity: severities.get(severity, 0) for severity in (INFO, ROUNDING, ERROR)},
+        by_severity={
+            severity: severities.get(severity, 0) for severity in (INFO, ROUNDING, ERROR, REVIEW)
+        },
         errors_by_check=dict(sorted(errors_by_check.items())),
         documents_with_errors=len({o.document_id for o in outcomes if o.severity == ERROR}),
         data_docs_index=report.data_docs_index,

@@ -5,6 +5,8 @@ identity is from holding (the deviation) and the rounding envelope. Whether an o
 passed is decided afterwards, once, by the family's expectation suite
 (pipelines.quality.gx); the severity follows from that verdict and the deviation
 (`Outcome.decide`), and the Chinese message is written once both are known (`message`).
+A failing identity that rests on a cell the extractor could not read with certainty is
+'review' (需人工核对), not 'error': a document is never called wrong for our misreading.
 """
 
 from __future__ import annotations
@@ -19,8 +21,9 @@ from pipelines.quality.document import NARRATIVE, TABLE_TITLES, Document, Table
 from pipelines.quality.tolerance import DEFAULT_TOLERANCE_PER_TERM, Term, envelope, total
 
 # Severities: 'info' exact (or a plausibility check that passed), 'rounding' passed with a
-# deviation inside the rounding envelope, 'error' failed by the suite.
-INFO, ROUNDING, ERROR = "info", "rounding", "error"
+# deviation inside the rounding envelope, 'error' failed by the suite on figures read with
+# certainty, 'review' (需人工核对) failed on a figure the extractor is unsure it read right.
+INFO, ROUNDING, ERROR, REVIEW = "info", "rounding", "error", "review"
 
 
 @dataclass(slots=True)
@@ -54,6 +57,8 @@ class Outcome:
     pass_message: str = ""
     fail_message: str = ""
     facts: dict[str, Any] = field(default_factory=dict)
+    # Why the figures it rests on are unsure, one reason per uncertain cell (Chinese).
+    uncertain_reasons: tuple[str, ...] = ()
     passed: bool | None = None
     severity: str | None = None
 
@@ -77,7 +82,7 @@ class Outcome:
         """Record the expectation suite's verdict and derive the severity from it."""
         self.passed = passed
         if not passed:
-            self.severity = ERROR
+            self.severity = REVIEW if self.uncertain_reasons else ERROR
         elif self.is_identity and self.deviation:
             self.severity = ROUNDING
         else:
@@ -100,7 +105,10 @@ class Outcome:
         if self.severity == INFO:
             return text + ("，一致" if equality else "，成立")
         verdict = "尾数误差" if self.severity == ROUNDING else "超出尾数误差"
-        return f"{text}，差 {fmt(self.deviation)}（容差 {fmt(self.tolerance)}，{verdict}）"
+        text = f"{text}，差 {fmt(self.deviation)}（容差 {fmt(self.tolerance)}，{verdict}）"
+        if self.severity == REVIEW:
+            text += "；需人工核对，所据读数存疑：" + "；".join(self.uncertain_reasons)
+        return text
 
 
 def fmt(value: Decimal | None) -> str:
@@ -186,6 +194,13 @@ class Collector:
             deviation=deviation,
             tolerance=envelope(terms, self.per_term),
             printed_terms=len(printed),
+            uncertain_reasons=tuple(
+                dict.fromkeys(
+                    f"{table_place(t.table, None)}第{t.page}页 {t.uncertain_reason}"
+                    for t in printed
+                    if t.uncertain_reason
+                )
+            ),
             where=where,
             observed_label=observed_label,
             expected_label=expected_label,

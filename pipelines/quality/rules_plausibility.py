@@ -16,7 +16,8 @@ the plausibility suite in expectations/ decides. Places:
   measure = the column of its smallest amount. Carry-over and balance figures
   (结转和结余, 结余分配) may be negative and are not checked.
 - tables_complete: each of the nine tables, source_table = the table, location NULL;
-  found ('extracted') or printed empty ('empty') passes, 'missing' fails.
+  found ('extracted'), printed empty ('empty') or left out by the document's template
+  ('not_in_template': its contents list eight tables, no T09) passes, 'missing' fails.
 """
 
 from __future__ import annotations
@@ -174,7 +175,11 @@ def _completeness(c: Collector, document: Document) -> None:
     for table_id in TABLE_IDS:
         table = document.table(table_id)
         title = table_place(table_id, None)
-        state = {"extracted": "已抽取", "empty": "印有空表说明"}.get(table.status, "缺失")
+        state = {
+            "extracted": "已抽取",
+            "empty": "印有空表说明",
+            "not_in_template": "模板不含此表（目录只列八张表）",
+        }.get(table.status, "缺失")
         c.plausibility(
             "tables_complete",
             table,

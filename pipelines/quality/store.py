@@ -34,7 +34,8 @@ CHECK_RESULT_COLUMNS: tuple[tuple[str, str, str], ...] = (
     (
         "severity",
         "varchar",
-        "严重程度：info 完全一致，rounding 差异在尾数误差范围内，error 超出尾数误差或不合理",
+        "严重程度：info 完全一致，rounding 差异在尾数误差范围内，error 超出尾数误差或不合理，"
+        "review 需人工核对（不符所据的单元格读数存疑，不计为错误）",
     ),
     ("passed", "boolean", "是否通过（由 Great Expectations 校验套件判定）"),
     ("document_id", "varchar", "文件内容的 sha256"),

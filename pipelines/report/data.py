@@ -20,7 +20,9 @@ from pipelines.domain.tables import TABLES_BY_ID
 from pipelines.quality.catalogue import CHECKS
 from pipelines.warehouse import connect, state
 
-SEVERITY_TITLES = {"error": "错误", "rounding": "尾数误差", "info": "提示"}
+# 'review': failed on a figure the extractor is unsure it read right; shown apart from
+# errors, never counted as one.
+SEVERITY_TITLES = {"error": "错误", "review": "需人工核对", "rounding": "尾数误差", "info": "提示"}
 STATUS_TITLES = {
     "loaded": "已入库",
     "rejected": "已拒收",
@@ -61,6 +63,7 @@ class Document:
     errors: int = 0
     roundings: int = 0
     infos: int = 0
+    reviews: int = 0
     checked_at: datetime | None = None
     run_id: str | None = None
 
@@ -70,7 +73,7 @@ class Finding:
     document_id: str | None
     check_name: str
     check_title: str
-    severity: str  # 'error', 'rounding', 'info'
+    severity: str  # 'error', 'review', 'rounding', 'info'
     source_table: str | None
     table_title: str | None
     source_page: int | None
@@ -96,6 +99,7 @@ class OverviewRow:
     roundings: int
     coverage: str | None  # 'expected', 'expected_missing', 'unregistered'; None: not known
     conclusion: str  # Chinese
+    reviews: int = 0
 
 
 @dataclass
@@ -105,6 +109,7 @@ class CheckSummary:
     errors: int
     roundings: int
     documents: int
+    reviews: int = 0
 
 
 @dataclass
@@ -351,7 +356,8 @@ _FINDING_COLUMNS = [
 
 
 def _is_finding(row: dict) -> bool:
-    """A failed check, or a rounding difference recorded on a passing one."""
+    """A failed check (an error, or one to review), or a rounding difference recorded on a
+    passing one."""
     if row["passed"] is not True:
         return True
     difference = _value(row["difference"])
@@ -392,6 +398,7 @@ def _read_findings(
             doc.errors += severity == "error"
             doc.roundings += severity == "rounding"
             doc.infos += severity == "info"
+            doc.reviews += severity == "review"
         unit_key = str(row["unit_id"]) if row["unit_id"] is not None else None
         if doc is not None and doc.unit_key:
             unit_key = doc.unit_key
@@ -421,7 +428,7 @@ def _read_findings(
                 compared_table=_text(row["compared_table"]),
             )
         )
-    severity_rank = {"error": 0, "rounding": 1, "info": 2}
+    severity_rank = {"error": 0, "review": 1, "rounding": 2, "info": 3}
     findings.sort(
         key=lambda f: (
             severity_rank[f.severity],
@@ -479,13 +486,15 @@ def _read_coverage(
     return coverage, "registry" if registry else "warehouse"
 
 
-def _conclusion(status: str, checks: int, errors: int, roundings: int) -> str:
+def _conclusion(status: str, checks: int, errors: int, roundings: int, reviews: int = 0) -> str:
     if status == "missing":
         return "未报送"
     if status != "loaded" or checks == 0:
         return "未检查"
     if errors:
         return "有错误"
+    if reviews:
+        return "需人工核对"
     if roundings:
         return "仅尾数误差"
     return "通过"
@@ -518,6 +527,7 @@ def _overview(
         current = [d for d in docs if d.status == "loaded"]
         errors = sum(d.errors for d in current)
         roundings = sum(d.roundings for d in current)
+        reviews = sum(d.reviews for d in current)
         checks = sum(d.checks_total for d in current)
         if coverage_basis is None:
             cover = None
@@ -534,7 +544,8 @@ def _overview(
                 errors=errors,
                 roundings=roundings,
                 coverage=cover,
-                conclusion=_conclusion(status, checks, errors, roundings),
+                conclusion=_conclusion(status, checks, errors, roundings, reviews),
+                reviews=reviews,
             )
         )
     rows.sort(key=lambda r: (units[r.unit_key].name, r.fiscal_year))
@@ -552,8 +563,9 @@ def _check_summary(findings: list[Finding], docs: dict[str, Document]) -> list[C
             errors=sum(f.severity == "error" for f in items),
             roundings=sum(f.severity == "rounding" for f in items),
             documents=len({f.document_id for f in items}),
+            reviews=sum(f.severity == "review" for f in items),
         )
         for name, items in by_check.items()
     ]
-    summary.sort(key=lambda s: (-s.errors, -s.roundings, s.check_name))
+    summary.sort(key=lambda s: (-s.errors, -s.reviews, -s.roundings, s.check_name))
     return summary

@@ -30,6 +30,7 @@ _HEADER_FONT = Font(bold=True, color="FFFFFF")
 # How the 严重程度 cell of a finding is highlighted, by severity (info: not at all).
 _SEVERITY_STYLES = {
     "error": (PatternFill("solid", fgColor="FDE8E7"), Font(bold=True, color="B42318")),
+    "review": (PatternFill("solid", fgColor="F4F0FD"), Font(bold=True, color="5B3EA8")),
     "rounding": (PatternFill("solid", fgColor="FFF6E0"), Font(bold=False, color="93370D")),
 }
 
@@ -72,6 +73,7 @@ DOCUMENT_COLUMNS = [
     ("错误", 6, "int"),
     ("尾数误差", 9, "int"),
     ("文件编号（SHA-256）", 20, "text"),
+    ("需人工核对", 11, "int"),
 ]
 OVERVIEW_COLUMNS = [
     ("单位", 28, "text"),
@@ -84,6 +86,7 @@ OVERVIEW_COLUMNS = [
     ("尾数误差", 9, "int"),
     ("覆盖情况", 12, "text"),
     ("文件数", 7, "int"),
+    ("需人工核对", 11, "int"),  # last: the earlier columns keep their places
 ]
 COVERAGE_TITLES = {
     "registry": {"expected": "应报已报", "expected_missing": "应报未报", "unregistered": "名册外"},
@@ -187,6 +190,7 @@ def write_workbook(data: ReportData, path: Path) -> None:
                 doc.errors,
                 doc.roundings,
                 doc.document_id,
+                doc.reviews,
             ]
         )
     _sheet(wb, DOCUMENTS_SHEET, DOCUMENT_COLUMNS, document_rows)
@@ -206,6 +210,7 @@ def write_workbook(data: ReportData, path: Path) -> None:
                 row.roundings,
                 COVERAGE_TITLES.get(data.coverage_basis or "", {}).get(row.coverage or ""),
                 len(row.document_ids),
+                row.reviews,
             ]
         )
     _sheet(wb, OVERVIEW_SHEET, OVERVIEW_COLUMNS, overview_rows)

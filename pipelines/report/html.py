@@ -21,7 +21,7 @@ from pipelines.domain.tables import TABLES
 from pipelines.report import assets
 from pipelines.report.data import Document, ReportData
 
-_SEVERITY_CODES = {"error": "e", "rounding": "r", "info": "i"}
+_SEVERITY_CODES = {"error": "e", "review": "v", "rounding": "r", "info": "i"}
 TITLE = "决算公开数据质量报告"
 
 
@@ -103,11 +103,12 @@ def build_payload(data: ReportData) -> dict:
             row.coverage,
             row.conclusion,
             [doc_index[d] for d in row.document_ids if d in doc_index],
+            row.reviews,
         ]
         for row in data.overview
     ]
     by_check = [
-        [check_ref(s.check_name, s.check_title), s.errors, s.roundings, s.documents]
+        [check_ref(s.check_name, s.check_title), s.errors, s.roundings, s.documents, s.reviews]
         for s in data.check_summary
     ]
     return {
@@ -138,6 +139,7 @@ def _doc_row(doc: Document, unit: int) -> list:
         doc.roundings,
         doc.infos,
         _time(doc.checked_at),
+        doc.reviews,
     ]
 
 
@@ -171,6 +173,8 @@ def render_html(
     roundings = sum(f.severity == "rounding" for f in current)
     error_docs = len({f.document_id for f in current if f.severity == "error"})
     rounding_docs = len({f.document_id for f in current if f.severity == "rounding"})
+    reviews = sum(f.severity == "review" for f in current)
+    review_docs = len({f.document_id for f in current if f.severity == "review"})
     years = sorted({r.fiscal_year for r in data.overview})
     year_text = (
         "—" if not years else (f"{years[0]}" if len(years) == 1 else f"{years[0]}–{years[-1]}")
@@ -211,6 +215,13 @@ def render_html(
             f"{errors}<small>处</small>",
             escape(f"涉及 {error_docs} 份文件，超出尾数误差范围"),
             "#sev=error",
+        ),
+        _card(
+            "c-rev",
+            "需人工核对",
+            f"{reviews}<small>处</small>",
+            escape(f"涉及 {review_docs} 份文件，所据读数存疑，不计为错误"),
+            "#sev=review",
         ),
         _card(
             "c-rnd",

@@ -32,6 +32,8 @@ def _cells_frame(extraction: DocumentExtraction) -> pd.DataFrame:
             cell.column_name,
             cell.printed_text,
             None if cell.amount is None else str(cell.amount),
+            cell.uncertain_reason is not None,
+            cell.uncertain_reason,
         )
         for table in extraction.tables
         for row in table.rows
@@ -50,6 +52,8 @@ def _cells_frame(extraction: DocumentExtraction) -> pd.DataFrame:
             "column_name",
             "printed_text",
             "amount",
+            "reading_uncertain",
+            "uncertain_reason",
         ],
     ).astype(object)
 
@@ -115,10 +119,12 @@ def load_extraction(con: duckdb.DuckDBPyConnection, extraction: DocumentExtracti
             con.register("incoming_cells", cells)
             con.execute(
                 """
-                insert into raw.table_cells
-                select document_id, table_id, row_number::integer, page::integer, side,
-                       subject_code, line_label, column_name, printed_text,
-                       amount::decimal(20, 6)
+                insert into raw.table_cells by name
+                select document_id, table_id, row_number::integer as row_number,
+                       page::integer as page, side, subject_code, line_label, column_name,
+                       printed_text, amount::decimal(20, 6) as amount,
+                       reading_uncertain::boolean as reading_uncertain,
+                       uncertain_reason::varchar as uncertain_reason
                 from incoming_cells
                 """
             )

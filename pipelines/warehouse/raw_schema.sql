@@ -26,7 +26,7 @@ create table if not exists raw.extracted_tables (
     table_id         varchar not null,      -- 'T01'…'T09'
     canonical_title  varchar not null,
     printed_title    varchar,               -- null when missing
-    status           varchar not null,      -- 'extracted', 'empty', 'missing'
+    status           varchar not null,      -- 'extracted', 'empty', 'missing', 'not_in_template'
     money_unit       varchar,               -- '万元' or '元' as printed above the table
     first_page       integer,               -- 1-based
     last_page        integer,
@@ -47,8 +47,14 @@ create table if not exists raw.table_cells (
     column_name   varchar not null,         -- canonical column name (e.g. 基本支出)
     printed_text  varchar not null,         -- the cell text as printed ('' when blank)
     amount        decimal(20, 6),           -- 万元; null when the cell is blank or '-'
+    reading_uncertain boolean,              -- true when the extractor could not read it with certainty
+    uncertain_reason  varchar,              -- Chinese: why (the two readings, or a column shift)
     primary key (document_id, table_id, row_number, column_name)
 );
+-- A warehouse made before the cells carried their certainty gains the columns (null:
+-- not known, until its documents are extracted again by the new extractor version).
+alter table raw.table_cells add column if not exists reading_uncertain boolean;
+alter table raw.table_cells add column if not exists uncertain_reason varchar;
 
 -- Figures the narrative (第三部分 情况说明) restates, for table-versus-narrative checks.
 create table if not exists raw.narrative_figures (
@@ -81,7 +87,7 @@ comment on column raw.extracted_tables.document_id is '文件内容的 sha256';
 comment on column raw.extracted_tables.table_id is '标准表编号 T01…T09';
 comment on column raw.extracted_tables.canonical_title is '标准表名';
 comment on column raw.extracted_tables.printed_title is '文件中印刷的表名；缺失时为空';
-comment on column raw.extracted_tables.status is 'extracted 已抽取，empty 空表（有说明），missing 缺失';
+comment on column raw.extracted_tables.status is 'extracted 已抽取，empty 空表（有说明），missing 缺失，not_in_template 模板不含此表（目录只列八张表）';
 comment on column raw.extracted_tables.money_unit is '表上方印刷的金额单位（万元或元）';
 comment on column raw.extracted_tables.first_page is '表格起始页（从 1 起）';
 comment on column raw.extracted_tables.last_page is '表格结束页（从 1 起）';
@@ -98,6 +104,8 @@ comment on column raw.table_cells.line_label is '行名称（去除空白与序�
 comment on column raw.table_cells.column_name is '标准列名，如基本支出';
 comment on column raw.table_cells.printed_text is '印刷的单元格文字（空白为空串）';
 comment on column raw.table_cells.amount is '金额（万元，按表上方单位精确换算）；空白或“-”为空';
+comment on column raw.table_cells.reading_uncertain is '读数存疑：两种独立读法不一致，或表内合计的不符呈串列特征；存疑单元格上的核对结果为“需人工核对”';
+comment on column raw.table_cells.uncertain_reason is '存疑原因（中文）；读数确定时为空';
 comment on table raw.narrative_figures is '情况说明中复述的关键数字（用于表与文字说明的核对）';
 comment on column raw.narrative_figures.document_id is '文件内容的 sha256';
 comment on column raw.narrative_figures.figure is '数字名称，如本年收入合计、三公经费决算数';

@@ -86,6 +86,7 @@ class FindingCounts(NamedTuple):
     errors: int
     rounding: int
     documents_with_errors: int
+    review: int = 0  # failed on a figure read with doubt (需人工核对), not counted as errors
 
 
 def quality_run(con: duckdb.DuckDBPyConnection, run_id: str | None = None) -> QualityRun | None:
@@ -106,12 +107,14 @@ def quality_run(con: duckdb.DuckDBPyConnection, run_id: str | None = None) -> Qu
 _FINDING_COUNTS = """
     count(*) filter (where severity = 'error'),
     count(*) filter (where severity = 'rounding'),
-    count(distinct document_id) filter (where severity = 'error')
+    count(distinct document_id) filter (where severity = 'error'),
+    count(*) filter (where severity = 'review')
 """
 
 
 def run_findings(con: duckdb.DuckDBPyConnection, run: QualityRun) -> FindingCounts:
-    """Errors and rounding differences of a run, and how many documents have errors."""
+    """Errors, rounding differences and findings to review of a run, and how many
+    documents have errors."""
     row = con.execute(
         f"select {_FINDING_COUNTS} from {LATEST_RESULTS} where run_id = ?", [run.run_id]
     ).fetchone()

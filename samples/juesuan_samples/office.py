@@ -281,13 +281,19 @@ def office_specs(
         specs["T07"] = _transposed_t07(
             specs["T07"], d, style, variants.thousands_separator, office_rng
         )
-    order = [table_id for table_id in TABLE_IDS if table_id not in d.missing_tables]
+    printed = [table_id for table_id in TABLE_IDS if table_id not in d.missing_tables]
+    return style, specs, template_order(printed, layout)
+
+
+def template_order(table_ids: Sequence[str], layout: OfficeLayout) -> tuple[str, ...]:
+    """The tables in the order the layout's numbering and template print them."""
+    order = list(table_ids)
     if layout.numbering == "三公09" and "T07" in order:
         order.remove("T07")
         order.append("T07")
     if layout.template == "eight_tables" and "T09" in order:
         order.remove("T09")
-    return style, specs, tuple(order)
+    return tuple(order)
 
 
 # ---------------------------------------------------------------------------
@@ -491,7 +497,7 @@ def _table(
 
 
 def _contents(blocks: list[Block], style: DocumentStyle, order: Sequence[str]) -> list[Block]:
-    """The contents page listing the tables in their printed order."""
+    """The contents page listing the template's tables in print order."""
     titles = {f"{chinese_number(i)}、{style.titles[t]}" for i, t in enumerate(TABLE_IDS, 1)}
     entries = [block for block in blocks if block.text in titles]
     if not entries:
@@ -534,7 +540,9 @@ def render_docx(
         setattr(section, side, PAGE_MARGIN)
     _footer(document, style.footer)
     front = _cover(printed, style, layout)
-    front += _contents(contents_blocks(printed, style), style, order)
+    # The contents list every table of the template: one planted missing is promised there
+    # and not printed, unlike T09 of an eight-table template, which is not listed at all.
+    front += _contents(contents_blocks(printed, style), style, template_order(TABLE_IDS, layout))
     front += profile_blocks(printed, style) + tables_part_blocks(printed, style)
     for index, block in enumerate(front):
         _paragraph(document, block, page_break=index > 0)

@@ -91,7 +91,7 @@ def document_metadata(extraction: DocumentExtraction) -> dict:
         for page in table.parsing_report
         if page.get("accuracy") is not None
     ]
-    found = [t.table_id for t in extraction.tables if t.status != "missing"]
+    found = [t.table_id for t in extraction.tables if t.status in ("extracted", "empty")]
     missing = [t.table_id for t in extraction.tables if t.status == "missing"]
     return {
         "file": extraction.source_path,

@@ -40,6 +40,7 @@ def accounting_identities(context: dg.AssetCheckExecutionContext, warehouse: War
             metadata={
                 "errors": found.errors,
                 "rounding": found.rounding,
+                "review": found.review,
                 "documents_with_errors": found.documents_with_errors,
             },
         )

@@ -4,6 +4,7 @@ The manifest is prepared before the code location loads (project.py); loading on
 it.
 """
 
+import hashlib
 import json
 import sys
 from pathlib import Path
@@ -24,9 +25,19 @@ from pipelines.progress import IngestProgress
 from pipelines.warehouse import WarehouseResource
 from pipelines.warehouse.resource import permanent_faults_fail_at_once
 
-# Where each build writes its artifacts: one folder, reused. dagster-dbt's default is a new
-# folder per invocation, which grows without end; builds never overlap (pool "duckdb").
-BUILD_TARGET_PATH = dbt_project.target_path / "build"
+# Where builds write their artifacts: one folder per warehouse, reused. dagster-dbt's
+# default is a new folder per invocation, which grows without end. Builds of one warehouse
+# never overlap (pool "duckdb", the file's lock); builds of two warehouses (two inboxes,
+# two test sessions) may, and must not share dbt's partial-parse state and run results.
+BUILD_TARGET_ROOT = dbt_project.target_path / "build"
+
+
+def build_target_path(warehouse_file: Path) -> Path:
+    """The artifact folder of the builds of this warehouse."""
+    key = hashlib.sha256(str(warehouse_file.resolve()).encode()).hexdigest()[:16]
+    return BUILD_TARGET_ROOT / key
+
+
 # The dbt variable profiles.yml reads the warehouse file from (before JUESUAN_WAREHOUSE).
 WAREHOUSE_VAR = "juesuan_warehouse"
 # The dbt variable quality.document_coverage reads the unit registry from ('' for none).
@@ -80,7 +91,9 @@ def juesuan_dbt_models(
         with warehouse.connect():
             pass
         build = dbt.cli(
-            ["build", "--vars", warehouse_var], context=context, target_path=BUILD_TARGET_PATH
+            ["build", "--vars", warehouse_var],
+            context=context,
+            target_path=build_target_path(warehouse.file),
         )
         for event in build.stream():
             progress.advance("dbt")

@@ -1,11 +1,13 @@
 (function () {
   "use strict";
   var D = JSON.parse(document.getElementById("report-data").textContent);
-  var SEV = { e: "错误", r: "尾数误差", i: "提示" };
-  var SEV_RANK = { e: 0, r: 1, i: 2 };
-  var SEV_KEY = { error: "e", rounding: "r", info: "i" };
-  var SEV_NAME = { e: "error", r: "rounding", i: "info" };
-  var SEV_ALIAS = { "错误": "error", "尾数误差": "rounding", "提示": "info" };
+  // v: review (需人工核对), a finding resting on a cell read with doubt: never an error.
+  var SEV = { e: "错误", v: "需人工核对", r: "尾数误差", i: "提示" };
+  var SEV_RANK = { e: 0, v: 1, r: 2, i: 3 };
+  var SEV_KEY = { error: "e", review: "v", rounding: "r", info: "i" };
+  var SEV_NAME = { e: "error", v: "review", r: "rounding", i: "info" };
+  var SEV_ALIAS = { "错误": "error", "需人工核对": "review", "尾数误差": "rounding",
+    "提示": "info" };
   var ST = { loaded: "已入库", rejected: "已拒收", superseded: "已被替代",
     missing: "未报送", unknown: "未知" };
   var ST_CLS = { loaded: "b-ok", rejected: "b-err", superseded: "b-muted",
@@ -14,7 +16,7 @@
     ? { expected: ["应报已报", "b-ok"], expected_missing: ["应报未报", "b-miss"],
       unregistered: ["名册外", "b-muted"] }
     : { expected: ["已报送", "b-ok"], expected_missing: ["缺报", "b-miss"] };
-  var CONCL = { "有错误": "b-err", "仅尾数误差": "b-rnd", "通过": "b-ok",
+  var CONCL = { "有错误": "b-err", "需人工核对": "b-rev", "仅尾数误差": "b-rnd", "通过": "b-ok",
     "未报送": "b-miss", "未检查": "b-muted" };
   var COLL = window.Intl && Intl.Collator ? new Intl.Collator("zh-CN", { numeric: true }) : null;
   var U = D.units, DOCS = D.docs, F = D.f, CHECKS = D.checks, TABLES = D.tables;
@@ -22,7 +24,7 @@
   var FD = 0, FC = 1, FT = 2, FP = 3, FL = 4, FE = 5, FO = 6, FDIFF = 7, FTOL = 8,
     FS = 9, FM = 10, FMEAS = 11, FCMP = 12;
   var DID = 0, DFILE = 1, DU = 2, DY = 3, DST = 4, DREASON = 5, DPAGES = 6, DING = 7,
-    DN = 8, DOK = 9, DE = 10, DR = 11, DI = 12, DAT = 13;
+    DN = 8, DOK = 9, DE = 10, DR = 11, DI = 12, DAT = 13, DV = 14;
 
   function $(id) { return document.getElementById(id); }
   function el(tag, cls, text) {
@@ -176,6 +178,8 @@
     } },
     { t: "错误", v: function (r) { return r[3]; }, cls: "num", desc: true,
       r: countCell("#b42318")(function (r) { return r[3]; }) },
+    { t: "需人工核对", v: function (r) { return r[8]; }, cls: "num", desc: true,
+      r: countCell("#5b3ea8")(function (r) { return r[8]; }) },
     { t: "尾数误差", v: function (r) { return r[4]; }, cls: "num", desc: true,
       r: countCell("#93500d")(function (r) { return r[4]; }) }
   ];
@@ -220,6 +224,8 @@
       } },
       { t: "错误", v: function (r) { return r[1]; }, cls: "num", desc: true,
         r: countCell("#b42318")(function (r) { return r[1]; }) },
+      { t: "需人工核对", v: function (r) { return r[4]; }, cls: "num", desc: true,
+        r: countCell("#5b3ea8")(function (r) { return r[4]; }) },
       { t: "尾数误差", v: function (r) { return r[2]; }, cls: "num", desc: true,
         r: countCell("#93500d")(function (r) { return r[2]; }) },
       { t: "涉及文件", v: function (r) { return r[3]; }, cls: "num", desc: true }
@@ -339,10 +345,13 @@
       thead.appendChild(htr); table.appendChild(thead);
       tbody = el("tbody"); table.appendChild(tbody);
       var wrap = el("div", "scroll"); wrap.appendChild(table); body.appendChild(wrap);
-      var e = 0, r = 0;
-      list.forEach(function (i) { if (F[i][FS] === "e") e++; else if (F[i][FS] === "r") r++; });
+      var e = 0, v = 0, r = 0;
+      list.forEach(function (i) {
+        if (F[i][FS] === "e") e++; else if (F[i][FS] === "v") v++; else if (F[i][FS] === "r") r++;
+      });
       if (e) { counts.appendChild(el("span", "pill e", "错误 " + e)); art.classList.add("has-err"); }
-      if (r) { counts.appendChild(el("span", "pill r", "尾数误差 " + r)); if (!e) art.classList.add("has-rnd"); }
+      if (v) { counts.appendChild(el("span", "pill v", "需人工核对 " + v)); if (!e) art.classList.add("has-rev"); }
+      if (r) { counts.appendChild(el("span", "pill r", "尾数误差 " + r)); if (!e && !v) art.classList.add("has-rnd"); }
     } else if (d && d[DN]) {
       body.appendChild(el("div", "okline", "✓ 全部 " + d[DN] + " 条检查通过，未发现问题"));
       counts.appendChild(badge("通过", "b-ok"));

@@ -26,7 +26,11 @@ renamed as (
 
         ---------- cell
         cast(printed_text as varchar) as printed_text,
-        cast(amount as decimal(20, 6)) as amount
+        cast(amount as decimal(20, 6)) as amount,
+
+        ---------- certainty of the reading
+        cast(reading_uncertain as boolean) as reading_uncertain,
+        cast(uncertain_reason as varchar) as uncertain_reason
 
     from source
 

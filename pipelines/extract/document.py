@@ -19,6 +19,7 @@ from pipelines.extract.econ_tables import parse_econ_table
 from pipelines.extract.grid import MIN_RULING_PATHS, Grid, read_ruled_grids
 from pipelines.extract.locate import (
     TableLocation,
+    left_out_by_numbering,
     left_out_by_template,
     locate_tables,
     table_titles,
@@ -211,6 +212,23 @@ def _several_disclosures(disclosures: list[Recognition]) -> str:
     return f"一个文件包含 {len(disclosures)} 份决算公开（{named}{more}），请拆分后分别放入收件箱"
 
 
+# Why a table is left out by the document's template, by the signal that says so.
+LEFT_OUT_BY_CONTENTS = "目录只列八张表：该模板不含此表"
+LEFT_OUT_BY_NUMBERING = "模板只有八张表（表号 01–08），不含国有资本经营预算表"
+
+
+def left_out_by_template_reasons(
+    pages: list[PageText], locations: dict[str, TableLocation]
+) -> dict[str, str]:
+    """The tables the document's template has no place for, each with the reason (Chinese):
+    its contents list eight tables, or, without such contents, its printed tables are
+    numbered 公开01表…公开08表. Never from the year alone: templates differ by year and
+    province."""
+    reasons = {tid: LEFT_OUT_BY_NUMBERING for tid in left_out_by_numbering(pages, locations)}
+    reasons.update({tid: LEFT_OUT_BY_CONTENTS for tid in left_out_by_template(pages)})
+    return reasons
+
+
 def _extract_into(result: DocumentExtraction, path: Path, max_pages: int) -> None:
     document = open_pdf(path)
     try:  # open until the tables are read: the second reading asks pdfium again
@@ -265,7 +283,7 @@ def _extract_open(
             reason += f"（第{_page_ranges(textless)}页没有文字层，可能是扫描页）"
         return reject(result, reason)
     by_number = {p.number: p for p in pages}
-    left_out = left_out_by_template(pages)
+    left_out = left_out_by_template_reasons(pages, locations)
     for spec in TABLES:
         location = locations.get(spec.table_id)
         if location is None and spec.table_id in left_out:
@@ -275,7 +293,7 @@ def _extract_open(
                     spec.canonical_title,
                     None,
                     "not_in_template",
-                    note="目录只列八张表：该模板不含此表",
+                    note=left_out[spec.table_id],
                 )
             )
         elif location is None:

@@ -20,6 +20,9 @@ _TOC_MARKERS = ("目录",)
 # The one table a template may leave out: eight-table templates print no 国有资本经营预算
 # 财政拨款支出决算表 (its contents then list eight tables).
 TEMPLATE_OPTIONAL_TABLE = "T09"
+# An eight-table template numbers its tables 公开01表…公开08表.
+EIGHT_TABLE_LABELS = 8
+_NUMBERED_LABEL = re.compile(r"公开(\d{1,2})表")
 # A contents page prints "目录" in its first lines.
 TOC_HEAD_LINES = 3
 # A page naming this many different table titles lists contents, not a table.
@@ -148,6 +151,38 @@ def left_out_by_template(pages: list[PageText]) -> set[str]:
             listed |= {tid for tid, _ in titled}
     others = set(TABLES_BY_ID) - {TEMPLATE_OPTIONAL_TABLE}
     if others <= listed and TEMPLATE_OPTIONAL_TABLE not in listed:
+        return {TEMPLATE_OPTIONAL_TABLE}
+    return set()
+
+
+def _label_numbers(page: PageText) -> set[int]:
+    """The numbers of the 公开NN表 labels printed on a page."""
+    return {int(n) for line in page.lines for n in _NUMBERED_LABEL.findall(squash(line))}
+
+
+def left_out_by_numbering(pages: list[PageText], locations: dict[str, TableLocation]) -> set[str]:
+    """T09 when the printed tables are labelled 公开01表…公开08表 (each of the other eight
+    tables under exactly one label on its title page, the eight labels consecutive from
+    01) and T09 is not printed: an eight-table template, found without contents. A label
+    above 08 anywhere (contents, narrative, an unrecognised table), a gap, a table without
+    a label, or a page shared by two labels leaves every table expected."""
+    if TEMPLATE_OPTIONAL_TABLE in locations:
+        return set()
+    if any(n > EIGHT_TABLE_LABELS for page in pages for n in _label_numbers(page)):
+        return set()
+    by_number = {page.number: page for page in pages}
+    labels: list[int] = []
+    for spec in TABLES:
+        if spec.table_id == TEMPLATE_OPTIONAL_TABLE:
+            continue
+        location = locations.get(spec.table_id)
+        if location is None:
+            return set()
+        numbers = _label_numbers(by_number[location.pages[0]])
+        if len(numbers) != 1:
+            return set()
+        labels.extend(numbers)
+    if sorted(labels) == list(range(1, EIGHT_TABLE_LABELS + 1)):
         return {TEMPLATE_OPTIONAL_TABLE}
     return set()
 

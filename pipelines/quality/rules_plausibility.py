@@ -17,7 +17,8 @@ the plausibility suite in expectations/ decides. Places:
   (结转和结余, 结余分配) may be negative and are not checked.
 - tables_complete: each of the nine tables, source_table = the table, location NULL;
   found ('extracted'), printed empty ('empty') or left out by the document's template
-  ('not_in_template': its contents list eight tables, no T09) passes, 'missing' fails.
+  ('not_in_template': its contents or its table numbers stop at eight, no T09) passes,
+  'missing' fails.
 """
 
 from __future__ import annotations
@@ -178,7 +179,7 @@ def _completeness(c: Collector, document: Document) -> None:
         state = {
             "extracted": "已抽取",
             "empty": "印有空表说明",
-            "not_in_template": "模板不含此表（目录只列八张表）",
+            "not_in_template": "模板不含此表（目录或表号只到第八张）",
         }.get(table.status, "缺失")
         c.plausibility(
             "tables_complete",

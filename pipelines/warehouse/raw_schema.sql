@@ -87,7 +87,7 @@ comment on column raw.extracted_tables.document_id is '文件内容的 sha256';
 comment on column raw.extracted_tables.table_id is '标准表编号 T01…T09';
 comment on column raw.extracted_tables.canonical_title is '标准表名';
 comment on column raw.extracted_tables.printed_title is '文件中印刷的表名；缺失时为空';
-comment on column raw.extracted_tables.status is 'extracted 已抽取，empty 空表（有说明），missing 缺失，not_in_template 模板不含此表（目录只列八张表）';
+comment on column raw.extracted_tables.status is 'extracted 已抽取，empty 空表（有说明），missing 缺失，not_in_template 模板不含此表（目录或表号只到第八张）';
 comment on column raw.extracted_tables.money_unit is '表上方印刷的金额单位（万元或元）';
 comment on column raw.extracted_tables.first_page is '表格起始页（从 1 起）';
 comment on column raw.extracted_tables.last_page is '表格结束页（从 1 起）';

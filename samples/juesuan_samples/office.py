@@ -1,10 +1,11 @@
-"""The office-suite producer: the same disclosures as .docx, exported to PDF by LibreOffice.
+"""The office-suite producer: the same disclosures as .docx or .xlsx, exported by LibreOffice.
 
-Units write their disclosures in Word or WPS and export PDFs. This renders the truth
-objects the reportlab producer draws (Disclosure, TableSpec) as a Word document with
-python-docx, and LibreOffice Writer (headless) prints it. Layout choices are drawn per
+Units write their disclosures in Word, WPS or a spreadsheet and export PDFs. This renders
+the truth objects the reportlab producer draws (Disclosure, TableSpec) as a Word document
+with python-docx, printed by LibreOffice Writer (headless), or as a workbook with
+openpyxl, printed by LibreOffice Calc (OfficeLayout.application). Layout choices are drawn per
 document (OfficeLayout) and recorded in the ground truth under "office_layout", so a
-misread can be attributed to a layout. Writer decides where lines and pages break, so the
+misread can be attributed to a layout. The office suite decides where pages break, so the
 pages in the ground truth are read back from the exported PDF's text.
 """
 
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import math
 import random
+import re
 import shutil
 import subprocess
 import tempfile
@@ -30,6 +32,12 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Pt
 from docx.table import _Cell
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.pagebreak import Break
+from openpyxl.worksheet.properties import PageSetupProperties
+from openpyxl.worksheet.worksheet import Worksheet
 
 from juesuan_samples.corpus import (
     DocumentJob,
@@ -76,6 +84,7 @@ T07_SHAPES = ("budget_then_final", "item_pairs", "transposed")
 NUMBERINGS = ("三公07", "三公09")
 TEMPLATES = ("nine_tables", "eight_tables")
 LANDSCAPES = ("wide_tables", "all_tables")
+APPLICATIONS = ("writer", "calc")
 
 # 公开NN表 per table: in the 三公09 numbering the fund and SOE tables come before 三公.
 LABEL_NUMBERS = {
@@ -119,6 +128,8 @@ class OfficeLayout:
         only where that table is empty).
     cover_approval: the cover carries 保密审查 / 审签 lines under the unit name.
     summary: a department's 汇总 document (部门决算（汇总）on the cover; 部门 units only).
+    application: "writer" (a .docx printed by Writer) or "calc" (a .xlsx printed by Calc:
+        text rows on sheets, one sheet per table, fitted to the page width).
     """
 
     font: str = FONTS[0]
@@ -132,6 +143,7 @@ class OfficeLayout:
     template: str = "nine_tables"
     cover_approval: bool = False
     summary: bool = False
+    application: str = "writer"
 
     def __post_init__(self) -> None:
         allowed = {
@@ -142,6 +154,7 @@ class OfficeLayout:
             "t07_shape": T07_SHAPES,
             "numbering": NUMBERINGS,
             "template": TEMPLATES,
+            "application": APPLICATIONS,
         }
         for name, values in allowed.items():
             if getattr(self, name) not in values:
@@ -165,6 +178,7 @@ OFFICE_SHARES: dict[str, tuple[object, ...]] = {
     "template": ("nine_tables", "nine_tables", "eight_tables"),
     "cover_approval": (False, True),
     "summary": (False, True),
+    "application": APPLICATIONS,
 }
 
 
@@ -201,8 +215,8 @@ def soffice_path() -> str:
     if found is None:
         raise OfficeUnavailable(
             "the office producer needs LibreOffice (soffice) and CJK fonts; on Debian: "
-            "apt-get install -y libreoffice-writer fonts-noto-cjk fonts-wqy-microhei "
-            "fonts-wqy-zenhei fonts-arphic-uming"
+            "apt-get install -y libreoffice-writer libreoffice-calc fonts-noto-cjk "
+            "fonts-wqy-microhei fonts-wqy-zenhei fonts-arphic-uming"
         )
     return found
 
@@ -302,7 +316,7 @@ def template_order(table_ids: Sequence[str], layout: OfficeLayout) -> tuple[str,
 
 @dataclass(frozen=True)
 class OfficeDocument:
-    document: DocxDocument
+    document: DocxDocument | Workbook  # per layout.application
     style: DocumentStyle
     specs: dict[str, TableSpec]
     order: tuple[str, ...]  # tables printed, in print order
@@ -521,6 +535,15 @@ def _cover(d: Disclosure, style: DocumentStyle, layout: OfficeLayout) -> list[Bl
     return blocks
 
 
+def _front_blocks(d: Disclosure, style: DocumentStyle, layout: OfficeLayout) -> list[Block]:
+    """Cover, contents, profile and the tables part's heading."""
+    front = _cover(d, style, layout)
+    # The contents list every table of the template: one planted missing is promised there
+    # and not printed, unlike T09 of an eight-table template, which is not listed at all.
+    front += _contents(contents_blocks(d, style), style, template_order(TABLE_IDS, layout))
+    return front + profile_blocks(d, style) + tables_part_blocks(d, style)
+
+
 def render_docx(
     printed: Disclosure,
     variants: Variants,
@@ -539,12 +562,7 @@ def render_docx(
     for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
         setattr(section, side, PAGE_MARGIN)
     _footer(document, style.footer)
-    front = _cover(printed, style, layout)
-    # The contents list every table of the template: one planted missing is promised there
-    # and not printed, unlike T09 of an eight-table template, which is not listed at all.
-    front += _contents(contents_blocks(printed, style), style, template_order(TABLE_IDS, layout))
-    front += profile_blocks(printed, style) + tables_part_blocks(printed, style)
-    for index, block in enumerate(front):
+    for index, block in enumerate(_front_blocks(printed, style, layout)):
         _paragraph(document, block, page_break=index > 0)
     font_sizes = {}
     table_rng = random.Random(rng.random())
@@ -557,6 +575,210 @@ def render_docx(
     for index, block in enumerate(part_three(printed, style, rng, clean) + glossary_blocks()):
         _paragraph(document, block, page_break=index > 0)
     return OfficeDocument(document, style, specs, order, font_sizes, layout)
+
+
+# ---------------------------------------------------------------------------
+# The workbook (Calc)
+
+CALC_CHAR_WIDTH = 5.6  # points per Calc column-width unit (a digit of the default font)
+CALC_LINE = 1.45  # a text row's height, in font sizes
+CALC_CELL_PADDING = 6.0  # points a row adds to its lines of text
+THIN = Side(style="thin")
+RULED = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+AMOUNT_TEXT = re.compile(r"-?[0-9,]+\.([0-9]+)")
+
+
+def _calc_page(ws: Worksheet, style: DocumentStyle, landscape: bool) -> None:
+    """A4, the document's margins and page-number footer, fitted to the page width."""
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "landscape" if landscape else "portrait"
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0  # as many pages down as the rows need
+    margin = PAGE_MARGIN.inches
+    ws.page_margins.left = ws.page_margins.right = margin
+    ws.page_margins.top = ws.page_margins.bottom = margin
+    ws.oddHeader.center.text = ""
+    ws.oddFooter.center.text = style.footer.replace("{n}", "&P")
+    ws.oddFooter.center.size = 9
+
+
+def _text_lines(text: str, size: float, room: float) -> list[str]:
+    """Running text cut into lines that fit `room` points: Calc does not wrap it into rows."""
+    per_line = max(1, int(room / size))
+    return [text[k : k + per_line] for k in range(0, len(text), per_line)] or [""]
+
+
+def _text_sheet(ws: Worksheet, blocks: Sequence[Block], font: str, style: DocumentStyle) -> None:
+    """Running text as rows down one page-wide column; a new_page block breaks the page."""
+    room = PORTRAIT[0].pt - 2 * PAGE_MARGIN.pt
+    ws.column_dimensions["A"].width = room / CALC_CHAR_WIDTH
+    row = 1
+    for index, block in enumerate(blocks):
+        if block.new_page and index > 0:
+            ws.row_breaks.append(Break(id=row - 1))
+        lines = _text_lines(block.text, block.size, room - block.indent * block.size)
+        for k, line in enumerate(lines):
+            cell = ws.cell(row, 1, line)
+            cell.font = Font(name=font, size=block.size)
+            indent = block.indent * block.size / CALC_CHAR_WIDTH / 3 if k == 0 else 0
+            cell.alignment = Alignment(
+                horizontal="center" if block.align == "center" else "left",
+                indent=0 if block.align == "center" else round(indent),
+            )
+            extra = block.space_before if k == 0 else 0.0
+            ws.row_dimensions[row].height = block.size * CALC_LINE + extra
+            row += 1
+    _calc_page(ws, style, landscape=False)
+
+
+def _wrapped_height(texts: Sequence[tuple[str, float]], size: float) -> float:
+    """A row's height for cell texts (text, cell width in points) wrapped in their cells."""
+    lines = 1
+    for text, width in texts:
+        room = max(width - CELL_PADDING, size)
+        lines = max(
+            lines, sum(max(1, math.ceil(len(part) * size / room)) for part in text.split("\n"))
+        )
+    return lines * size * CALC_LINE + CALC_CELL_PADDING
+
+
+def _amount_value(text: str, thousands: bool) -> tuple[float, str] | None:
+    """A printed amount as a number and its Calc format, or None for text and blanks."""
+    match = AMOUNT_TEXT.fullmatch(text)
+    if match is None:
+        return None
+    decimals = "." + "0" * len(match.group(1))
+    return float(text.replace(",", "")), ("#,##0" if thousands else "0") + decimals
+
+
+def _table_sheet(
+    ws: Worksheet,
+    spec: TableSpec,
+    style: DocumentStyle,
+    variants: Variants,
+    layout: OfficeLayout,
+    landscape: bool,
+    rng: random.Random,
+) -> float:
+    """Title block, merged header, body and notes of one table; returns the font size."""
+    width, height = PORTRAIT
+    room = (height.pt if landscape else width.pt) - 2 * PAGE_MARGIN.pt
+    widths, size = _column_widths(spec, room, variants.wrapped_names)
+    count = len(spec.columns)
+    last = get_column_letter(count)
+    for index, points in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(index)].width = points / CALC_CHAR_WIDTH
+    font = layout.font
+
+    def put(row: int, col: int, text: str, size: float, align: str, bold: bool = False) -> None:
+        cell = ws.cell(row, col, text or None)
+        cell.font = Font(name=font, size=size, bold=bold)
+        cell.alignment = Alignment(horizontal=align, vertical="center", wrap_text=True)
+
+    title = spec.printed_title
+    if layout.title_wrap:
+        cut = len(title) - rng.choice((1, 2, len(title) // 2))
+        title = title[:cut] + "\n" + title[cut:]
+    ws.merge_cells(f"A1:{last}1")
+    put(1, 1, title, 16, "center", bold=True)
+    ws.row_dimensions[1].height = 16 * CALC_LINE * (title.count("\n") + 1) + CALC_CELL_PADDING
+    row = 2
+    if spec.label:
+        ws.merge_cells(f"A2:{last}2")
+        put(2, 1, spec.label, 9, "right")
+        row = 3
+    if count >= 3:
+        ws.merge_cells(f"A{row}:{get_column_letter(count - 1)}{row}")
+        put(row, 1, spec.unit_line, 9, "left")
+        put(row, count, spec.money_label, 9, "right")
+    else:
+        put(row, 1, f"{spec.unit_line}    {spec.money_label}", 9, "left")
+    top = row + 1
+    header_texts: dict[int, list[tuple[str, float]]] = {}
+    for header in spec.header:
+        put(top + header.row, header.col + 1, header.text, size, "center", bold=True)
+        if header.rowspan > 1 or header.colspan > 1:
+            ws.merge_cells(
+                start_row=top + header.row,
+                start_column=header.col + 1,
+                end_row=top + header.row + header.rowspan - 1,
+                end_column=header.col + header.colspan,
+            )
+        if header.rowspan == 1:
+            span = sum(widths[header.col : header.col + header.colspan])
+            header_texts.setdefault(header.row, []).append((header.text, span))
+    for r in range(spec.header_rows):
+        ws.row_dimensions[top + r].height = _wrapped_height(header_texts.get(r, []), size)
+    body_top = top + spec.header_rows
+    thousands = variants.thousands_separator
+    for r, body_row in enumerate(spec.body):
+        texts = []
+        for c, body_cell in enumerate(body_row):
+            amount = _amount_value(body_cell.text, thousands)
+            if amount is None:
+                put(body_top + r, c + 1, body_cell.text, size, body_cell.align)
+                texts.append((body_cell.text, widths[c]))
+            else:
+                cell = ws.cell(body_top + r, c + 1, amount[0])
+                cell.number_format = amount[1]
+                cell.font = Font(name=font, size=size)
+                cell.alignment = Alignment(horizontal=body_cell.align, vertical="center")
+        ws.row_dimensions[body_top + r].height = _wrapped_height(texts, size)
+    end = body_top + len(spec.body) - 1
+    if layout.borders == "grid":
+        for cells in ws.iter_rows(min_row=top, max_row=end, max_col=count):
+            for cell in cells:
+                cell.border = RULED
+    stretched = (
+        variants.continuation != "none"
+        and spec.table_id in CAPPED_TABLES
+        and not spec.empty
+        and len(spec.body) >= 6
+    )
+    if stretched:  # manual breaks: the table runs over layout.long_tables pages
+        per_page = math.ceil(len(spec.body) / layout.long_tables)
+        for first in range(per_page, len(spec.body), per_page):
+            ws.row_breaks.append(Break(id=body_top + first - 1))
+    if variants.continuation != "no_header":
+        ws.print_title_rows = f"{top}:{body_top - 1}"
+    for k, note in enumerate(spec.notes, start=1):
+        ws.merge_cells(start_row=end + k, start_column=1, end_row=end + k, end_column=count)
+        put(end + k, 1, note, 8, "left")
+        ws.row_dimensions[end + k].height = _wrapped_height([(note, sum(widths))], 8)
+    _calc_page(ws, style, landscape)
+    return size
+
+
+def render_xlsx(
+    printed: Disclosure,
+    variants: Variants,
+    layout: OfficeLayout,
+    rng: random.Random,
+    clean: Disclosure | None = None,
+) -> OfficeDocument:
+    """The whole disclosure as a workbook: a sheet of front matter, one sheet per table,
+    a sheet of part three and the glossary. Draws from `rng` as render_docx does."""
+    if layout.template == "eight_tables" and not printed.t09.empty:
+        layout = replace(layout, template="nine_tables")
+    style, specs, order = office_specs(printed, variants, layout, rng)
+    book = Workbook()
+    front = book.active
+    assert front is not None
+    front.title = "封面"
+    _text_sheet(front, _front_blocks(printed, style, layout), layout.font, style)
+    font_sizes = {}
+    table_rng = random.Random(rng.random())
+    for table_id in order:
+        spec = specs[table_id]
+        landscape = layout.landscape == "all_tables" or len(spec.columns) >= WIDE_TABLE_COLUMNS
+        sheet = book.create_sheet(spec.label or table_id)
+        font_sizes[table_id] = _table_sheet(
+            sheet, spec, style, variants, layout, landscape, table_rng
+        )
+    back = part_three(printed, style, rng, clean) + glossary_blocks()
+    _text_sheet(book.create_sheet("说明"), back, layout.font, style)
+    return OfficeDocument(book, style, specs, order, font_sizes, layout)
 
 
 # ---------------------------------------------------------------------------
@@ -575,7 +797,7 @@ def convert_to_pdf(soffice: str, sources: Sequence[Path], out_dir: Path) -> None
                 "--headless",
                 "--norestore",
                 "--convert-to",
-                "pdf:writer_pdf_Export",
+                "pdf",  # Writer's export for .docx, Calc's for .xlsx
                 "--outdir",
                 str(out_dir),
                 *[str(source) for source in sources],
@@ -692,7 +914,8 @@ def generate_office_documents(
     seed: int,
     layouts: Sequence[OfficeLayout] | None = None,
 ) -> list[GeneratedDocument]:
-    """Render jobs as Word documents, export them in one LibreOffice run, write the truth.
+    """Render jobs as Word documents or workbooks, export them in one LibreOffice run,
+    write the truth.
 
     `layouts` defaults to a balanced draw over the jobs (assign_office_layouts).
     """
@@ -710,9 +933,15 @@ def generate_office_documents(
                 job.unit, job.fiscal_year, variants, seed, job.errors
             )
             rng = random.Random(stable_seed("document", seed, job.unit.name, job.fiscal_year))
-            office = render_docx(printed, variants, layout, rng, clean if planted else None)
-            source = work / f"{index:04d}.docx"
-            office.document.core_properties.title = f"{job.unit.name}{job.fiscal_year}年度决算"
+            render = render_xlsx if layout.application == "calc" else render_docx
+            office = render(printed, variants, layout, rng, clean if planted else None)
+            title = f"{job.unit.name}{job.fiscal_year}年度决算"
+            if isinstance(office.document, Workbook):
+                source = work / f"{index:04d}.xlsx"
+                office.document.properties.title = title
+            else:
+                source = work / f"{index:04d}.docx"
+                office.document.core_properties.title = title
             office.document.save(str(source))
             rendered.append((job, variants, printed, planted, office, source))
         convert_to_pdf(soffice, [source for *_, source in rendered], work / "pdf")

@@ -12,6 +12,9 @@ from pipelines.warehouse.connection import IN_MEMORY, connect
 from pipelines.warehouse.load import load_extraction
 from tests.conftest import REPO
 
+# Reads all 42 real budgets: a corpus test, not a unit test.
+pytestmark = pytest.mark.slow
+
 BUDGETS = REPO.parent / "shared" / "corpus" / "budgets"
 BUDGET_COUNT = 42
 # Catalogued in the corpus README: one scanned file (no text layer), two whose tables

@@ -128,6 +128,7 @@ def assert_chinese_reason(reason: str | None) -> None:
 # -- bombs --------------------------------------------------------------------------------
 
 
+@pytest.mark.slow  # a subprocess of the whole pipeline or many documents
 def test_bombs_stay_under_the_memory_cap_and_the_good_documents_load(tmp_path):
     inbox = tmp_path / "inbox"
     inbox.mkdir()
@@ -326,6 +327,7 @@ def _disclosure_count(path: Path) -> int:
     return len(disclosures_in(pages, recognise(pages)))
 
 
+@pytest.mark.slow  # a subprocess of the whole pipeline or many documents
 def test_a_single_disclosure_is_never_taken_for_several(demo_corpus):
     counts = {doc.pdf_path.name: _disclosure_count(doc.pdf_path) for doc in demo_corpus}
     assert set(counts.values()) == {1}, {name: n for name, n in counts.items() if n != 1}

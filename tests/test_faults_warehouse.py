@@ -333,6 +333,7 @@ def _ingest_subprocess(sources: Path, warehouse: Path) -> subprocess.CompletedPr
     return done
 
 
+@pytest.mark.slow  # a subprocess of the whole pipeline or many documents
 def test_ingest_on_a_corrupt_warehouse_says_why(broken_warehouses, tmp_path):
     inbox = tmp_path / "inbox"
     inbox.mkdir()
@@ -529,6 +530,7 @@ def test_a_full_disk_fails_the_run_at_once_and_harms_nothing(built, corpora, tmp
     assert raw_loaded == loaded == with_facts > before[1]
 
 
+@pytest.mark.slow  # a subprocess of the whole pipeline or many documents
 def test_csv_on_standard_output_holds_the_rows_and_nothing_else(warehouse):
     # Over two seconds long: DuckDB would draw its progress bar on standard output.
     query = (

@@ -466,6 +466,7 @@ print(json.dumps({"changed": changed, "events": events}))
 """
 
 
+@pytest.mark.slow  # a subprocess of the whole pipeline or many documents
 def test_loading_the_code_location_changes_no_environment_and_starts_no_process():
     env = {k: v for k, v in os.environ.items() if not k.startswith("JUESUAN_")}
     result = subprocess.run(
@@ -481,6 +482,7 @@ def test_loading_the_code_location_changes_no_environment_and_starts_no_process(
     assert effects == {"changed": [], "events": []}
 
 
+@pytest.mark.slow  # a subprocess of the whole pipeline or many documents
 def test_a_missing_dbt_manifest_is_a_clear_error_at_load(tmp_path):
     """Loading never parses the dbt project: without a manifest it says how to make one."""
     project = tmp_path / "dbt_project"
@@ -500,6 +502,7 @@ import pipelines.definitions
     assert not (project / "target" / "manifest.json").exists()
 
 
+@pytest.mark.slow  # a subprocess of the whole pipeline or many documents
 def test_dbt_writes_the_warehouse_it_is_handed_over_the_environment(tmp_path):
     """The dbt step passes the warehouse as a dbt variable; it wins over JUESUAN_WAREHOUSE,
     which the code location no longer fixes in the environment."""

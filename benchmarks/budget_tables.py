@@ -5,11 +5,13 @@
 Budgets (预算公开) are not final accounts, and the product rejects them; their tables are
 drawn in the same layouts, so they measure how well the reader sees a table. For each
 file it reads every page as the product does (pdfium's text pass, then camelot's ruling
-for ruled pages, the rendered page for pages with images, the text layout for pages with
-rules camelot did not see) and prints:
+for ruled pages, pdfium's paths for rules drawn as shapes camelot does not take for
+lines, the rendered page for pages with images, the text layout for pages with no grid
+found) and prints:
 
 - which tables it finds (a page with a grid; a title above it starts a table, a page
-  without one continues the table before it), against the corpus README's catalogue of
+  without one, or repeating the title of the table on the page before, continues that
+  table), against the corpus README's catalogue of
   printed titles and pages: found (with or without the title recognised), missed, extra;
 - how many of the tables' own totals close: every row labelled 合计/总计/小计 against the
   rows it totals, every column headed 合计/总计/小计 against the columns it totals, in
@@ -38,9 +40,10 @@ from pipelines.domain.amounts import AmountError, parse_amount  # noqa: E402
 from pipelines.domain.tables import COLUMN_NUMBER, numbers_columns  # noqa: E402
 from pipelines.domain.text import fold_quotes, squash  # noqa: E402
 from pipelines.extract.document import extract_document  # noqa: E402
-from pipelines.extract.grid import MIN_RULING_PATHS, Grid, read_ruled_grids  # noqa: E402
+from pipelines.extract.grid import MIN_RULING_PATHS, Grid, read_page_grids  # noqa: E402
 from pipelines.extract.layout import printed_lines, text_of  # noqa: E402
 from pipelines.extract.pdf_text import PageText, open_pdf, read_pages  # noqa: E402
+from pipelines.extract.subject_tables import CodeJoiner  # noqa: E402
 from pipelines.extract.text_grid import grid_from_text, grid_from_text_layout  # noqa: E402
 
 BUDGETS = REPO.parent / "shared" / "corpus" / "budgets"
@@ -199,14 +202,12 @@ def title_before_amounts(page: PageText) -> list[str]:
 
 def read_grids(path: Path, pages: list[PageText]) -> dict[int, PageGrid]:
     """One grid per page, by the product's readers in the product's order (see
-    pipelines.extract.document.extract_table): camelot's ruling; the rendered page for
-    pages with images; else the text layout, for a page that prints amounts and either
-    draws rules or prints a title."""
-    ruled = [p for p in pages if p.path_count >= MIN_RULING_PATHS]
-    found = {n: (g, "ruled") for n, g in read_ruled_grids(path, ruled).items()}
-    rendered = [p for p in pages if p.number not in found and p.has_images and p.chars]
-    combined = read_ruled_grids(path, rendered, "combined")
-    found.update({n: (g, "rendered") for n, g in combined.items()})
+    pipelines.extract.document.extract_table): the drawn ruling, read by camelot, from
+    pdfium's paths or from the rendered page (pipelines.extract.grid.read_page_grids);
+    else the text layout, for a page that prints amounts and either draws rules or prints
+    a title."""
+    readers = {"lattice/vector": "ruled", "rules/pdfium": "ruled", "lattice/combined": "rendered"}
+    found = {n: (g, readers[g.method]) for n, g in read_page_grids(path, pages).items()}
     read: dict[int, PageGrid] = {}
     for page in pages:
         if page.number in found:
@@ -233,12 +234,14 @@ class FoundTable:
 
 
 def group_tables(grids: dict[int, PageGrid]) -> list[FoundTable]:
-    """A titled grid starts a table; an untitled grid on the page after a table's last
-    page continues it; any other untitled grid is a table of its own."""
+    """A titled grid starts a table; a grid on the page after a table's last page continues
+    it when untitled or titled as that table (some templates print the title, label and
+    unit on every page: yantai_*); any other untitled grid is a table of its own."""
     tables: list[FoundTable] = []
     for number in sorted(grids):
         title = grids[number].title
-        if not title and tables and tables[-1].pages[-1] == number - 1:
+        follows = bool(tables) and tables[-1].pages[-1] == number - 1
+        if follows and (not title or title == tables[-1].title):
             tables[-1].pages.append(number)
         else:
             tables.append(FoundTable([number], title))
@@ -255,6 +258,7 @@ _LEADING_CODE = re.compile(r"^(\d{3}(?:\d{2}){0,2})(?!\d)")
 # A code cell: a subject or economic code, one part of a split one (类 款 项), or a
 # department's and its units' codes (024, 024001).
 _CODE = re.compile(r"\d{2,9}")
+SPLIT_CODE_COLUMNS = (2, 3)  # 类|款 or 类|款|项
 _ORDINALS = (_CN_ORDINAL, _PAREN_ORDINAL, _DIGIT_ORDINAL)
 _NOT_AMOUNT_HEADER = ("编码", "代码", "序号", "栏次", "编号")
 
@@ -420,8 +424,19 @@ def _identity(kind, page, row, column, total: Printed, terms: list[Printed | Non
 
 def column_terms(total: int, amount_cols: list[int], paths: list[list[str]]) -> list[int]:
     """The columns a total column sums: its siblings under the same header, a group of
-    them by its own 小计/合计 when it prints one, else by its columns' sum."""
+    them by its own 小计/合计 when it prints one, else by its columns' sum. Columns under
+    a 其中… header are parts of the column before them, so no terms, unless that column
+    is the total itself: then they are its parts (小计 | 其中：基本支出 | 项目支出)."""
     prefix = paths[total][:-1]
+
+    def part_of_another(c: int) -> bool:
+        marks = [part for part in paths[c] if part.startswith("其中")]
+        if not marks:
+            return False
+        first = c  # the first column under the same 其中 header
+        while first > 0 and marks[0] in paths[first - 1]:
+            first -= 1
+        return first - 1 != total
 
     def value_columns(columns: list[int], depth: int) -> list[int]:
         groups: dict[str, list[int]] = {}
@@ -448,8 +463,10 @@ def column_terms(total: int, amount_cols: list[int], paths: list[list[str]]) -> 
         if c != total
         and paths[c][: len(prefix)] == prefix
         and len(paths[c]) > len(prefix)
-        and not any(part.startswith("其中") for part in paths[c])  # a part of another column
+        and not part_of_another(c)
     ]
+    if len(siblings) == 1 and any(part.startswith("其中") for part in paths[siblings[0]]):
+        return []  # 合计 | 其中：… alone names a part of the total, not all of it
     return value_columns(siblings, len(prefix))
 
 
@@ -481,10 +498,17 @@ def column_identities(rows: list[Row], paths, blocks, labels) -> list[Identity]:
     return found
 
 
-def _code_and_label(row: Row, label_cols: list[int], kinds: list[str]) -> tuple[str, str]:
+def _code_and_label(
+    row: Row, label_cols: list[int], kinds: list[str], joiner: CodeJoiner
+) -> tuple[str, str]:
+    """A row's code and label. Split 类|款(|项) columns may print a 款 or 项 without its
+    parent, which the extractor's joiner carries from the rows above (a 款 "40" under 201
+    is 20140, not a top-level code beside 201); parts it cannot join (no 类 column among
+    them, or two codes side by side) are taken as printed."""
     code_parts = [squash(row.cells[c]) for c in label_cols if kinds[c] == "code"]
     label = "".join(squash(row.cells[c]) for c in label_cols if kinds[c] == "text")
-    code = "".join(p for p in code_parts if _CODE.fullmatch(p))
+    joined = joiner.join(code_parts) if len(code_parts) in SPLIT_CODE_COLUMNS else None
+    code = joined or "".join(p for p in code_parts if _CODE.fullmatch(p))
     if not code:
         leading = _LEADING_CODE.match(label)
         if leading:
@@ -534,7 +558,8 @@ def row_identities(rows: list[Row], paths, blocks, kinds) -> tuple[list[Identity
     found: list[Identity] = []
     block_labels: list[list[str]] = []
     for label_cols, amount_cols in blocks:
-        coded = [_code_and_label(row, label_cols, kinds) for row in rows]
+        joiner = CodeJoiner()
+        coded = [_code_and_label(row, label_cols, kinds, joiner) for row in rows]
         labels = [_strip_ordinal(label) if label else "" for _, label in coded]
         block_labels.append(labels)
         ranks = [

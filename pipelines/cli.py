@@ -10,6 +10,12 @@ import click
 
 from pipelines import settings
 
+sources_option = click.option(
+    "--sources",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="PDF inbox (default: sources/, or JUESUAN_SOURCES).",
+)
 warehouse_option = click.option(
     "--warehouse",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -28,12 +34,7 @@ def main() -> None:
 
 
 @main.command()
-@click.option(
-    "--sources",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="PDF inbox (default: sources/, or JUESUAN_SOURCES).",
-)
+@sources_option
 @warehouse_option
 @click.option("--force", is_flag=True, help="Extract every document again, even unchanged ones.")
 def ingest(sources: Path | None, warehouse: Path | None, force: bool) -> None:
@@ -169,6 +170,7 @@ def _summarise(warehouse: Path) -> None:
         ]
         run = state.quality_run(con)
         findings = state.run_findings(con, run) if run is not None else None
+        dismissed = state.dismissed_findings(con, run) if run is not None else 0
     click.echo("文档 (documents): " + ", ".join(f"{status} {n}" for status, n in rows))
     for name, reason in rejected:
         click.echo(f"  已拒绝 {name}: {reason}")
@@ -180,6 +182,7 @@ def _summarise(warehouse: Path) -> None:
             f"（涉及 {findings.documents_with_errors} 份文档），"
             f"尾数误差 {findings.rounding} 处，"
             f"需人工核对 {findings.review} 处（读数存疑，不计为错误）"
+            + (f"，已排除 {dismissed} 处（审核认定误报）" if dismissed else "")
         )
     click.echo(f"质量报告 (report): {settings.reports_dir() / 'quality_report.html'}")
 
@@ -244,10 +247,6 @@ def status(warehouse: Path | None, year: int | None, list_documents: bool) -> No
         console.print(terminal.coverage_table(coverage))
 
 
-# A spreadsheet takes a cell that begins with one of these for a formula (=HYPERLINK(…)).
-FORMULA_LEADS = ("=", "+", "-", "@", "\t", "\r")
-
-
 @main.command()
 @click.argument("query")
 @warehouse_option
@@ -282,6 +281,7 @@ def sql(
     that a spreadsheet would take for a formula (=, +, -, @) is prefixed with '."""
     import duckdb
 
+    from pipelines.report.exports import csv_text
     from pipelines.warehouse.connection import (
         LOCK_WAIT_SECONDS,
         RefusedQueryError,
@@ -326,7 +326,7 @@ def sql(
     if parquet_path:
         click.echo(f"已写出 Parquet：{parquet_path}")
     if rows is not None:
-        text = _csv_text(header, rows)
+        text = csv_text(header, rows)
         if csv_path == "-":
             click.echo(text, nl=False)
         else:
@@ -334,43 +334,37 @@ def sql(
             click.echo(f"已写出 CSV：{csv_path}")
 
 
-def _csv_text(header: list[str], rows: list[tuple]) -> str:
-    """The rows as CSV: decimals exactly as stored, NULL as an empty cell, and each text
-    cell a spreadsheet would run as a formula prefixed with ' (as OWASP advises against CSV
-    injection); numbers, negative ones included, are left as they are."""
-    import csv
-    import io
-
-    def cell(value: object) -> object:
-        if isinstance(value, str) and value.startswith(FORMULA_LEADS):
-            return "'" + value
-        return value
-
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow([cell(name) for name in header])
-    writer.writerows([cell(value) for value in row] for row in rows)
-    return out.getvalue()
-
-
-@main.command()
-@warehouse_option
-@click.option(
+out_option = click.option(
     "--out",
     type=click.Path(file_okay=False, path_type=Path),
     default=None,
     help="Folder for the report (default: reports/, or JUESUAN_REPORTS).",
 )
+
+
+def _write_report(warehouse: Path, out_dir: Path):
+    """The report from the warehouse into out_dir, linking the Data Docs when present."""
+    from pipelines.report import write_report
+
+    data_docs = out_dir / "data_docs" / "index.html"
+    return write_report(warehouse, out_dir, data_docs if data_docs.exists() else None)
+
+
+@main.command()
+@warehouse_option
+@out_option
 @click.option("--recheck", is_flag=True, help="Run the quality checks again first.")
-def report(warehouse: Path | None, out: Path | None, recheck: bool) -> None:
-    """Write the finance bureau's quality report (HTML and Excel) from the warehouse."""
+@sources_option
+def report(warehouse: Path | None, out: Path | None, recheck: bool, sources: Path | None) -> None:
+    """Write the finance bureau's quality report from the warehouse: the HTML (each
+    finding with its page, rendered from the inbox's PDF) and the findings as Excel, CSV
+    and JSON."""
     import uuid
 
     from pipelines.quality import run_quality_checks
-    from pipelines.report import write_report
     from pipelines.warehouse import WarehouseLockedError
 
-    settings.use_paths(warehouse=warehouse)
+    settings.use_paths(sources, warehouse)
     path = settings.warehouse_path()
     if not path.exists():
         raise click.ClickException(f"数据仓库不存在：{path}（先运行 juesuan ingest）")
@@ -378,12 +372,83 @@ def report(warehouse: Path | None, out: Path | None, recheck: bool) -> None:
     try:
         if recheck:
             run_quality_checks(path, run_id=f"cli-{uuid.uuid4()}", reports_dir=out_dir)
-        data_docs = out_dir / "data_docs" / "index.html"
-        files = write_report(path, out_dir, data_docs if data_docs.exists() else None)
+        files = _write_report(path, out_dir)
     except WarehouseLockedError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(f"质量报告 (report): {files.html}")
     click.echo(f"问题清单 (Excel):  {files.xlsx}")
+    click.echo(f"问题清单 (CSV, JSON): {files.csv}，{files.json}")
+
+
+@main.command()
+@click.argument("finding_id", required=False)
+@click.option("--reason", default=None, help="Why it is a false alarm (required to dismiss).")
+@click.option("--undo", is_flag=True, help="Take the dismissal of FINDING_ID back.")
+@click.option("--list", "list_all", is_flag=True, help="List every dismissal.")
+@warehouse_option
+@sources_option
+@out_option
+def dismiss(
+    finding_id: str | None,
+    reason: str | None,
+    undo: bool,
+    list_all: bool,
+    warehouse: Path | None,
+    sources: Path | None,
+    out: Path | None,
+) -> None:
+    """Dismiss a finding as a false alarm: `juesuan dismiss FINDING_ID --reason "…"`.
+
+    FINDING_ID is the 编号 the report, the Excel, CSV and JSON exports show (a unique
+    prefix will do). The dismissal is kept in the warehouse (quality.dismissals) across
+    re-runs; the finding is listed under 已排除 and no longer counted, until its figures
+    change (then it is another finding). --undo takes a dismissal back, --list lists them.
+    The report is written again afterwards."""
+    import getpass
+
+    from pipelines.quality.store import (
+        DismissalError,
+        list_dismissals,
+        record_dismissal,
+        undo_dismissal,
+    )
+    from pipelines.warehouse import WarehouseLockedError, connect
+
+    settings.use_paths(sources, warehouse)
+    path = settings.warehouse_path()
+    if not path.exists():
+        raise click.ClickException(f"数据仓库不存在：{path}（先运行 juesuan ingest）")
+    if list_all:
+        with connect(path, read_only=True) as con:
+            dismissals = list_dismissals(con)
+        if not dismissals:
+            click.echo("没有已排除的发现 (no dismissals)")
+        for d in dismissals:
+            place = " ".join(str(p) for p in (d.source_table, d.location) if p)
+            page = f" 第{d.source_page}页" if d.source_page else ""
+            click.echo(
+                f"{d.finding_id}  {d.dismissed_at:%Y-%m-%d %H:%M} UTC  {d.check_name}  "
+                f"{place}{page}  理由：{d.reason}"
+            )
+        return
+    if not finding_id:
+        raise click.ClickException("请给出要排除的发现编号：juesuan dismiss 编号 --reason 理由")
+    try:
+        with connect(path) as con:
+            if undo:
+                done = undo_dismissal(con, finding_id)
+                click.echo(f"已撤销排除 (dismissal undone): {done.finding_id}")
+            else:
+                if not reason:
+                    raise DismissalError("排除须写明理由（--reason）")
+                done = record_dismissal(con, finding_id, reason, getpass.getuser())
+                click.echo(f"已排除 (dismissed): {done.finding_id}  {done.message or ''}")
+        files = _write_report(path, (out or settings.reports_dir()).resolve())
+    except DismissalError as exc:
+        raise click.ClickException(str(exc)) from exc
+    except WarehouseLockedError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"质量报告 (report): {files.html}")
 
 
 # The generator is its own distribution (samples/), so its options live there; this command

@@ -15,20 +15,26 @@ from pathlib import Path
 from pipelines.domain.amounts import to_wan
 from pipelines.domain.tables import TABLES_BY_ID, numbers_columns
 from pipelines.domain.text import normalise_label
+from pipelines.extract.certainty import read_again
 from pipelines.extract.document import extract_document
-from pipelines.extract.grid import Grid, Region
+from pipelines.extract.grid import Grid, Region, assemble
 from pipelines.extract.layout import printed_lines, text_of, words
-from pipelines.extract.pdf_text import Char, PageText
+from pipelines.extract.pdf_text import Char, PageText, open_pdf, read_pages
 from pipelines.extract.records import ExtractedTable
 from pipelines.extract.statement_tables import parse_statement
 from pipelines.extract.text_grid import (
     centred_lead,
+    gap_split,
     grid_from_text,
     grid_from_text_layout,
+    lowest_header_words,
     row_groups,
 )
 from tests.fixtures.seed_tables import (
     T01_ROWS,
+    T01_ROWS_WITHOUT_CARRY_OVERS,
+    T04_MEASURES,
+    T04_ROWS,
     T05_COLUMNS,
     T05_ROWS,
     T06_CAPITAL,
@@ -69,13 +75,29 @@ def statement_facts(table: ExtractedTable) -> dict[tuple[str | None, str | None]
     }
 
 
-def expected_statement_facts() -> dict[tuple[str, str], Decimal]:
+def expected_statement_facts(
+    rows: list[tuple[str, str | None, str, str | None]] = T01_ROWS,
+) -> dict[tuple[str, str], Decimal]:
     expected = {}
-    for income, income_value, expense, expense_value in T01_ROWS:
+    for income, income_value, expense, expense_value in rows:
         if income_value is not None:
             expected[("收入", normalise_label(income))] = Decimal(income_value)
         if expense_value is not None:
             expected[("支出", normalise_label(expense))] = Decimal(expense_value)
+    return expected
+
+
+def econ_facts(table: ExtractedTable) -> dict[str | None, Decimal | None]:
+    return {(row.subject_code or row.line_label): row.cells[0].amount for row in table.rows}
+
+
+def expected_econ_facts() -> dict[str | None, Decimal | None]:
+    """The T06 fixtures print the seed's figures in 元."""
+    expected: dict[str | None, Decimal | None] = {
+        key: to_wan(Decimal(value) * 10_000, "元") if value is not None else None
+        for key, _, value in (*T06_PERSONNEL, *T06_PUBLIC, *T06_CAPITAL)
+    }
+    expected.update({label: Decimal(value) for label, value in T06_TOTALS})
     return expected
 
 
@@ -132,13 +154,84 @@ def test_labels_wrapped_beside_centred_figures_keep_their_first_lines():
 def test_a_total_under_a_column_empty_on_the_first_page_is_read_whole():
     t06 = _table("econ_total_on_continuation", "T06")
     assert (t06.money_unit, t06.first_page, t06.last_page, t06.problems) == ("元", 2, 3, [])
-    read = {(row.subject_code or row.line_label): row.cells[0].amount for row in t06.rows}
-    expected = {
-        key: to_wan(Decimal(value) * 10_000, "元") if value is not None else None
-        for key, _, value in (*T06_PERSONNEL, *T06_PUBLIC, *T06_CAPITAL)
+    assert econ_facts(t06) == expected_econ_facts()
+
+
+def test_a_page_of_rows_without_any_amount_between_two_pages_continues_the_table():
+    t01 = _table("statement_blank_middle_page", "T01")
+    assert (t01.first_page, t01.last_page, t01.problems) == (2, 4, [])
+    assert statement_facts(t01) == expected_statement_facts()
+    middle = [(row.side, row.line_label) for row in t01.rows if row.page == 3]
+    assert middle == [("支出", "金融支出"), ("支出", "援助其他地区支出")]
+
+
+def test_a_repeated_header_over_rows_of_dashes_is_not_another_table():
+    t01 = _table("statement_repeated_header_dash_zeros", "T01")
+    assert (t01.first_page, t01.last_page, t01.problems) == (2, 3, [])
+    assert statement_facts(t01) == expected_statement_facts(T01_ROWS_WITHOUT_CARRY_OVERS)
+    tail = [
+        (row.side, row.line_label, row.cells[0].printed_text) for row in t01.rows if row.page == 3
+    ]
+    assert tail == [
+        ("收入", "年初结转和结余", "-"),
+        ("支出", "年末结转和结余", "-"),
+        ("收入", "总计", "7753.63"),
+        ("支出", "总计", "7753.63"),
+    ]
+
+
+def test_fund_headers_printed_without_a_gap_name_their_columns_in_order():
+    t04 = _table("statement_fused_fund_headers", "T04")
+    assert t04.problems == []
+    expense = {
+        (row.line_label, cell.column_name): cell.amount
+        for row in t04.rows
+        if row.side == "支出"
+        for cell in row.cells
+        if cell.amount is not None
     }
-    expected.update({label: Decimal(value) for label, value in T06_TOTALS})
-    assert read == expected
+    assert expense == {
+        (normalise_label(label), measure): Decimal(value)
+        for _, _, label, *values in T04_ROWS
+        for measure, value in zip(T04_MEASURES, values, strict=True)
+        if value is not None
+    }
+
+
+def test_a_code_header_reaching_past_halfway_to_the_names_stays_over_its_codes():
+    t06 = _table("econ_wide_code_columns", "T06")
+    assert (t06.first_page, t06.last_page, t06.problems) == (2, 2, [])
+    assert econ_facts(t06) == expected_econ_facts()
+
+
+def test_amounts_pressed_against_the_next_columns_code_are_read_as_sure():
+    # Without rules Calc pads nothing: "19202800.00" ends where "302" begins.
+    for name, table_id in (("econ_total_on_continuation", "T06"), ("statement_two_pages", "T01")):
+        cells = [cell for row in _table(name, table_id).rows for cell in row.cells]
+        assert [cell for cell in cells if cell.uncertain_reason] == [], name
+
+
+def test_a_boundary_between_two_glyphs_of_one_figure_leaves_both_halves_unsure():
+    pdf = FIXTURES / "econ_total_on_continuation.pdf"
+    document = open_pdf(pdf)
+    try:
+        page = read_pages(document)[1]
+        grid = grid_from_text_layout(page, "一般公共预算财政拨款基本支出决算表")
+        assert grid is not None
+        row = next(r for r in range(grid.n_rows) if grid.text(r, 0) == "301")
+        (x0, x1), (top, bottom) = grid.col_bounds[2], grid.row_bounds[row]
+        digits = sorted(page.chars_in(x0, bottom, x1, top), key=lambda ch: ch.x0)
+        edge = digits[3].x1  # "1920|2800.00": the boundary touches no glyph
+        cols = list(grid.col_bounds)
+        cols[2], cols[3] = (x0, edge), (edge, cols[3][1])
+        cut = assemble(page, cols, grid.row_bounds, lambda r, c, d: False, "cut", {})
+        textpage = document[page.number - 1].get_textpage()
+        read_again(cut, textpage)
+        textpage.close()
+    finally:
+        document.close()
+    assert (cut.text(row, 2), cut.text(row, 3)) == ("1920", "2800.00302")
+    assert {(row, 2), (row, 3)} <= set(cut.doubts), cut.doubts
 
 
 # Heuristics ----------------------------------------------------------------------------
@@ -309,3 +402,25 @@ def test_a_numbered_column_without_amounts_is_as_wide_as_those_with_them():
     assert grid.n_cols == 6
     assert abs((last[1] - last[0]) - (first_amount[1] - first_amount[0])) < 0.01
     assert abs(grid.col_center(5) - (350 + SIZE * 0.95 / 2)) < 0.01
+
+
+def test_a_column_boundary_passes_beside_a_header_reaching_into_the_gap():
+    # Codes end at 556 and names begin at 598; the code column's header, centred over a
+    # column wider than its codes, reaches 581.
+    assert gap_split(556.0, 598.0, [(552.6, 581.0)]) == 581.0
+    assert gap_split(556.0, 598.0, []) == 577.0  # nothing in the gap: halfway
+    assert gap_split(556.0, 598.0, [(540.0, 640.0)]) == 577.0  # a header over both columns
+
+
+def test_group_headers_above_split_codes_do_not_move_the_boundary():
+    # "经济分类 / 科目编码" heads 类 | 款 and may be cut between them; "类" may not.
+    header = [
+        [word("经济分类", 70, 464)],
+        [word("科目编码", 70, 456)],
+        [word("类", 67, 440), word("款", 95, 440)],
+        [word("1", 67, 425), word("2", 95, 425)],  # the 栏次 row's numbers do not count
+    ]
+    lowest = lowest_header_words(header)
+    assert lowest == [(67.0, 75.55), (95.0, 103.55)]
+    codes_end, sub_codes_start = 69.5, 85.4  # "301" | "01"
+    assert gap_split(codes_end, sub_codes_start, lowest) == (codes_end + sub_codes_start) / 2

@@ -106,3 +106,68 @@ def test_a_column_numbers_row_of_another_header_ends_the_table():
     ]
     located = locate_tables(pages)
     assert {tid: loc.pages for tid, loc in located.items()} == {"T03": (1, 2)}
+
+
+def test_a_repeated_header_whose_column_number_broke_onto_its_own_line_continues():
+    # Writer's repeated header: the first page breaks "栏 次 1 栏 次 2" after "栏 次", so
+    # its "2" reads as a page number; the next page prints the row whole.
+    pages = [
+        _page(
+            1,
+            "收入支出决算总表\n收 入 支 出\n项 目 决算数 项 目 决算数\n栏 次\n1 栏 次\n2\n"
+            "一、一般公共预算财政拨款收入 13658.29 一、一般公共服务支出 12.46",
+        ),
+        _page(
+            2,
+            "收 入 支 出\n项 目 决算数 项 目 决算数\n栏 次 1 栏 次 2\n二十三、其他支出 —\n"
+            "年初结转和结余 — 年末结转和结余 —\n总计 13768.72 总计 13768.72",
+        ),
+    ]
+    assert locate_tables(pages)["T01"].pages == (1, 2)
+
+
+def test_rows_of_dashes_under_a_repeated_header_are_no_header_of_theirs():
+    # "年初结转" and "年末结转" are header words of T08/T09; printed in rows of zeros they
+    # neither begin another table nor make the header differ from the first page's.
+    pages = [
+        _page(
+            1,
+            "收入支出决算总表\n收入 支出\n项目 决算数 项目 决算数\n"
+            "一、一般公共预算财政拨款收入 5,581.67 一、一般公共服务支出 892.14",
+        ),
+        _page(
+            2,
+            "收入 支出\n项目 决算数 项目 决算数\n使用非财政拨款结余 - 结余分配 -\n"
+            "年初结转和结余 - 年末结转和结余 -\n总计 5,581.67 总计 5,581.67",
+        ),
+    ]
+    assert locate_tables(pages)["T01"].pages == (1, 2)
+
+
+def test_a_page_of_blank_rows_between_two_pages_of_a_table_is_part_of_it():
+    first = (
+        "收入支出决算总表\n收入 支出\n项目 行次 决算数 项目 行次 决算数\n"
+        "一、一般公共预算财政拨款收入 1 5581.67 一、一般公共服务支出 32"
+    )
+    blank_rows = "16 十六、金融支出 47\n17 十七、援助其他地区支出 48"  # no code, no amount
+    last = "本年收入合计 27 5581.67 本年支出合计 58 5581.67\n总计 31 5581.67 总计 62 5581.67"
+    pages = [_page(1, first), _page(2, blank_rows), _page(3, last)]
+    assert locate_tables(pages)["T01"].pages == (1, 2, 3)
+    # Not when the page is narrative (sentences), nor when no page of the table follows.
+    prose = "本年度无政府性基金预算财政拨款收入。\n相关说明如下。"
+    assert locate_tables([_page(1, first), _page(2, prose), _page(3, last)])["T01"].pages == (1,)
+    assert locate_tables([_page(1, first), _page(2, blank_rows)])["T01"].pages == (1,)
+
+
+def test_an_explanation_naming_a_tables_items_is_not_that_table():
+    # The 情况说明 lists 三公 items in sentences, with amounts: no header, no table.
+    pages = [
+        _page(1, "政府性基金预算财政拨款收入支出决算表\n项目 本年收入 本年支出\n合计 12.00 12.00"),
+        _page(
+            2,
+            "七、一般公共预算财政拨款三公经费支出决算情况说明\n"
+            "公用经费包括办公费、差旅费、公务接待费、公务用车运行维护费等。\n"
+            "因公出国（境）费支出 0.00 万元，公务接待费支出 3.21 万元。",
+        ),
+    ]
+    assert "T07" not in locate_tables(pages)

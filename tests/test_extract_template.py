@@ -110,6 +110,12 @@ def test_nine_table_numbering_or_unnumbered_tables_keep_t09_expected() -> None:
     assert left_out_by_numbering(*labelled_tables({**NUMBERED_EIGHT, "T04": None})) == set()
     # 公开09表 printed elsewhere (a page whose title was not understood, or the narrative).
     assert left_out_by_numbering(*labelled_tables(NUMBERED_EIGHT, "详见公开09表")) == set()
+    # Contents listing T09: a nine-table template whose T09 is missing, however the
+    # printed tables are numbered.
+    pages, locations = labelled_tables(NUMBERED_EIGHT)
+    assert (
+        left_out_by_numbering([pages[0], contents([*EIGHT, "T09"]), *pages[1:]], locations) == set()
+    )
     # T09 printed: nothing to leave out.
     pages, locations = labelled_tables({**NUMBERED_EIGHT, "T09": "公开09表"})
     assert left_out_by_numbering(pages, locations) == set()

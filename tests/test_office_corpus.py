@@ -136,22 +136,11 @@ CASES: dict[str, tuple[str, int, Variants, OfficeLayout, tuple[str, ...]]] = {
 PLANTED_CASES = [name for name, case in CASES.items() if case[4]]
 
 # (document, table) pairs extraction misreads today, with the layout that causes it.
-MISREAD: dict[tuple[str, str], str] = {
-    ("calc_serif_no_borders_summary_broken_headers", "T06"): "Calc, no borders: every amount "
-    "of the 公用经费 决算数 column is missed; the 人员经费 amount ends a few points from the "
-    "公用经费 code beside it",
-    ("calc_serif_no_borders_summary_broken_headers", "T01"): "Calc, no borders: 5 of 10 "
-    "收入支出决算总表 amounts missed",
-    ("calc_serif_no_borders_summary_broken_headers", "T04"): "Calc, no borders: 8 of 17 "
-    "财政拨款收入支出决算总表 amounts missed",
-}
+MISREAD: dict[tuple[str, str], str] = {}
 # Documents whose cover is misread today (unit name or year), with the layout.
 COVER_MISREAD: dict[str, str] = {}
 # Clean documents given an `error` finding today, with the finding and its cause.
-FALSE_ERRORS: dict[str, str] = {
-    "calc_serif_no_borders_summary_broken_headers": "Calc, no borders: narrative_mismatch on "
-    "本年收入合计 and others, from the T01/T04/T06 amounts missed",
-}
+FALSE_ERRORS: dict[str, str] = {}
 
 
 @pytest.fixture(scope="module")

@@ -38,6 +38,7 @@ from pipelines.extract.records import (
     ExtractedRow,
     ExtractedTable,
     NarrativeFigure,
+    PageLine,
 )
 from pipelines.extract.runner import SourceFile
 from pipelines.warehouse import WarehouseResource, connect
@@ -236,7 +237,7 @@ def test_discovery_hashes_each_file_once_per_change(inbox, hash_calls):
 def _small_extraction() -> DocumentExtraction:
     """A hand-made extraction with every kind of value the raw tables hold."""
     cells = [
-        ExtractedCell("决算数", "1,234.56", Decimal("1234.56")),
+        ExtractedCell("决算数", "1,234.56", Decimal("1234.56"), box=(300.5, 600.0, 360.25, 614.0)),
         ExtractedCell("年初预算数", "-", None),
         ExtractedCell("备注", "", None),
     ]
@@ -268,6 +269,7 @@ def _small_extraction() -> DocumentExtraction:
         fiscal_year=2023,
         tables=[table, missing],
         narrative=[NarrativeFigure("本年收入合计", Decimal("0.000001"), 3, "收入合计0.000001万元")],
+        lines=[PageLine(3, 1, "收入合计 0.000001万元", (72.0, 700.5, 300.0, 712.0))],
     )
 
 

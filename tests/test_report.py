@@ -22,7 +22,7 @@ import pytest
 from openpyxl import load_workbook
 
 from pipelines.quality.store import LATEST_VIEW_SQL
-from pipelines.report import HTML_NAME, XLSX_NAME, write_report
+from pipelines.report import CSV_NAME, HTML_NAME, JSON_NAME, XLSX_NAME, write_report
 
 CHROMIUM = Path("/usr/bin/chromium")
 # Where the browser test also leaves its screenshots and the report it looked at.
@@ -216,7 +216,7 @@ def test_writes_html_and_excel_read_only(report, tmp_path):
     duckdb.connect(str(tmp_path / "juesuan.duckdb")).close()
     # No temporary files left behind.
     assert sorted(p.name for p in report.html.parent.iterdir()) == sorted(
-        ["data_docs", HTML_NAME, XLSX_NAME]
+        ["data_docs", HTML_NAME, XLSX_NAME, CSV_NAME, JSON_NAME]
     )
 
 
@@ -291,7 +291,7 @@ def test_html_escapes_document_text(report):
 
 def test_excel_sheets_rows_and_numbers(report):
     wb = load_workbook(report.xlsx)
-    assert wb.sheetnames == ["问题清单", "文档", "概览"]
+    assert wb.sheetnames == ["问题清单", "已排除", "文档", "概览"]
     findings = list(wb["问题清单"].iter_rows(values_only=True))
     header = findings[0]
     expected_columns = ["单位", "年度", "文件名", "严重程度", "表号", "位置", "页码", "说明"]

@@ -42,3 +42,30 @@ def fold_quotes(text: str) -> str:
 
 def fold_quotes_squash(text: str | None) -> str:
     return fold_quotes(squash(text))
+
+
+# A page's folio printed alone on its line: "19", "- 19 -", "第 19 页", "19/30" (three digits at
+# most: a year printed alone, "2024", is no folio).
+_FOLIO = re.compile(r"[-—–]*(?:第)?\d{1,3}(?:页)?(?:/\d{1,3}|共\d{1,3}页)?[-—–]*")
+
+
+def is_folio(line: str) -> bool:
+    """Whether a line is only a page number (whitespace ignored)."""
+    return bool(_FOLIO.fullmatch(squash(line)))
+
+
+def folio_free_span(lines: list[str]) -> tuple[int, int]:
+    """(start, end) of a page's lines without the page number printed first or last: a
+    sentence running onto the next page must not read "支出决算为0" + "19" + "万元" as
+    "019万元"."""
+    start, end = 0, len(lines)
+    if end and is_folio(lines[0]):
+        start = 1
+    if end > start and is_folio(lines[end - 1]):
+        end -= 1
+    return start, end
+
+
+def without_folios(lines: list[str]) -> list[str]:
+    start, end = folio_free_span(lines)
+    return lines[start:end]

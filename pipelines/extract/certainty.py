@@ -26,11 +26,13 @@ one column over makes every column close, that row was most likely misplaced.
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from decimal import Decimal
 
 from pipelines.domain.amounts import AmountError, parse_amount
 from pipelines.extract.grid import Grid, Region
+from pipelines.extract.pdf_text import UPRIGHT, Turn, TurnedTextPage
 from pipelines.extract.records import ExtractedRow
 
 # The cell rectangle is shrunk by this much (points) on every side before pdfium is
@@ -49,6 +51,9 @@ CLASS_CODE_LENGTH = 3  # the class rows (类) of a subject table sum to its 合�
 RUN_GAP = 1.2
 
 _UNREADABLE = object()  # a reading that is neither blank nor an amount
+_FIGURE_CHARS = frozenset("0123456789,.-")
+_WHOLE_AMOUNT_END = re.compile(r"\d\.\d{2}$")
+_DASHES = ("-", "—", "–")
 
 
 def _amount_of(text: str) -> Decimal | object | None:
@@ -81,9 +86,13 @@ def compare_readings(first: str, second: str) -> str | None:
     )
 
 
-def read_again(grid: Grid, textpage) -> None:
+def read_again(grid: Grid, textpage, turn: Turn = UPRIGHT) -> None:
     """Read every cell of `grid` a second time from `textpage` (a pypdfium2 PdfTextPage of
-    the grid's page) and record in `grid.doubts` each cell whose readings disagree."""
+    the grid's page) and record in `grid.doubts` each cell whose readings disagree.
+
+    The grid is in the displayed page's coordinates, pdfium's bounded text in the page's
+    own: `turn` (the page's /Rotate) turns each rectangle back."""
+    textpage = TurnedTextPage(textpage, turn)
     for region in grid.regions:
         if _amount_of(region.text) is _UNREADABLE:
             continue  # a label or header: the parsers take no figure from it
@@ -129,6 +138,8 @@ def _mark_run_across_rule(grid: Grid, textpage, region: Region, top: float, bott
     neighbour = grid.region(region.row, right_col)
     if not any(isinstance(_amount_of(r.text), Decimal) for r in (region, neighbour)):
         return
+    if not _may_be_one_figure("".join(region.text.split()), "".join(neighbour.text.split())):
+        return
     edge = grid.col_bounds[right_col - 1][1]
     low, high = bottom + RULE_TOLERANCE, top - RULE_TOLERANCE
     before = textpage.get_text_bounded(edge - RUN_GAP, low, edge - RUN_GAP / 4, high).strip()
@@ -141,6 +152,16 @@ def _mark_run_across_rule(grid: Grid, textpage, region: Region, top: float, bott
     )
     for cell in (region, neighbour):
         grid.doubts.setdefault((cell.row, cell.col), reason)
+
+
+def _may_be_one_figure(left: str, right: str) -> bool:
+    """Whether texts pressed together across a boundary may be halves of one figure: both
+    touch it with figure characters, and the left one is no whole reading already (an
+    amount ends with its two decimals; a dash is a zero). Without rules or padding, a
+    right-aligned amount abuts the next column's code or label ("1707.53" | "302")."""
+    if not (left and right and left[-1] in _FIGURE_CHARS and right[0] in _FIGURE_CHARS):
+        return False
+    return not (_WHOLE_AMOUNT_END.search(left) or left in _DASHES)
 
 
 def _extra_side(first: str, second: str) -> str | None:

@@ -16,7 +16,8 @@ from pipelines.domain.text import PAGE_FOOTER, squash
 from pipelines.extract import EXTRACTOR_VERSION
 from pipelines.extract.certainty import mark_column_shifts, read_again
 from pipelines.extract.econ_tables import parse_econ_table
-from pipelines.extract.grid import MIN_RULING_PATHS, Grid, read_ruled_grids
+from pipelines.extract.grid import Grid, read_page_grids
+from pipelines.extract.layout import reading_lines, spaced_text
 from pipelines.extract.locate import (
     TableLocation,
     left_out_by_numbering,
@@ -26,9 +27,9 @@ from pipelines.extract.locate import (
 )
 from pipelines.extract.narrative import extract_narrative
 from pipelines.extract.path_text import path_text
-from pipelines.extract.pdf_text import PageText, PdfOpenError, open_pdf, read_pages
+from pipelines.extract.pdf_text import PageText, PdfOpenError, Turn, open_pdf, read_pages
 from pipelines.extract.recognize import Recognition, recognise
-from pipelines.extract.records import DocumentExtraction, ExtractedTable
+from pipelines.extract.records import DocumentExtraction, ExtractedTable, PageLine
 from pipelines.extract.statement_tables import parse_statement
 from pipelines.extract.subject_tables import parse_subject_table
 from pipelines.extract.text_grid import grid_from_text, grid_from_text_layout
@@ -73,6 +74,22 @@ def _page_ranges(numbers: list[int]) -> str:
     return "、".join(f"{run[0]}" if len(run) == 1 else f"{run[0]}–{run[-1]}" for run in runs)
 
 
+def page_lines(pages: list[PageText]) -> list[PageLine]:
+    """Every text line of every page with its box (the union of its glyph boxes), for the
+    checks that read the printed words and for the report that shows where they are."""
+    lines = []
+    for page in pages:
+        for number, chars in enumerate(reading_lines(list(page.chars)), start=1):
+            box = (
+                min(c.x0 for c in chars),
+                min(c.y0 for c in chars),
+                max(c.x1 for c in chars),
+                max(c.y1 for c in chars),
+            )
+            lines.append(PageLine(page.number, number, spaced_text(chars), box))
+    return lines
+
+
 def _empty_note(page: PageText) -> str | None:
     """The printed reason an empty table has no data ("…故本表无数据"), as printed."""
     for line in page.lines:
@@ -97,12 +114,7 @@ def extract_table(
     if money_unit is None:
         problems.append("表上方未印金额单位，按万元处理")
         money_unit = "万元"
-    ruled = [p for p in table_pages if p.path_count >= MIN_RULING_PATHS]
-    grids: dict[int, Grid] = read_ruled_grids(path, ruled)
-    # Rules drawn as pixels are seen only on the rendered page (slow: only pages with images).
-    rendered = [pages[n] for n in location.pages if n not in grids and pages[n].has_images]
-    if rendered:
-        grids.update(read_ruled_grids(path, rendered, engine="combined"))
+    grids: dict[int, Grid] = read_page_grids(path, table_pages)
     first_text_grid: Grid | None = None
     for number in location.pages:
         if number not in grids:  # printed without cell rules
@@ -118,7 +130,7 @@ def extract_table(
         for grid in ordered:
             page = document[grid.page - 1]
             textpage = page.get_textpage()
-            read_again(grid, textpage)
+            read_again(grid, textpage, Turn.of(page))
             textpage.close()
             page.close()
     rows = PARSERS[spec.kind](spec, ordered, money_unit, problems) if ordered else []
@@ -171,6 +183,7 @@ def extract_document(
 def reject(result: DocumentExtraction, reason: str) -> None:
     result.status, result.status_reason = "rejected", reason
     result.tables = []
+    result.lines = []  # a rejected document's words are read by no check
 
 
 def _looks_like_cover(page: PageText) -> bool:
@@ -251,6 +264,7 @@ def _extract_open(
         )
     pages = read_pages(document)
     result.page_count = len(pages)
+    result.lines = page_lines(pages)
     if not pages:
         return reject(result, "PDF 没有任何页面")
     textless = [p.number for p in pages if len(p.chars) < MIN_TEXT_CHARS]

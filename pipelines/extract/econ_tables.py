@@ -93,7 +93,11 @@ def parse_econ_table(
                         line_label=label or None,
                         cells=[
                             ExtractedCell(
-                                AMOUNT_COLUMN, printed, amount, grid.doubt(r, group.amount_col)
+                                AMOUNT_COLUMN,
+                                printed,
+                                amount,
+                                grid.doubt(r, group.amount_col),
+                                grid.box(r, group.amount_col),
                             )
                         ],
                     )

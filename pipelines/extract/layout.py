@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 import re
+import unicodedata
 
 from pipelines.extract.pdf_text import Char
 
@@ -161,3 +162,64 @@ def band_of(value: float, bands: list[Band], descending: bool = False) -> int | 
         if lo <= value <= hi:
             return i
     return None
+
+
+# Glyphs of two stacked lines overlap across by more than this share of the narrower one;
+# glyphs of one line only touch (kerning), so a lower line that overlaps is another line.
+STACKED_OVERLAP_RATIO = 0.3
+
+
+def _is_punctuation(ch: Char) -> bool:
+    """Punctuation ("。", "，", "：", a decimal point) sits low on its baseline, and kerned
+    full-width punctuation keeps its full advance as its box while printing half of it: its
+    box overlaps the next glyph, so it says nothing about lines stacking."""
+    return bool(ch.text) and all(unicodedata.category(t).startswith("P") for t in ch.text)
+
+
+def _stacked(line: list[Char], other: list[Char]) -> bool:
+    """Whether any glyph of `other` sits over or under a glyph of `line` (across overlap);
+    `line` is sorted by x0. Punctuation on either side never decides."""
+    starts = [c.x0 for c in line]
+    widest = max(c.x1 - c.x0 for c in line)
+    for a in other:
+        if _is_punctuation(a):
+            continue
+        j = bisect.bisect_left(starts, a.x1) - 1
+        while j >= 0 and starts[j] > a.x0 - widest:
+            b = line[j]
+            if _is_punctuation(b):
+                j -= 1
+                continue
+            overlap = min(a.x1, b.x1) - max(a.x0, b.x0)
+            if overlap > STACKED_OVERLAP_RATIO * min(a.x1 - a.x0, b.x1 - b.x0):
+                return True
+            j -= 1
+    return False
+
+
+def reading_lines(chars: list[Char]) -> list[list[Char]]:
+    """A page's text lines as a reader sees them, top to bottom, each left to right.
+
+    The printed lines (printed_lines: vertical overlap, flat glyphs joined) split where
+    their baselines stack: a table row whose label wraps in its cell is one printed line
+    by overlap, but its wrapped label is read as two lines, not as characters interleaved.
+    Each baseline joins the first line it does not stack under, so the amounts centred in
+    such a row stay on the row's first line and a flat "。" stays on its sentence.
+    """
+    result: list[list[Char]] = []
+    for printed in printed_lines(chars):
+        lines: list[list[Char]] = []
+        for baseline in baseline_lines(printed):
+            target = next((line for line in lines if not _stacked(line, baseline)), None)
+            if target is None:
+                lines.append(list(baseline))
+            else:
+                target.extend(baseline)
+                target.sort(key=lambda c: c.x0)
+        result.extend(lines)
+    return result
+
+
+def spaced_text(line: list[Char]) -> str:
+    """A line's text with one space where its words part (words()), as a reader copies it."""
+    return " ".join(text_of(word) for word in words(line))

@@ -36,6 +36,9 @@ _PART_AFTER_TABLES = re.compile(r"^第[三四五]部分")
 _PART_HEADING = re.compile(r"^第[一二三四五六七八九十]+部分")
 # A title wraps over at most this many printed lines (a long title in a narrow cell).
 MAX_TITLE_LINES = 2
+# A dash standing alone where an amount is printed: a zero, so a body row (a continuation
+# page may begin with rows whose amounts are all zero).
+_ZERO_DASH = re.compile(r"(?:^|\s)[-—–](?:\s|$)")
 _CODE_OR_AMOUNT = re.compile(r"(?:^|\s)(?:\d{3}(?:\s|$)|\d{5}|\d{7}|\d[\d,]*\.\d{2})")
 # A table's title or label is printed within this many lines of the page's top.
 TITLE_HEAD_LINES = 3
@@ -47,6 +50,8 @@ _TABLE_LABEL = re.compile(r"(?:公开\d+表|附?表(?:\d+(?:-\d+)?|[一二三四
 # and at least this many times as many as any other table.
 MIN_HEADER_WORDS = 2
 HEADER_LEAD = 2
+# Narrative ends its sentences with a full stop; table rows do not.
+_SENTENCE_END = "。"
 
 
 @dataclass(frozen=True)
@@ -139,16 +144,22 @@ def table_titles(pages: list[PageText]) -> list[tuple[int, str, str]]:
     return starts
 
 
-def left_out_by_template(pages: list[PageText]) -> set[str]:
-    """The tables the document's template has no place for: T09 (国有资本经营预算) when the
-    contents list the other eight tables and not it, as older eight-table templates do.
-    Without such contents every table is expected (a table missing from a nine-table
-    contents is missing, not left out)."""
+def contents_listing(pages: list[PageText]) -> set[str]:
+    """The tables the contents pages list."""
     listed: set[str] = set()
     for page in pages:
         titled = find_titles(page.lines)
         if _lists_contents(page, titled):
             listed |= {tid for tid, _ in titled}
+    return listed
+
+
+def left_out_by_template(pages: list[PageText]) -> set[str]:
+    """The tables the document's template has no place for: T09 (国有资本经营预算) when the
+    contents list the other eight tables and not it, as older eight-table templates do.
+    Without such contents every table is expected (a table missing from a nine-table
+    contents is missing, not left out)."""
+    listed = contents_listing(pages)
     others = set(TABLES_BY_ID) - {TEMPLATE_OPTIONAL_TABLE}
     if others <= listed and TEMPLATE_OPTIONAL_TABLE not in listed:
         return {TEMPLATE_OPTIONAL_TABLE}
@@ -165,8 +176,9 @@ def left_out_by_numbering(pages: list[PageText], locations: dict[str, TableLocat
     tables under exactly one label on its title page, the eight labels consecutive from
     01) and T09 is not printed: an eight-table template, found without contents. A label
     above 08 anywhere (contents, narrative, an unrecognised table), a gap, a table without
-    a label, or a page shared by two labels leaves every table expected."""
-    if TEMPLATE_OPTIONAL_TABLE in locations:
+    a label, a page shared by two labels, or contents listing T09 (a nine-table template
+    whose T09 is missing, numbered with 三公 as 公开07表) leaves every table expected."""
+    if TEMPLATE_OPTIONAL_TABLE in locations or TEMPLATE_OPTIONAL_TABLE in contents_listing(pages):
         return set()
     if any(n > EIGHT_TABLE_LABELS for page in pages for n in _label_numbers(page)):
         return set()
@@ -222,16 +234,24 @@ def _header_lines(page: PageText) -> list[str]:
     printed without amounts further down (a statement's "年初结转和结余") is no header."""
     lines: list[str] = []
     for line in page.lines:
-        if _CODE_OR_AMOUNT.search(line):
+        if PAGE_FOOTER.match(squash(line)):
+            continue
+        if _CODE_OR_AMOUNT.search(line) or _ZERO_DASH.search(line):
             break
-        if not PAGE_FOOTER.match(squash(line)):
-            lines.append(fold_quotes(squash(line)))
+        lines.append(fold_quotes(squash(line)))
+        if _numbers_columns(line):  # the 栏次 row is the header's last
+            break
     return lines
 
 
+def _numbers_columns(line: str) -> bool:
+    """The line is a 栏次 row (1, 2, 3 …), its label spaced out ("栏 次") or not."""
+    return numbers_columns([t for t in line.split() if t not in ("栏次", "栏", "次")])
+
+
 def _has_column_numbers(page: PageText) -> bool:
-    """The page prints a 栏次 row (1, 2, 3 …): a header block."""
-    return any(numbers_columns([t for t in line.split() if t != "栏次"]) for line in page.lines)
+    """The page prints a 栏次 row: a header block."""
+    return any(_numbers_columns(line) for line in page.lines)
 
 
 def header_scores(header_lines: list[str]) -> dict[str, int]:
@@ -264,10 +284,21 @@ def _begins_table(page: PageText) -> bool:
 def _repeats_header(page: PageText, first: PageText, table_id: str) -> bool:
     """The table's header repeated on a continuation page: its header words name the
     table, or its title and header print no character the first page does not (pdfium
-    may break the repeated header's lines differently)."""
+    may break the repeated header's lines differently). Digits are not compared: a 栏次
+    row's number broken onto a line of its own reads as a page number on the first page."""
     if header_winner(header_scores(_header_lines(page))) == table_id:
         return True
-    return Counter("".join(_header_lines(page))) <= Counter("".join(_wording_lines(first)))
+
+    def printed(lines: list[str]) -> Counter[str]:
+        return Counter(ch for ch in "".join(lines) if not ch.isdigit())
+
+    return printed(_header_lines(page)) <= printed(_wording_lines(first))
+
+
+def _rows_without_figures(page: PageText) -> bool:
+    """The page prints lines but no sentence: table rows whose amounts are all blank."""
+    lines = [line for line in page.lines if not PAGE_FOOTER.match(squash(line))]
+    return bool(lines) and not any(_SENTENCE_END in line for line in lines)
 
 
 def _title_by_header(page: PageText) -> str:
@@ -298,21 +329,35 @@ def locate_tables(pages: list[PageText]) -> dict[str, TableLocation]:
     }
     start_pages = {index for index, _, _ in starts}
 
-    def span(index: int, table_id: str) -> list[int]:
-        spanned = [index]
-        following = index + 1
-        while (
+    def may_continue(following: int, index: int, table_id: str) -> bool:
+        return (
             following < len(pages)
             and following not in start_pages
             and following not in part_breaks
-            and _CODE_OR_AMOUNT.search(pages[following].text)
             and not (
                 _begins_table(pages[following])
                 and not _repeats_header(pages[following], pages[index], table_id)
             )
-        ):
-            spanned.append(following)
-            following += 1
+        )
+
+    def span(index: int, table_id: str) -> list[int]:
+        spanned = [index]
+        following = index + 1
+        while may_continue(following, index, table_id):
+            if _CODE_OR_AMOUNT.search(pages[following].text):
+                spanned.append(following)
+                following += 1
+            elif (
+                _rows_without_figures(pages[following])
+                and may_continue(following + 1, index, table_id)
+                and _CODE_OR_AMOUNT.search(pages[following + 1].text)
+            ):
+                # A page of rows with no code or amount (a statement's empty lines, only
+                # their line numbers) between two pages of the table is part of it.
+                spanned.extend((following, following + 1))
+                following += 2
+            else:
+                break
         return spanned
 
     locations: dict[str, TableLocation] = {}
@@ -331,6 +376,8 @@ def locate_tables(pages: list[PageText]) -> dict[str, TableLocation]:
             or not _CODE_OR_AMOUNT.search(page.text)
             or _lists_contents(page, find_titles(page.lines))
             or not _begins_table(page)
+            # Explanations name the tables' items in sentences; a header has none.
+            or any(_SENTENCE_END in line for line in _header_lines(page))
         ):
             continue
         by_header = header_winner(header_scores(_header_lines(page)))

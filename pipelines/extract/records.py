@@ -5,6 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+# A box on the page: (x0, y0, x1, y1) in PDF points, origin bottom-left (pdfium's space).
+Box = tuple[float, float, float, float]
+
 
 @dataclass(frozen=True)
 class ExtractedCell:
@@ -14,6 +17,7 @@ class ExtractedCell:
     # Why the reading is unsure (Chinese), when a second, independent reading disagrees
     # or the table's totals fail as a column shift would make them; None when sure.
     uncertain_reason: str | None = None
+    box: Box | None = None  # the cell's printed box (its grid region); None when unknown
 
 
 @dataclass
@@ -49,6 +53,16 @@ class NarrativeFigure:
     context: str  # the sentence fragment it was read from
 
 
+@dataclass(frozen=True)
+class PageLine:
+    """One printed line of a page, as pipelines.extract.layout.printed_lines groups it."""
+
+    page: int  # 1-based
+    line_number: int  # top to bottom on its page, from 1
+    text: str  # the line's characters left to right, a space where a word gap is
+    box: Box
+
+
 @dataclass
 class DocumentExtraction:
     document_id: str  # sha256 of the file
@@ -66,6 +80,7 @@ class DocumentExtraction:
     fiscal_year: int | None = None
     tables: list[ExtractedTable] = field(default_factory=list)
     narrative: list[NarrativeFigure] = field(default_factory=list)
+    lines: list[PageLine] = field(default_factory=list)  # every text line of every page
     seconds: float = 0.0
 
     def table(self, table_id: str) -> ExtractedTable | None:

@@ -73,6 +73,22 @@ def _measure(path: list[str]) -> str | None:
     return next((name for key, name in _MEASURES if key in text), None)
 
 
+def _measure_in_span(grid: Grid, col: int, header_end: int) -> str | None:
+    """The measure of a column under a header cell that names as many measures as it
+    spans columns, in order: neighbouring headers printed without a gap ("一般公共预算
+    财政政府性基金预算财国有资本经营预算" over three columns) read as one spanning word."""
+    for row in range(header_end):
+        region = grid.region(row, col)
+        if region.col_span < 2:
+            continue
+        text = squash(region.text)
+        found = sorted((text.find(key), name) for key, name in _MEASURES if key in text)
+        named = list(dict.fromkeys(name for _, name in found))
+        if len(named) == region.col_span:
+            return named[col - region.col]
+    return None
+
+
 def statement_sides(grid: Grid, header_end: int) -> dict[str, SideColumns] | None:
     paths = [grid.header_path(c, header_end) for c in range(grid.n_cols)]
     sides: dict[str, SideColumns] = {
@@ -98,7 +114,7 @@ def statement_sides(grid: Grid, header_end: int) -> dict[str, SideColumns] | Non
         elif any("行次" in p for p in path):
             continue
         else:
-            measure = _measure(path)
+            measure = _measure_in_span(grid, c, header_end) or _measure(path)
             if measure and measure not in side.measures.values():
                 side.measures[c] = measure
     if any(s.label is None or not s.measures for s in sides.values()):
@@ -149,7 +165,9 @@ def parse_statement(
                     except AmountError as exc:
                         problems.append(f"第{grid.page}页 第{r + 1}行 {side_name}{measure}：{exc}")
                         amount = None
-                    cells.append(ExtractedCell(measure, printed, amount, grid.doubt(r, c)))
+                    cells.append(
+                        ExtractedCell(measure, printed, amount, grid.doubt(r, c), grid.box(r, c))
+                    )
                 if not label and all(cell.amount is None for cell in cells):
                     continue
                 if label in _CARRY_PARENTS:

@@ -174,7 +174,7 @@ def parse_rows(
             except AmountError as exc:
                 problems.append(f"第{grid.page}页 第{r + 1}行 {name}：{exc}")
                 amount = None
-            cells.append(ExtractedCell(name, printed, amount, grid.doubt(r, c)))
+            cells.append(ExtractedCell(name, printed, amount, grid.doubt(r, c), grid.box(r, c)))
         label = normalise_label(label_text)
         if not code and not label and all(cell.amount is None for cell in cells):
             continue

@@ -402,8 +402,8 @@ def grid_from_text_layout(
         for i, tokens in enumerate(tokenised)
         if any(_AMOUNT.match(text_of(t)) and any(ch.isdigit() for ch in text_of(t)) for t in tokens)
     ]
-    if not amount_lines and numbered_at is None:
-        return None
+    if not amount_lines and numbered_at is None and not column_bounds:
+        return None  # a continuation page (column_bounds) may hold rows with no amount
     if numbered_at is not None:
         first_body = numbered_at + 1
     elif column_bounds:  # a continuation page printed without its header
@@ -425,7 +425,8 @@ def grid_from_text_layout(
         bounds = column_bounds
     else:
         centers = _numbered_columns(header, tokenised) if numbered_at is not None else []
-        bounds = _layout_column_bounds(tokenised, body, centers, left, right)
+        header_words = lowest_header_words([tokenised[i] for i in header])
+        bounds = _layout_column_bounds(tokenised, body, centers, left, right, header_words)
     if not bounds:
         return None
     groups = row_groups(lines, body)
@@ -463,16 +464,48 @@ def grid_from_text_layout(
     return assemble(page, bounds, rows, joined, "text-layout", {"page": page.number})
 
 
+def lowest_header_words(header_lines: list[list[Word]]) -> list[Band]:
+    """Extents of the header words printed right above a column's body: those with no
+    header word under them (column numbers aside). Words higher up head a group of
+    columns ("经济分类科目编码" over 类|款) and may span them."""
+    lines = [
+        [t for t in tokens if not COLUMN_NUMBER.fullmatch(text_of(t))] for tokens in header_lines
+    ]
+    lowest = []
+    for i, tokens in enumerate(lines):
+        for token in tokens:
+            x0, x1 = extent(token)
+            if not any(u[0].x0 < x1 and u[-1].x1 > x0 for below in lines[i + 1 :] for u in below):
+                lowest.append((x0, x1))
+    return lowest
+
+
+def gap_split(lo: float, hi: float, header: list[Band]) -> float:
+    """Where to put the boundary in the gap (lo, hi) between two columns' body words:
+    where it cuts the fewest header words, halfway when that is as good. A header
+    centred over a column wider than its figures or codes reaches into the gap; the
+    boundary then passes just beside it, so that the header stays over its own column."""
+    halfway = (lo + hi) / 2
+    candidates = [halfway, *(x for a, b in header for x in (a, b) if lo < x < hi)]
+
+    def cuts(x: float) -> int:
+        return sum(a < x < b for a, b in header)
+
+    return min(candidates, key=lambda x: (cuts(x), abs(x - halfway)))
+
+
 def _layout_column_bounds(
     tokenised: list[list[Word]],
     body: list[int],
     centers: list[float],
     left: float,
     right: float,
+    header: list[Band],
 ) -> list[Band]:
     """Contiguous column bounds. A numbered column's right edge is its right-aligned
     amounts' (a number stands at the column's centre); the stretches between numbered
-    columns split where their words (labels, codes, line numbers) leave gaps."""
+    columns split where their words (labels, codes, line numbers) leave gaps, clear of
+    the `header` words' extents (gap_split)."""
     amount_tokens = [t for i in body for t in tokenised[i] if _AMOUNT.match(text_of(t))]
     word_tokens = [
         t
@@ -563,8 +596,12 @@ def _layout_column_bounds(
     columns = sorted([(a, b, True) for a, b in numbered] + [(a, b, False) for a, b in others])
     bounds: list[Band] = []
     for k, (x0, x1, fixed) in enumerate(columns):
-        lo = x0 if fixed else (left if k == 0 else (columns[k - 1][1] + x0) / 2)
-        hi = x1 if fixed else (right if k + 1 == len(columns) else (x1 + columns[k + 1][0]) / 2)
+        lo = x0 if fixed else (left if k == 0 else gap_split(columns[k - 1][1], x0, header))
+        hi = (
+            x1
+            if fixed
+            else (right if k + 1 == len(columns) else gap_split(x1, columns[k + 1][0], header))
+        )
         if k and not fixed and columns[k - 1][2]:
             lo = columns[k - 1][1]
         if k + 1 < len(columns) and not fixed and columns[k + 1][2]:

@@ -210,7 +210,7 @@ def parse_three_public(
                 problems.append(f"第{grid.page}页 {item}{measure}：{exc}")
                 amount = None
             values.setdefault(item, {})[measure] = ExtractedCell(
-                measure, printed, amount, grid.doubt(r, c)
+                measure, printed, amount, grid.doubt(r, c), grid.box(r, c)
             )
         page = grid.page
         break

@@ -22,7 +22,16 @@ WITHIN_TABLE = "within_table_identities"
 ACROSS_TABLES = "cross_table_identities"
 NARRATIVE_FAMILY = "narrative_identities"
 PLAUSIBILITY = "plausibility"
-FAMILIES = (WITHIN_TABLE, ACROSS_TABLES, NARRATIVE_FAMILY, PLAUSIBILITY)
+DOCUMENT_IDENTITY = "document_identity"  # the printed words: identity, notes, contents
+NARRATIVE_STATEMENTS = "narrative_statements"  # the narrative's words against its figures
+FAMILIES = (
+    WITHIN_TABLE,
+    ACROSS_TABLES,
+    NARRATIVE_FAMILY,
+    PLAUSIBILITY,
+    DOCUMENT_IDENTITY,
+    NARRATIVE_STATEMENTS,
+)
 
 
 class Rule(Enum):
@@ -47,6 +56,9 @@ class Check:
     family: str
     rule: Rule
     target_mart: str  # the marts.<name> asset whose Dagster asset check shows its findings
+    # the severity of a failed outcome read with certainty: 'error', or 'info' for what a
+    # reviewer should see but is no inconsistency (a template leftover)
+    failure_severity: str = "error"
 
 
 def _within(id: str, title: str, target_mart: str) -> Check:
@@ -59,6 +71,23 @@ def _across(id: str, title: str, target_mart: str, rule: Rule = Rule.EQUALITY) -
 
 def _plausible(id: str, title: str, target_mart: str) -> Check:
     return Check(id, title, PLAUSIBILITY, Rule.PLAUSIBILITY, target_mart)
+
+
+def _identity_fact(id: str, title: str) -> Check:
+    """A check of the document's printed words (pipelines.quality.rules_identity)."""
+    return Check(id, title, DOCUMENT_IDENTITY, Rule.PLAUSIBILITY, "dim_document")
+
+
+def _narrative(id: str, title: str, rule: Rule = Rule.EQUALITY) -> Check:
+    """The narrative's figures against the tables or against each other (an identity)."""
+    return Check(id, title, NARRATIVE_FAMILY, rule, "dim_document")
+
+
+def _narrative_words(id: str, title: str, failure_severity: str = "error") -> Check:
+    """The narrative's words against its figures (pipelines.quality.rules_narrative)."""
+    return Check(
+        id, title, NARRATIVE_STATEMENTS, Rule.PLAUSIBILITY, "dim_document", failure_severity
+    )
 
 
 CATALOGUE: tuple[Check, ...] = (
@@ -192,6 +221,38 @@ CATALOGUE: tuple[Check, ...] = (
         Rule.EQUALITY,
         "dim_document",
     ),
+    _narrative(
+        "narrative_final_vs_table",
+        "情况说明“支出决算为”与该科目（项目）在表中的决算数一致",
+    ),
+    _narrative(
+        "narrative_budget_vs_table",
+        "情况说明“年初预算为”与表中所印预算数一致（预算文件入库后对照 B05）",
+    ),
+    _narrative("narrative_budget_rate", "情况说明“完成年初预算的 Z%” = 支出决算 ÷ 年初预算"),
+    _narrative("narrative_change_rate", "情况说明“增长/下降 Y%” = 变动额 ÷ 上年（或预算）数"),
+    _narrative(
+        "narrative_change_prior_year",
+        "情况说明的上年数（本年数 ∓ 变动额）与同一单位上年度决算一致",
+    ),
+    _narrative("narrative_share", "情况说明“占 P%” = 该项 ÷ 合计"),
+    _narrative("narrative_vehicle_count", "情况说明“共有车辆 N 辆” = 其中各类车辆之和"),
+    _narrative(
+        "narrative_visit_counts",
+        "情况说明“三公”团组、批次不多于人次，其中（外事接待）不多于共计",
+        Rule.AT_LEAST,
+    ),
+    # The narrative's words against its figures
+    _narrative_words(
+        "narrative_budget_words",
+        "情况说明“大于/小于/等于/持平”与决算数、预算数的大小一致",
+    ),
+    _narrative_words("narrative_budget_reason", "决算数与预算数不同时说明了原因"),
+    _narrative_words(
+        "narrative_template_leftover",
+        "无模板残留（未选定的“增加（减少）”、未填的“主要原因是”、重复标点）",
+        failure_severity="info",
+    ),
     # Plausibility
     _plausible(
         "code_well_formed",
@@ -202,6 +263,16 @@ CATALOGUE: tuple[Check, ...] = (
     _plausible("amount_non_negative", "金额不应为负", "dim_document"),
     _plausible("scale_outlier", "金额量级异常（疑似元与万元混用）", "dim_document"),
     _plausible("tables_complete", "九张公开表齐全（或注明无数据）", "dim_document"),
+    # The document's identity and empty tables' notes, from its printed lines
+    _identity_fact(
+        "empty_table_note",
+        "空表印有“本表无数据”说明，且说明所写资金与本表一致",
+    ),
+    _identity_fact("placeholder_text", "无模板占位符（XX、××、某某）"),
+    _identity_fact("report_year", "标题与“截至…年12月31日”的年度与报告年度一致"),
+    _identity_fact("unit_name_consistent", "表头与文中单位名称与封面一致"),
+    _identity_fact("unit_level_wording", "部门/单位用语与本文件级次一致"),
+    _identity_fact("contents_match", "目录与正文所印的表和部分一致"),
 )
 
 CHECKS: dict[str, Check] = {check.id: check for check in CATALOGUE}

@@ -1,4 +1,5 @@
-"""One loaded document as the checks see it: its nine tables and its narrative figures.
+"""One loaded document as the checks see it: its nine tables, its narrative figures and
+every printed line of its pages.
 
 Read after dbt has built the warehouse: which documents are loaded (and their unit) from
 the marts dbt derives them in, what they print from the staging models over the raw
@@ -10,12 +11,14 @@ printed.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 
 from pipelines.domain.amounts import parse_amount, to_wan
 from pipelines.domain.tables import TABLES_BY_ID
+from pipelines.quality.text import Box, FoldedText, PageLine, locate
 from pipelines.quality.tolerance import TABLE_DECIMALS, WAN, YUAN, Term, printed_decimals
 
 TABLE_IDS = tuple(TABLES_BY_ID)
@@ -33,6 +36,7 @@ class Cell:
     amount: Decimal | None  # 万元; None when blank or a dash
     printed_text: str
     uncertain_reason: str | None = None  # why the extractor is unsure of it; None when sure
+    box: Box | None = None  # where it is printed on its row's page; None when not known
 
 
 @dataclass(frozen=True)
@@ -64,6 +68,8 @@ class Table:
     money_unit: str | None
     first_page: int | None
     rows: tuple[Row, ...] = ()
+    last_page: int | None = None
+    note: str | None = None  # the printed reason an empty table has no data ("…故本表无数据")
 
     @property
     def present(self) -> bool:
@@ -89,6 +95,7 @@ class Table:
             page=row.page,
             table=self.table_id,
             uncertain_reason=None if cell is None else cell.uncertain_reason,
+            box=None if cell is None else cell.box,
         )
 
     def side(self, side: str) -> tuple[Row, ...]:
@@ -129,9 +136,10 @@ class NarrativeFigure:
     context: str
     unit: str  # as printed: 万元 or 元
     decimals: int  # as printed
+    box: Box | None = None  # the lines its context is printed on, on `page`
 
     def term(self) -> Term:
-        return Term(self.amount, self.unit, self.decimals, page=self.page, table=None)
+        return Term(self.amount, self.unit, self.decimals, page=self.page, table=None, box=self.box)
 
 
 @dataclass(frozen=True)
@@ -142,6 +150,15 @@ class Document:
     fiscal_year: int | None
     tables: dict[str, Table]
     narrative: dict[str, NarrativeFigure] = field(default_factory=dict)
+    # Every printed line of every page, by page then top to bottom (pipelines.quality.text
+    # searches them).
+    lines: tuple[PageLine, ...] = ()
+    unit_level: str | None = None  # '部门' or '单位', as extraction read it from the cover
+
+    @cached_property
+    def text(self) -> FoldedText:
+        """The lines folded once, for pipelines.quality.text's searches."""
+        return FoldedText.of(self.lines)
 
     def table(self, table_id: str) -> Table:
         return self.tables[table_id]
@@ -182,32 +199,36 @@ DOCUMENT_RELATIONS = (
     "staging.stg_raw__extracted_tables",
     "staging.stg_raw__table_cells",
     "staging.stg_raw__narrative_figures",
+    "staging.stg_raw__page_lines",
+    "staging.stg_raw__documents",
 )
 
 
 def load_documents(con) -> list[Document]:
-    """Every loaded document with its tables, cells and narrative figures.
+    """Every loaded document with its tables, cells, narrative figures and page lines.
 
     The loaded documents are read once; the other reads are restricted to their ids.
     """
     documents = con.execute(
         """select documents.document_id, documents.unit_id, units.unit_name,
-                  documents.fiscal_year
+                  documents.fiscal_year, raw_documents.unit_level
            from marts.dim_document as documents
            left join marts.dim_unit as units using (unit_id)
+           left join staging.stg_raw__documents as raw_documents using (document_id)
            where documents.status = 'loaded'
            order by documents.fiscal_year, units.unit_name, documents.document_id"""
     ).fetchall()
     loaded = "(select unnest(?::varchar[]))"
     ids = [[row[0] for row in documents]]
     tables = con.execute(
-        f"""select document_id, table_id, extraction_status, money_unit, first_page
+        f"""select document_id, table_id, extraction_status, money_unit, first_page,
+                   last_page, note
             from staging.stg_raw__extracted_tables where document_id in {loaded}""",
         ids,
     ).fetchall()
     cells = con.execute(
         f"""select document_id, table_id, row_number, page, side, subject_code, line_label,
-                   column_name, printed_text, amount, uncertain_reason
+                   column_name, printed_text, amount, uncertain_reason, x0, y0, x1, y1
             from staging.stg_raw__table_cells where document_id in {loaded}
             order by document_id, table_id, row_number, column_name""",
         ids,
@@ -217,7 +238,21 @@ def load_documents(con) -> list[Document]:
             from staging.stg_raw__narrative_figures where document_id in {loaded}""",
         ids,
     ).fetchall()
-    return assemble_documents(documents, tables, cells, figures)
+    lines = con.execute(
+        f"""select document_id, page, line_number, text, x0, y0, x1, y1
+            from staging.stg_raw__page_lines where document_id in {loaded}
+            order by document_id, page, line_number""",
+        ids,
+    ).fetchall()
+    return assemble_documents(documents, tables, cells, figures, lines)
+
+
+def _box(values: tuple) -> Box | None:
+    """A box from four nullable coordinates (a cell read by an older extractor has none)."""
+    if len(values) < 4 or any(v is None for v in values):
+        return None
+    x0, y0, x1, y1 = (float(v) for v in values)
+    return (x0, y0, x1, y1)
 
 
 def _rows(cells: list[tuple]) -> tuple[Row, ...]:
@@ -235,39 +270,60 @@ def _rows(cells: list[tuple]) -> tuple[Row, ...]:
                 side=side,
                 code=first[5],
                 label=first[6],
-                cells={c[7]: Cell(c[9], c[8] or "", c[10]) for c in row_cells},
+                cells={c[7]: Cell(c[9], c[8] or "", c[10], _box(c[11:15])) for c in row_cells},
             )
         )
     return tuple(sorted(rows, key=lambda row: (row.row_number, row.side or "")))
 
 
 def assemble_documents(
-    documents: list[tuple], tables: list[tuple], cells: list[tuple], figures: list[tuple]
+    documents: list[tuple],
+    tables: list[tuple],
+    cells: list[tuple],
+    figures: list[tuple],
+    lines: Sequence[tuple] = (),
 ) -> list[Document]:
     """Documents from the warehouse's rows (pure; the tuples are the SQL rows above)."""
+    lines_by_document: dict[str, list[PageLine]] = {}
+    for document_id, page, line_number, text, x0, y0, x1, y1 in lines:
+        box = (float(x0), float(y0), float(x1), float(y1))
+        lines_by_document.setdefault(document_id, []).append(PageLine(page, line_number, text, box))
     cells_by_table: dict[tuple[str, str], list[tuple]] = {}
     for cell in cells:
         cells_by_table.setdefault((cell[0], cell[1]), []).append(cell)
     table_rows = {(t[0], t[1]): t for t in tables}
     figures_by_document: dict[str, dict[str, NarrativeFigure]] = {}
+    folded: dict[str, FoldedText] = {}  # each document's text folded once
     for document_id, figure, amount, page, context in figures:
         unit, decimals = narrative_precision(amount, context)
+        if document_id not in folded:
+            folded[document_id] = FoldedText.of(lines_by_document.get(document_id, []))
         figures_by_document.setdefault(document_id, {})[figure] = NarrativeFigure(
-            figure, amount, page, context, unit, decimals
+            figure,
+            amount,
+            page,
+            context,
+            unit,
+            decimals,
+            locate(folded[document_id], context, page),
         )
     result = []
-    for document_id, unit_id, unit_name, fiscal_year in documents:
+    for document_id, unit_id, unit_name, fiscal_year, unit_level in documents:
         doc_tables = {}
         for table_id in TABLE_IDS:
             row = table_rows.get((document_id, table_id))
             # A table the extractor did not record at all is as absent as a missing one.
-            status, unit, first_page = ("missing", None, None) if row is None else row[2:5]
+            status, unit, first_page, last_page, note = (
+                ("missing", None, None, None, None) if row is None else row[2:7]
+            )
             doc_tables[table_id] = Table(
                 table_id,
                 status,
                 unit,
                 first_page,
                 _rows(cells_by_table.get((document_id, table_id), [])),
+                last_page,
+                note,
             )
         result.append(
             Document(
@@ -277,6 +333,8 @@ def assemble_documents(
                 fiscal_year,
                 doc_tables,
                 figures_by_document.get(document_id, {}),
+                tuple(lines_by_document.get(document_id, ())),
+                unit_level,
             )
         )
     return result

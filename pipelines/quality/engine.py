@@ -27,7 +27,7 @@ from pathlib import Path
 import duckdb
 
 from pipelines import settings
-from pipelines.quality.checks import check_document
+from pipelines.quality.checks import check_document, prior_documents
 from pipelines.quality.document import DOCUMENT_RELATIONS, Document, load_documents
 from pipelines.quality.gx import QualityEngineError, validate_outcomes
 from pipelines.quality.outcomes import ERROR, INFO, REVIEW, ROUNDING, Outcome
@@ -101,15 +101,31 @@ def _per_term(value) -> Decimal:
 
 def check_documents(documents: Sequence[Document], per_term: Decimal) -> list[Outcome]:
     outcomes: list[Outcome] = []
+    priors = prior_documents(documents)
     for document in documents:
         try:
-            outcomes += check_document(document, per_term)
+            outcomes += check_document(document, per_term, priors.get(document.document_id))
         except Exception as error:  # a rule crashing is the engine's fault: say where
             raise QualityEngineError(
                 f"quality rules failed on document {document.document_id} "
                 f"({document.unit_name} {document.fiscal_year}): {error!r}"
             ) from error
     return outcomes
+
+
+# Why a cross-document finding is not this document's error (Chinese, in its message).
+OTHER_DOCUMENT_ERRING = "所据上年数来自一份本身有核对错误的上年度文件，无法判断是哪一年的数字有误"
+
+
+def attribute_across_documents(outcomes: Sequence[Outcome]) -> None:
+    """A failed comparison with another document (the previous year's) is this document's
+    error only when that document is sound: when the other document has errors of its own,
+    either may be wrong, so the finding is 'review' (需人工核对), not 'error'."""
+    erring = {o.document_id for o in outcomes if o.severity == ERROR and not o.other_document_id}
+    for outcome in outcomes:
+        if outcome.severity == ERROR and outcome.other_document_id in erring:
+            outcome.uncertain_reasons += (OTHER_DOCUMENT_ERRING,)
+            outcome.severity = REVIEW
 
 
 def run_quality_checks(
@@ -150,6 +166,7 @@ def run_quality_checks(
     if build_data_docs:
         data_docs_dir = Path(reports_dir or settings.reports_dir()) / DATA_DOCS_FOLDER
     report = validate_outcomes(outcomes, run_id, data_docs_dir)
+    attribute_across_documents(outcomes)
 
     with _connection(con_or_path) as con:
         write_check_results(con, result_frame(outcomes, documents, run_id, checked_at), run_id)

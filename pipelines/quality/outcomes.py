@@ -18,6 +18,7 @@ from typing import Any
 
 from pipelines.quality.catalogue import CHECKS, Check, Rule
 from pipelines.quality.document import NARRATIVE, TABLE_TITLES, Document, Table
+from pipelines.quality.text import Box, union_box
 from pipelines.quality.tolerance import DEFAULT_TOLERANCE_PER_TERM, Term, envelope, total
 
 # Severities: 'info' exact (or a plausibility check that passed), 'rounding' passed with a
@@ -59,6 +60,10 @@ class Outcome:
     facts: dict[str, Any] = field(default_factory=dict)
     # Why the figures it rests on are unsure, one reason per uncertain cell (Chinese).
     uncertain_reasons: tuple[str, ...] = ()
+    # The other document a cross-document identity compares with (the previous year's).
+    other_document_id: str | None = None
+    # What it refers to on source_page (a cell, a sentence): PDF points, origin bottom-left.
+    box: Box | None = None
     passed: bool | None = None
     severity: str | None = None
 
@@ -82,7 +87,9 @@ class Outcome:
         """Record the expectation suite's verdict and derive the severity from it."""
         self.passed = passed
         if not passed:
-            self.severity = REVIEW if self.uncertain_reasons else ERROR
+            # the catalogue says how grave a failure read with certainty is ('info' for a
+            # template leftover a reviewer should see, 'error' for the rest)
+            self.severity = REVIEW if self.uncertain_reasons else self.check.failure_severity
         elif self.is_identity and self.deviation:
             self.severity = ROUNDING
         else:
@@ -118,6 +125,16 @@ def fmt(value: Decimal | None) -> str:
     text = format(value.normalize(), "f")
     whole, _, fraction = text.partition(".")
     return f"{whole}.{fraction.ljust(2, '0')}"
+
+
+def _row_box(table: Table, location: str, page: int | None, measure: str | None) -> Box | None:
+    """The box of the row printed at `location` on `page`: its `measure` cell when it has
+    one, else all its cells."""
+    for row in table.rows:
+        if row.location == location and row.page == page:
+            cells = [row.cells[measure]] if measure in row.cells else list(row.cells.values())
+            return union_box(cell.box for cell in cells if cell.box is not None)
+    return None
 
 
 def table_place(table_id: str | None, location: str | None, measure: str | None = None) -> str:
@@ -163,9 +180,13 @@ class Collector:
         measure: str | None = None,
         compared_table: str | None = None,
         page: int | None = None,
+        box: Box | None = None,
     ) -> Outcome | None:
         """observed = expected (or observed ≥ expected, as the catalogue's rule says),
-        within the rounding envelope of every printed term on both sides."""
+        within the rounding envelope of every printed term on both sides.
+
+        The outcome's box is `box`, else the union of the observed figures' boxes on its
+        page (the cell the identity speaks of)."""
         check = self._catalogued(check_name, identity=True)
         terms = [*observed, *expected]
         printed = [term for term in terms if term.printed]
@@ -180,6 +201,8 @@ class Collector:
             page = next((t.page for t in observed if t.page is not None), None)
         if page is None:
             page = next((t.page for t in terms if t.page is not None), None)
+        if box is None:
+            box = union_box([t.box for t in observed if t.page == page and t.box is not None])
         outcome = Outcome(
             check_name=check_name,
             document_id=self.document.document_id,
@@ -204,6 +227,7 @@ class Collector:
             where=where,
             observed_label=observed_label,
             expected_label=expected_label,
+            box=box,
         )
         self.outcomes.append(outcome)
         return outcome
@@ -222,8 +246,13 @@ class Collector:
         observed: Decimal | None = None,
         expected: Decimal | None = None,
         compared_table: str | None = None,
+        box: Box | None = None,
     ) -> Outcome:
+        """A plausibility verdict at `page`; `box` is what it refers to there, by default
+        the row of `table` at `location` on that page (its `measure` cell, when it has one)."""
         self._catalogued(check_name, identity=False)
+        if box is None and table is not None and location is not None:
+            box = _row_box(table, location, page, measure)
         difference = None
         if observed is not None and expected is not None:
             difference = observed - expected
@@ -241,6 +270,7 @@ class Collector:
             pass_message=pass_message,
             fail_message=fail_message,
             facts=facts,
+            box=box,
         )
         self.outcomes.append(outcome)
         return outcome

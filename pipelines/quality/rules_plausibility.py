@@ -178,7 +178,8 @@ def _completeness(c: Collector, document: Document) -> None:
         title = table_place(table_id, None)
         state = {
             "extracted": "已抽取",
-            "empty": "印有空表说明",
+            # whether its note is printed is empty_table_note's (rules_identity) to say
+            "empty": "印为空表（无数字）",
             "not_in_template": "模板不含此表（目录或表号只到第八张）",
         }.get(table.status, "缺失")
         c.plausibility(

@@ -15,13 +15,18 @@ six decimals.
 
 from __future__ import annotations
 
+import hashlib
+from collections import Counter
 from collections.abc import Sequence
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from decimal import Decimal
 
 import pandas as pd
 
 from pipelines.quality.document import Document
 from pipelines.quality.outcomes import Outcome
+from pipelines.warehouse.state import DISMISSALS
 
 MONEY = "decimal(28, 8)"
 
@@ -62,6 +67,16 @@ CHECK_RESULT_COLUMNS: tuple[tuple[str, str, str], ...] = (
         "检查族（对应 expectations/ 中的一个 Great Expectations 校验套件）",
     ),
     ("printed_terms", "integer", "参与核对的印出数字个数（空白不计）"),
+    (
+        "finding_id",
+        "varchar",
+        "核对结果编号：由文件、检查项、表、页、位置、列、对照表与所核对的数字算出，"
+        "重新运行不变（用于 juesuan dismiss 排除误报）；数字变了编号即变",
+    ),
+    ("box_x0", "double", "所指位置框左边（PDF 点，原点在页面左下角）；位置未知时为空"),
+    ("box_y0", "double", "所指位置框下边（PDF 点）"),
+    ("box_x1", "double", "所指位置框右边（PDF 点）"),
+    ("box_y1", "double", "所指位置框上边（PDF 点）"),
 )
 CHECK_RESULTS_COMMENT = (
     "质量检查结果：每次运行、每份已入库文件、每项检查、每个位置一行；保留历史运行，"
@@ -102,6 +117,7 @@ def ensure_schema(con) -> None:
     _write_comments(
         con, "quality.check_results", "table", CHECK_RESULTS_COMMENT, CHECK_RESULT_COLUMNS
     )
+    ensure_dismissals(con)
 
 
 # The one definition of "the latest results" (pipelines.warehouse.state reads it).
@@ -122,6 +138,52 @@ LATEST_VIEW_SQL = """
 """
 
 
+# Hex digits of a finding_id: 48 bits, no collision among a warehouse's findings in practice,
+# short enough to type after `juesuan dismiss`.
+FINDING_ID_LENGTH = 12
+
+
+def _figure(value: Decimal | None) -> str:
+    """A figure as the id sees it: 12.50 and 12.5 are the same figure."""
+    return "" if value is None else format(value.normalize(), "f")
+
+
+def finding_key(outcome: Outcome) -> tuple[str, ...]:
+    """What a finding is: the document (its content hash), the check, the place (table,
+    page, location, column, the table compared with) and the figures it compared.
+
+    The figures are part of it, so that a dismissal stops applying when they change (a
+    re-extracted cell reads differently, the narrative's number is another). The message,
+    the tolerance and the box are not: rewording a message or refining a box must not
+    bring back a finding a reviewer dismissed.
+    """
+    return (
+        outcome.document_id,
+        outcome.check_name,
+        outcome.source_table or "",
+        "" if outcome.source_page is None else str(outcome.source_page),
+        outcome.location or "",
+        outcome.measure or "",
+        outcome.compared_table or "",
+        _figure(outcome.observed),
+        _figure(outcome.expected),
+    )
+
+
+def finding_ids(outcomes: Sequence[Outcome]) -> list[str]:
+    """Each outcome's finding_id, stable across runs. Outcomes with the same key (a check
+    reporting twice at one place with the same figures) are told apart by their order."""
+    seen: Counter[tuple[str, ...]] = Counter()
+    ids = []
+    for outcome in outcomes:
+        key = finding_key(outcome)
+        occurrence = seen[key]
+        seen[key] += 1
+        text = "\x1f".join(key if occurrence == 0 else (*key, str(occurrence)))
+        ids.append(hashlib.sha256(text.encode()).hexdigest()[:FINDING_ID_LENGTH])
+    return ids
+
+
 def result_frame(
     outcomes: Sequence[Outcome],
     documents: Sequence[Document],
@@ -135,8 +197,9 @@ def result_frame(
         return None if value is None else format(value, "f")
 
     records = []
-    for outcome in outcomes:
+    for outcome, finding_id in zip(outcomes, finding_ids(outcomes), strict=True):
         document = by_id[outcome.document_id]
+        box = outcome.box or (None, None, None, None)
         records.append(
             {
                 "run_id": run_id,
@@ -160,11 +223,23 @@ def result_frame(
                 "compared_table": outcome.compared_table,
                 "check_family": outcome.family,
                 "printed_terms": outcome.printed_terms if outcome.is_identity else None,
+                "finding_id": finding_id,
+                "box_x0": box[0],
+                "box_y0": box[1],
+                "box_x1": box[2],
+                "box_y1": box[3],
             }
         )
     columns = [name for name, _, _ in CHECK_RESULT_COLUMNS]
     frame = pd.DataFrame.from_records(records, columns=columns)
-    return frame.astype({"source_page": "Int64", "fiscal_year": "Int64", "printed_terms": "Int64"})
+    return frame.astype(
+        {
+            "source_page": "Int64",
+            "fiscal_year": "Int64",
+            "printed_terms": "Int64",
+            **{name: "Float64" for name in ("box_x0", "box_y0", "box_x1", "box_y1")},
+        }
+    )
 
 
 def _select_cast(columns) -> str:
@@ -193,3 +268,124 @@ def write_check_results(con, frame: pd.DataFrame, run_id: str) -> None:
     _write_comments(
         con, "quality.check_results_latest", "view", LATEST_VIEW_COMMENT, CHECK_RESULT_COLUMNS
     )
+
+
+# ---------------------------------------------------------------------------
+# Dismissals: a reviewer's word that a finding is a false alarm
+
+DISMISSAL_COLUMNS: tuple[tuple[str, str, str], ...] = (
+    (
+        "finding_id",
+        "varchar primary key",
+        "被排除的核对结果编号（quality.check_results.finding_id）",
+    ),
+    ("reason", "varchar not null", "排除理由（审核人填写）"),
+    ("dismissed_at", "timestamp not null", "排除时间（UTC）"),
+    ("dismissed_by", "varchar", "排除人（操作系统用户名）"),
+    ("document_id", "varchar", "文件内容的 sha256（排除时记录，便于查阅）"),
+    ("check_name", "varchar", "检查项编号（排除时记录）"),
+    ("source_table", "varchar", "所在表（排除时记录）"),
+    ("source_page", "integer", "所在页（排除时记录）"),
+    ("location", "varchar", "位置（排除时记录）"),
+    ("message", "varchar", "排除时的检查结果说明"),
+)
+DISMISSALS_COMMENT = (
+    "已排除的核对结果：审核人认定为误报并说明理由的发现，按 finding_id 记录；重新运行、"
+    "重新入库都保留；同一位置的数字变了 finding_id 即变，排除不再适用"
+)
+
+
+class DismissalError(Exception):
+    """A dismissal that cannot be made or undone; the message is Chinese, for the CLI."""
+
+
+@dataclass(frozen=True)
+class Dismissal:
+    finding_id: str
+    reason: str
+    dismissed_at: datetime
+    dismissed_by: str | None
+    document_id: str | None
+    check_name: str | None
+    source_table: str | None
+    source_page: int | None
+    location: str | None
+    message: str | None
+
+
+def ensure_dismissals(con) -> None:
+    """Create quality.dismissals when absent. Nothing else ever drops or rewrites it: an
+    ingest replaces raw rows and check results, never a reviewer's dismissals."""
+    con.execute("create schema if not exists quality")
+    definition = ",\n".join(f"{name} {kind}" for name, kind, _ in DISMISSAL_COLUMNS)
+    con.execute(f"create table if not exists {DISMISSALS} (\n{definition}\n)")
+    _write_comments(con, DISMISSALS, "table", DISMISSALS_COMMENT, DISMISSAL_COLUMNS)
+
+
+def record_dismissal(
+    con, finding_id: str, reason: str, dismissed_by: str | None = None
+) -> Dismissal:
+    """Record that the finding is a false alarm. `finding_id` may be a unique prefix of a
+    finding of the latest results; only a failed check can be dismissed. Dismissing it
+    again replaces the reason."""
+    reason = reason.strip()
+    if not reason:
+        raise DismissalError("排除须写明理由（--reason）")
+    latest = con.execute(
+        "select count(*) from duckdb_views() "
+        "where schema_name = 'quality' and view_name = 'check_results_latest'"
+    ).fetchone()
+    if not latest or not latest[0]:
+        raise DismissalError("数据仓库中还没有检查结果（先运行 juesuan ingest）")
+    ensure_dismissals(con)
+    rows = con.execute(
+        """select distinct finding_id, document_id, check_name, source_table, source_page,
+                  location, message, passed
+           from quality.check_results_latest where starts_with(finding_id, ?)""",
+        [finding_id.strip().lower()],
+    ).fetchall()
+    ids = sorted({row[0] for row in rows})
+    if not ids:
+        raise DismissalError(f"最新检查结果中没有编号为 {finding_id} 的发现")
+    if len(ids) > 1:
+        raise DismissalError(f"编号 {finding_id} 不唯一，可指：{'、'.join(ids[:5])}")
+    full_id, document_id, check_name, table, page, location, message, passed = rows[0]
+    if passed:
+        raise DismissalError(f"{full_id} 是通过的检查，不是需要排除的发现")
+    moment = datetime.now(UTC).replace(tzinfo=None)
+    names = ", ".join(name for name, _, _ in DISMISSAL_COLUMNS)
+    values = [full_id, reason, moment, dismissed_by, document_id, check_name, table, page]
+    values += [location, message]
+    con.execute(
+        f"insert or replace into {DISMISSALS} ({names}) values "
+        f"({', '.join('?' for _ in DISMISSAL_COLUMNS)})",
+        values,
+    )
+    return Dismissal(*values)
+
+
+def undo_dismissal(con, finding_id: str) -> Dismissal:
+    """Take a dismissal back (the finding counts again from the next report on)."""
+    matches = [d for d in list_dismissals(con) if d.finding_id.startswith(finding_id.lower())]
+    if not matches:
+        raise DismissalError(f"没有编号为 {finding_id} 的排除记录")
+    if len(matches) > 1:
+        ids = "、".join(d.finding_id for d in matches[:5])
+        raise DismissalError(f"编号 {finding_id} 不唯一，可指：{ids}")
+    con.execute(f"delete from {DISMISSALS} where finding_id = ?", [matches[0].finding_id])
+    return matches[0]
+
+
+def list_dismissals(con) -> list[Dismissal]:
+    """Every dismissal, the latest first (none before the first)."""
+    present = con.execute(
+        "select count(*) from duckdb_tables() "
+        "where schema_name = 'quality' and table_name = 'dismissals'"
+    ).fetchone()
+    if not present or not present[0]:
+        return []
+    names = ", ".join(name for name, _, _ in DISMISSAL_COLUMNS)
+    rows = con.execute(
+        f"select {names} from {DISMISSALS} order by dismissed_at desc, finding_id"
+    ).fetchall()
+    return [Dismissal(*row) for row in rows]

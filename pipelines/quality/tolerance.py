@@ -41,7 +41,7 @@ class Term:
     amount: the figure in 万元, None when the cell is blank or absent (then it counts as
     zero and is not a printed term). unit: the unit it was printed in. decimals: how many
     decimals were printed. sign: +1, or -1 for a subtracted term (年初 + 收入 − 支出).
-    page/table: where it is printed, for provenance. uncertain_reason: why the extractor
+    page/table/box: where it is printed, for provenance. uncertain_reason: why the extractor
     is unsure it read the figure right (None when both its readings agree).
     """
 
@@ -52,6 +52,8 @@ class Term:
     page: int | None = None
     table: str | None = None
     uncertain_reason: str | None = None
+    # Where it is printed on `page`: (x0, y0, x1, y1), PDF points, origin bottom-left.
+    box: tuple[float, float, float, float] | None = None
 
     @property
     def printed(self) -> bool:

@@ -1,9 +1,10 @@
 """What the report shows, read from the warehouse in one read-only pass.
 
 The report reads only the public names of the warehouse contract: marts.dim_document,
-marts.dim_unit, quality.check_results_latest and quality.document_coverage. Any of them may be
-absent (a warehouse before its first check run, no unit registry configured): the report
-then says so instead of failing.
+marts.dim_unit, quality.check_results_latest and quality.document_coverage, with the
+reviewers' quality.dismissals and each document's source path (raw.documents, to render
+the pages its findings point at). Any of them may be absent (a warehouse before its first
+check run, no unit registry configured): the report then says so instead of failing.
 """
 
 from __future__ import annotations
@@ -66,6 +67,8 @@ class Document:
     reviews: int = 0
     checked_at: datetime | None = None
     run_id: str | None = None
+    dismissed: int = 0  # findings a reviewer dismissed as false alarms (not counted above)
+    source_path: str | None = None  # relative to the inbox (raw.documents)
 
 
 @dataclass
@@ -87,6 +90,16 @@ class Finding:
     fiscal_year: int | None
     measure: str | None = None  # the column checked (本年收入合计, 一般公共预算, 预算数 …)
     compared_table: str | None = None  # the other table of a cross-table check
+    finding_id: str | None = None  # stable across runs (`juesuan dismiss FINDING_ID`)
+    box: tuple[float, float, float, float] | None = None  # on source_page, PDF points
+    dismissal: Dismissal | None = None  # a reviewer's: then listed under 已排除, not counted
+
+
+@dataclass(frozen=True)
+class Dismissal:
+    reason: str
+    dismissed_at: datetime | None  # Beijing time
+    dismissed_by: str | None
 
 
 @dataclass
@@ -128,6 +141,8 @@ class ReportData:
     last_checked_at: datetime | None = None
     checks_ran: bool = False
     warnings: list[str] = field(default_factory=list)
+    # Findings a reviewer dismissed (quality.dismissals), not among `findings`.
+    dismissed: list[Finding] = field(default_factory=list)
 
     @property
     def coverage_configured(self) -> bool:
@@ -234,6 +249,8 @@ def _read(wh: _Warehouse, warehouse_path: Path) -> ReportData:
     documents = _read_documents(wh, units, warnings)
     docs_by_id = {doc.document_id: doc for doc in documents}
     findings, run_ids, last_checked, checks_ran = _read_findings(wh, docs_by_id, units, warnings)
+    dismissed = [f for f in findings if f.dismissal is not None]
+    findings = [f for f in findings if f.dismissal is None]
     # Findings about documents the marts do not know (should not happen): listed anyway.
     for finding in findings:
         if finding.document_id and finding.document_id not in docs_by_id:
@@ -267,6 +284,7 @@ def _read(wh: _Warehouse, warehouse_path: Path) -> ReportData:
         last_checked_at=last_checked,
         checks_ran=checks_ran,
         warnings=warnings,
+        dismissed=dismissed,
     )
 
 
@@ -312,6 +330,11 @@ def _read_documents(wh: _Warehouse, units: dict[str, Unit], warnings: list[str])
         "status_reason",
         "ingested_at",
     ]
+    source_paths = {}
+    if wh.has("raw.documents"):
+        source_paths = dict(
+            wh.con.execute("select document_id, source_path from raw.documents").fetchall()
+        )
     documents = []
     for r in wh.select("marts.dim_document", wanted):
         unit_key = str(r["unit_id"]) if r["unit_id"] is not None else None
@@ -327,6 +350,7 @@ def _read_documents(wh: _Warehouse, units: dict[str, Unit], warnings: list[str])
                 status_reason=r["status_reason"],
                 page_count=r["page_count"],
                 ingested_at=_local(r["ingested_at"]),
+                source_path=source_paths.get(r["document_id"]),
             )
         )
     return documents
@@ -352,7 +376,33 @@ _FINDING_COLUMNS = [
     "message",
     "measure",
     "compared_table",
+    "finding_id",
+    "box_x0",
+    "box_y0",
+    "box_x1",
+    "box_y1",
 ]
+
+
+def _read_dismissals(wh: _Warehouse) -> dict[str, Dismissal]:
+    """finding_id → the reviewer's dismissal (none before the first)."""
+    if not wh.has(state.DISMISSALS):
+        return {}
+    rows = wh.select(state.DISMISSALS, ["finding_id", "reason", "dismissed_at", "dismissed_by"])
+    return {
+        str(r["finding_id"]): Dismissal(
+            str(r["reason"]), _local(r["dismissed_at"]), r["dismissed_by"]
+        )
+        for r in rows
+    }
+
+
+def _box(row: dict) -> tuple[float, float, float, float] | None:
+    values = [row[name] for name in ("box_x0", "box_y0", "box_x1", "box_y1")]
+    if any(v is None for v in values):
+        return None
+    x0, y0, x1, y1 = (float(v) for v in values)
+    return (x0, y0, x1, y1)
 
 
 def _is_finding(row: dict) -> bool:
@@ -374,6 +424,7 @@ def _read_findings(
         warnings.append(f"数据仓库中没有 {state.LATEST_RESULTS}：尚未运行数据质量检查。")
         return [], [], None, False
     rows = wh.select(state.LATEST_RESULTS, _FINDING_COLUMNS)
+    dismissals = _read_dismissals(wh)
     latest = state.quality_run(wh.con)
     latest_run = latest.run_id if latest is not None else None
     last_checked = _local(latest.checked_at) if latest is not None else None
@@ -394,7 +445,12 @@ def _read_findings(
         severity = str(row["severity"] or "error")
         if severity not in SEVERITY_TITLES:
             severity = "error"
-        if doc is not None:
+        finding_id = _text(row["finding_id"])
+        # Only a failed check can be dismissed (a rounding difference is no alarm).
+        dismissal = dismissals.get(finding_id or "") if row["passed"] is not True else None
+        if doc is not None and dismissal is not None:
+            doc.dismissed += 1
+        elif doc is not None:
             doc.errors += severity == "error"
             doc.roundings += severity == "rounding"
             doc.infos += severity == "info"
@@ -426,6 +482,9 @@ def _read_findings(
                 fiscal_year=row["fiscal_year"] if doc is None else doc.fiscal_year,
                 measure=_text(row["measure"]),
                 compared_table=_text(row["compared_table"]),
+                finding_id=finding_id,
+                box=_box(row),
+                dismissal=dismissal,
             )
         )
     severity_rank = {"error": 0, "review": 1, "rounding": 2, "info": 3}

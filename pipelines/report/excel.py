@@ -1,4 +1,5 @@
-"""The Excel export: every finding (问题清单), every document (文档), the overview (概览).
+"""The Excel export: every finding (问题清单), the findings a reviewer dismissed (已排除,
+with the reason), every document (文档), the overview (概览).
 
 Chinese headers, amounts as numbers (not text), a frozen header row and an autofilter,
 so a reviewer can sort and filter in Excel or WPS as in the HTML report.
@@ -16,10 +17,12 @@ from openpyxl.utils import get_column_letter
 from pipelines.report.data import (
     SEVERITY_TITLES,
     STATUS_TITLES,
+    Finding,
     ReportData,
 )
 
 FINDINGS_SHEET = "问题清单"
+DISMISSED_SHEET = "已排除"
 DOCUMENTS_SHEET = "文档"
 OVERVIEW_SHEET = "概览"
 
@@ -56,6 +59,13 @@ FINDING_COLUMNS = [
     ("页码", 6, "int"),
     ("说明", 60, "text"),
     ("文件编号（SHA-256）", 20, "text"),
+    ("发现编号", 14, "text"),  # `juesuan dismiss 发现编号 --reason …`
+]
+DISMISSED_COLUMNS = [
+    *FINDING_COLUMNS,
+    ("排除理由", 40, "text"),
+    ("排除时间（北京时间）", 19, "datetime"),
+    ("排除人", 10, "text"),
 ]
 DOCUMENT_COLUMNS = [
     ("单位", 28, "text"),
@@ -130,45 +140,55 @@ def _sheet(wb: Workbook, title: str, columns: list[tuple[str, int, str]], rows: 
     return ws
 
 
+def _finding_row(data: ReportData, f: Finding) -> list:
+    doc = data.documents_by_id.get(f.document_id or "")
+    unit = data.units.get(f.unit_key or "")
+    return [
+        unit.name if unit else None,
+        unit.region if unit else None,
+        f.fiscal_year,
+        doc.file_name if doc else None,
+        STATUS_TITLES.get(doc.status, doc.status) if doc else None,
+        SEVERITY_TITLES[f.severity],
+        f.check_title,
+        f.check_name,
+        f.source_table,
+        f.table_title,
+        f.compared_table,
+        f.location,
+        f.measure,
+        f.expected,
+        f.observed,
+        f.difference,
+        f.tolerance,
+        f.source_page,
+        f.message,
+        f.document_id,
+        f.finding_id,
+    ]
+
+
 def write_workbook(data: ReportData, path: Path) -> None:
-    docs = data.documents_by_id
     wb = Workbook()
     wb.remove(wb.active)
 
-    finding_rows = []
-    for f in data.findings:
-        doc = docs.get(f.document_id or "")
-        unit = data.units.get(f.unit_key or "")
-        finding_rows.append(
-            [
-                unit.name if unit else None,
-                unit.region if unit else None,
-                f.fiscal_year,
-                doc.file_name if doc else None,
-                STATUS_TITLES.get(doc.status, doc.status) if doc else None,
-                SEVERITY_TITLES[f.severity],
-                f.check_title,
-                f.check_name,
-                f.source_table,
-                f.table_title,
-                f.compared_table,
-                f.location,
-                f.measure,
-                f.expected,
-                f.observed,
-                f.difference,
-                f.tolerance,
-                f.source_page,
-                f.message,
-                f.document_id,
-            ]
-        )
+    finding_rows = [_finding_row(data, f) for f in data.findings]
     ws = _sheet(wb, FINDINGS_SHEET, FINDING_COLUMNS, finding_rows)
     severity_col = [h for h, _, _ in FINDING_COLUMNS].index("严重程度") + 1
     for row_index, f in enumerate(data.findings, start=2):
         if f.severity in _SEVERITY_STYLES:
             cell = ws.cell(row=row_index, column=severity_col)
             cell.fill, cell.font = _SEVERITY_STYLES[f.severity]
+    dismissed_rows = [
+        [
+            *_finding_row(data, f),
+            f.dismissal.reason if f.dismissal else None,
+            f.dismissal.dismissed_at if f.dismissal else None,
+            f.dismissal.dismissed_by if f.dismissal else None,
+        ]
+        for f in data.dismissed
+    ]
+    _sheet(wb, DISMISSED_SHEET, DISMISSED_COLUMNS, dismissed_rows)
 
     document_rows = []
     for doc in data.documents:

@@ -19,7 +19,8 @@ from string import Template
 
 from pipelines.domain.tables import TABLES
 from pipelines.report import assets
-from pipelines.report.data import Document, ReportData
+from pipelines.report.data import Document, Finding, ReportData
+from pipelines.report.pages import PAGES_FOLDER, RenderedPages
 
 _SEVERITY_CODES = {"error": "e", "review": "v", "rounding": "r", "info": "i"}
 TITLE = "决算公开数据质量报告"
@@ -46,7 +47,7 @@ def _data_island(payload: dict) -> str:
     )
 
 
-def build_payload(data: ReportData) -> dict:
+def build_payload(data: ReportData, pages: RenderedPages | None = None) -> dict:
     """The compact arrays the script draws the tables from (positions named in static/report.js)."""
     unit_index: dict[str, int] = {}
     units: list[list] = []
@@ -75,8 +76,8 @@ def build_payload(data: ReportData) -> dict:
             checks.append([name, title])
         return check_index[name]
 
-    findings = [
-        [
+    def finding_row(f: Finding) -> list:
+        return [
             doc_index.get(f.document_id or "", -1),
             check_ref(f.check_name, f.check_title),
             f.source_table,
@@ -90,9 +91,32 @@ def build_payload(data: ReportData) -> dict:
             f.message,
             f.measure,
             f.compared_table,
+            f.finding_id,
+            None if f.box is None else [round(v, 2) for v in f.box],
         ]
-        for f in data.findings
+
+    findings = [finding_row(f) for f in data.findings]
+    dismissed = [
+        [
+            *finding_row(f),
+            f.dismissal.reason if f.dismissal else None,
+            _time(f.dismissal.dismissed_at) if f.dismissal else None,
+            f.dismissal.dismissed_by if f.dismissal else None,
+        ]
+        for f in data.dismissed
     ]
+    # Page images by "document index:page"; [src, left, bottom, width, height] in points.
+    images = {
+        f"{doc_index[document_id]}:{number}": [
+            image.src,
+            round(image.left, 2),
+            round(image.bottom, 2),
+            round(image.width, 2),
+            round(image.height, 2),
+        ]
+        for (document_id, number), image in (pages.images.items() if pages else ())
+        if document_id in doc_index
+    }
     overview = [
         [
             unit_ref(row.unit_key),
@@ -120,6 +144,8 @@ def build_payload(data: ReportData) -> dict:
         "ov": overview,
         "cs": by_check,
         "cov": data.coverage_basis,
+        "x": dismissed,
+        "pg": images,
     }
 
 
@@ -140,6 +166,7 @@ def _doc_row(doc: Document, unit: int) -> list:
         doc.infos,
         _time(doc.checked_at),
         doc.reviews,
+        doc.dismissed,
     ]
 
 
@@ -166,6 +193,7 @@ def render_html(
     out_dir: Path,
     xlsx_name: str,
     data_docs_index: Path | None = None,
+    pages: RenderedPages | None = None,
 ) -> str:
     statuses = data.status_counts()
     current = data.current_findings()
@@ -231,6 +259,16 @@ def render_html(
             "#sev=rounding",
         ),
     ]
+    if data.dismissed:
+        cards.append(
+            _card(
+                "c-dis",
+                "已排除",
+                f"{len(data.dismissed)}<small>处</small>",
+                escape("审核认定为误报，不计入错误"),
+                "#dismissed-h",
+            )
+        )
     if data.coverage_configured:
         expected = [r for r in data.overview if r.coverage in ("expected", "expected_missing")]
         missing = sum(r.coverage == "expected_missing" for r in expected)
@@ -259,6 +297,16 @@ def render_html(
         )
 
     notices = list(data.warnings)
+    if pages is not None and pages.missing_files:
+        notices.append(
+            f"{len(pages.missing_files)} 份文件的原文已不在收件箱（或已被更换），"
+            "其问题不显示页面图像。"
+        )
+    if pages is not None and not pages.embedded:
+        notices.append(
+            f"页面图像较多（{len(pages.images)} 页），写在报告旁的 {PAGES_FOLDER}/ 文件夹中；"
+            "移动或转发报告时请连同该文件夹一起。"
+        )
     if not data.checks_ran and not any("check_results" in w for w in notices):
         notices.append("数据质量检查尚未产生结果：下表只列出文件，不含问题。")
     notice_html = (
@@ -301,5 +349,6 @@ def render_html(
         rejected=statuses.get("rejected", 0),
         info_option=info_option,
         old_toggle=old_toggle,
-        data=_data_island(build_payload(data)),
+        dismissed=len(data.dismissed),
+        data=_data_island(build_payload(data, pages)),
     )

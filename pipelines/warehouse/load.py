@@ -34,6 +34,7 @@ def _cells_frame(extraction: DocumentExtraction) -> pd.DataFrame:
             None if cell.amount is None else str(cell.amount),
             cell.uncertain_reason is not None,
             cell.uncertain_reason,
+            *(cell.box or (None, None, None, None)),
         )
         for table in extraction.tables
         for row in table.rows
@@ -54,17 +55,33 @@ def _cells_frame(extraction: DocumentExtraction) -> pd.DataFrame:
             "amount",
             "reading_uncertain",
             "uncertain_reason",
+            "x0",
+            "y0",
+            "x1",
+            "y1",
         ],
     ).astype(object)
+
+
+def _lines_frame(extraction: DocumentExtraction) -> pd.DataFrame:
+    records = [
+        (extraction.document_id, line.page, line.line_number, line.text, *line.box)
+        for line in extraction.lines
+    ]
+    return pd.DataFrame.from_records(
+        records,
+        columns=["document_id", "page", "line_number", "text", "x0", "y0", "x1", "y1"],
+    )
 
 
 def load_extraction(con: duckdb.DuckDBPyConnection, extraction: DocumentExtraction) -> None:
     """Replace one document's rows in one transaction."""
     document_id = extraction.document_id
     cells = _cells_frame(extraction)
+    lines = _lines_frame(extraction)
     con.execute("begin transaction")
     try:
-        for table in ("narrative_figures", "table_cells", "extracted_tables", "documents"):
+        for table in reversed(RAW_TABLES):
             con.execute(f"delete from raw.{table} where document_id = ?", [document_id])
         con.execute(
             "insert into raw.documents values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -124,11 +141,24 @@ def load_extraction(con: duckdb.DuckDBPyConnection, extraction: DocumentExtracti
                        page::integer as page, side, subject_code, line_label, column_name,
                        printed_text, amount::decimal(20, 6) as amount,
                        reading_uncertain::boolean as reading_uncertain,
-                       uncertain_reason::varchar as uncertain_reason
+                       uncertain_reason::varchar as uncertain_reason,
+                       x0::double as x0, y0::double as y0, x1::double as x1, y1::double as y1
                 from incoming_cells
                 """
             )
             con.unregister("incoming_cells")
+        if len(lines):
+            con.register("incoming_lines", lines)
+            con.execute(
+                """
+                insert into raw.page_lines by name
+                select document_id, page::integer as page, line_number::integer as line_number,
+                       text, x0::double as x0, y0::double as y0, x1::double as x1,
+                       y1::double as y1
+                from incoming_lines
+                """
+            )
+            con.unregister("incoming_lines")
         con.execute("commit")
     except Exception:
         con.execute("rollback")
@@ -136,7 +166,7 @@ def load_extraction(con: duckdb.DuckDBPyConnection, extraction: DocumentExtracti
 
 
 # The raw tables, in the order a document's rows are inserted (documents first).
-RAW_TABLES = ("documents", "extracted_tables", "table_cells", "narrative_figures")
+RAW_TABLES = ("documents", "extracted_tables", "table_cells", "narrative_figures", "page_lines")
 
 
 def _parquet(folder: Path, table: str) -> str:
@@ -178,6 +208,8 @@ def load_extraction_files(con: duckdb.DuckDBPyConnection, folder: Path) -> str:
             [datetime.now(UTC).replace(tzinfo=None), _parquet(folder, "documents")],
         )
         for table in RAW_TABLES[1:]:
+            if not Path(_parquet(folder, table)).is_file():
+                continue  # saved by an older extractor that did not read this table
             con.execute(
                 f"insert into raw.{table} by name select * from read_parquet(?)",
                 [_parquet(folder, table)],

@@ -55,6 +55,12 @@ create table if not exists raw.table_cells (
 -- not known, until its documents are extracted again by the new extractor version).
 alter table raw.table_cells add column if not exists reading_uncertain boolean;
 alter table raw.table_cells add column if not exists uncertain_reason varchar;
+-- The cell's printed box (its grid region), PDF points with the origin bottom-left: where
+-- the report highlights a finding. Null for cells read by an older extractor.
+alter table raw.table_cells add column if not exists x0 double;
+alter table raw.table_cells add column if not exists y0 double;
+alter table raw.table_cells add column if not exists x1 double;
+alter table raw.table_cells add column if not exists y1 double;
 
 -- Figures the narrative (第三部分 情况说明) restates, for table-versus-narrative checks.
 create table if not exists raw.narrative_figures (
@@ -64,6 +70,20 @@ create table if not exists raw.narrative_figures (
     page         integer not null,
     context      varchar not null,           -- the sentence fragment it was read from
     primary key (document_id, figure)
+);
+
+-- Every text line of every page as printed, with its box: what the checks of the printed
+-- words read (headings, notes, the narrative's sentences) and where a finding points.
+create table if not exists raw.page_lines (
+    document_id  varchar not null,
+    page         integer not null,           -- 1-based
+    line_number  integer not null,           -- top to bottom on its page, from 1
+    text         varchar not null,           -- the line as printed, a space where words part
+    x0           double not null,            -- box in PDF points, origin bottom-left
+    y0           double not null,
+    x1           double not null,
+    y1           double not null,
+    primary key (document_id, page, line_number)
 );
 
 -- Chinese descriptions, visible with duckdb_columns() (the warehouse contract).
@@ -112,3 +132,16 @@ comment on column raw.narrative_figures.figure is '数字名称，如本年收�
 comment on column raw.narrative_figures.amount is '金额（万元，按文字印刷）';
 comment on column raw.narrative_figures.page is '所在页（从 1 起）';
 comment on column raw.narrative_figures.context is '数字所在的原文片段';
+comment on column raw.table_cells.x0 is '单元格框左边（PDF 点，原点在页面左下角）；旧版抽取程序读入的为空';
+comment on column raw.table_cells.y0 is '单元格框下边（PDF 点，原点在页面左下角）';
+comment on column raw.table_cells.x1 is '单元格框右边（PDF 点）';
+comment on column raw.table_cells.y1 is '单元格框上边（PDF 点）';
+comment on table raw.page_lines is '页面文字行表：每页每个印刷文字行一行，含位置框（供文字核对与报告中标出位置）';
+comment on column raw.page_lines.document_id is '文件内容的 sha256';
+comment on column raw.page_lines.page is '所在页（从 1 起）';
+comment on column raw.page_lines.line_number is '行在页内自上而下的顺序（从 1 起）';
+comment on column raw.page_lines.text is '印刷的文字（词间以一个空格分隔）';
+comment on column raw.page_lines.x0 is '文字行框左边（PDF 点，原点在页面左下角）';
+comment on column raw.page_lines.y0 is '文字行框下边（PDF 点）';
+comment on column raw.page_lines.x1 is '文字行框右边（PDF 点）';
+comment on column raw.page_lines.y1 is '文字行框上边（PDF 点）';

@@ -105,20 +105,42 @@ def quality_run(con: duckdb.DuckDBPyConnection, run_id: str | None = None) -> Qu
 
 
 _FINDING_COUNTS = """
-    count(*) filter (where severity = 'error'),
-    count(*) filter (where severity = 'rounding'),
-    count(distinct document_id) filter (where severity = 'error'),
-    count(*) filter (where severity = 'review')
+    count(*) filter (where severity = 'error' and not dismissed),
+    count(*) filter (where severity = 'rounding' and not dismissed),
+    count(distinct document_id) filter (where severity = 'error' and not dismissed),
+    count(*) filter (where severity = 'review' and not dismissed)
 """
+# A reviewer's dismissals (pipelines.quality.store): a dismissed finding is counted apart.
+DISMISSALS = "quality.dismissals"
+
+
+def _results(con: duckdb.DuckDBPyConnection) -> str:
+    """The latest results with `dismissed`: whether a reviewer dismissed the finding."""
+    if DISMISSALS not in existing_relations(con):
+        return f"(select *, false as dismissed from {LATEST_RESULTS})"
+    return (
+        f"(select results.*, dismissals.finding_id is not null as dismissed "
+        f"from {LATEST_RESULTS} as results left join {DISMISSALS} as dismissals "
+        f"on dismissals.finding_id = results.finding_id and not results.passed)"
+    )
 
 
 def run_findings(con: duckdb.DuckDBPyConnection, run: QualityRun) -> FindingCounts:
     """Errors, rounding differences and findings to review of a run, and how many
     documents have errors."""
     row = con.execute(
-        f"select {_FINDING_COUNTS} from {LATEST_RESULTS} where run_id = ?", [run.run_id]
+        f"select {_FINDING_COUNTS} from {_results(con)} where run_id = ?", [run.run_id]
     ).fetchone()
     return FindingCounts(*row) if row is not None else FindingCounts(0, 0, 0)
+
+
+def dismissed_findings(con: duckdb.DuckDBPyConnection, run: QualityRun) -> int:
+    """How many of the run's findings a reviewer dismissed (not counted in run_findings)."""
+    row = con.execute(
+        f"select count(*) filter (where dismissed) from {_results(con)} where run_id = ?",
+        [run.run_id],
+    ).fetchone()
+    return int(row[0]) if row is not None else 0
 
 
 def run_findings_by_check(
@@ -126,7 +148,7 @@ def run_findings_by_check(
 ) -> dict[str, FindingCounts]:
     """check_name → the run's findings of that check (checks with none are absent)."""
     rows = con.execute(
-        f"select check_name, {_FINDING_COUNTS} from {LATEST_RESULTS} "
+        f"select check_name, {_FINDING_COUNTS} from {_results(con)} "
         "where run_id = ? group by check_name",
         [run.run_id],
     ).fetchall()

@@ -23,12 +23,13 @@ from juesuan_samples.corpus import (
     write_unit_registry,
 )
 from juesuan_samples.identities import Violation, identity_findings, identity_violations
-from juesuan_samples.planting import ERROR_KINDS, ErrorRequest, PlantedError
+from juesuan_samples.planting import ERROR_KINDS, REVIEW_KINDS, ErrorRequest, PlantedError
 from juesuan_samples.truth import load_truth
 from juesuan_samples.variants import Variants
 
 __all__ = [
     "ERROR_KINDS",
+    "REVIEW_KINDS",
     "ErrorRequest",
     "GeneratedDocument",
     "PlantedError",

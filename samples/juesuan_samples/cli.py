@@ -40,6 +40,14 @@ from juesuan_samples.corpus import (
     help="Plant 1–3 errors in each of N documents (recorded in their ground truth).",
 )
 @click.option(
+    "--plant-review",
+    type=int,
+    default=0,
+    show_default=True,
+    help="Plant 1–2 problems of words in each of N other documents: a 大于/小于 against the "
+    "figures, an empty table without its note, XX局 or last year in a heading.",
+)
+@click.option(
     "--producer",
     type=click.Choice(PRODUCERS),
     default="reportlab",
@@ -54,6 +62,7 @@ def main(
     seed: int,
     no_seed_case: bool,
     plant_errors: int,
+    plant_review: int,
     producer: str,
 ) -> None:
     """Generate realistic sample disclosures with ground truth."""
@@ -66,6 +75,7 @@ def main(
             include_seed_case=not no_seed_case,
             planted_errors=plant_errors,
             producer=producer,
+            review_errors=plant_review,
         )
     except (ValueError, OfficeUnavailable) as exc:  # too many units; no LibreOffice
         raise click.ClickException(str(exc)) from exc

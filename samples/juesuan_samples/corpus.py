@@ -14,6 +14,7 @@ from juesuan_samples.planting import (
     ErrorRequest,
     PlantedError,
     assign_errors,
+    assign_review_errors,
     expected_sites,
     plant_errors,
 )
@@ -153,8 +154,12 @@ def corpus_jobs(
     seed: int = 20240901,
     include_seed_case: bool = True,
     planted_errors: int = 0,
+    review_errors: int = 0,
 ) -> list[DocumentJob]:
-    """The documents of a corpus: the seed case, then units × years with balanced variants."""
+    """The documents of a corpus: the seed case, then units × years with balanced variants.
+
+    `planted_errors` documents get figure errors (planting.assign_errors), `review_errors`
+    others problems of words (planting.assign_review_errors)."""
     plan = [(unit, year) for unit in corpus_units(units) for year in years]  # checks first
     jobs: list[DocumentJob] = []
     if include_seed_case:
@@ -168,6 +173,9 @@ def corpus_jobs(
         )
     all_variants = assign_variants([unit.level for unit, _ in plan], seed)
     errors = assign_errors(len(plan), planted_errors, seed)
+    if review_errors:
+        review = assign_review_errors(len(plan), review_errors, seed, taken=list(errors))
+        errors = errors | review
     for index, ((unit, year), variants) in enumerate(zip(plan, all_variants, strict=True)):
         jobs.append(
             DocumentJob(
@@ -189,12 +197,16 @@ def generate_corpus(
     include_seed_case: bool = True,
     planted_errors: int = 0,
     producer: str = "reportlab",
+    review_errors: int = 0,
 ) -> list[GeneratedDocument]:
     """`units` × `years` synthesised disclosures, plus the seed case, with balanced variants.
 
     `planted_errors` synthesised documents (chosen from `seed`; at most all of them) get
     one to three planted errors each, all kinds mixed over the corpus (planting.assign_errors);
     every other document is byte for byte what it is with planted_errors=0.
+    `review_errors` more documents get one or two problems of words (a 大于/小于 against the
+    figures, an empty table without its note, "XX局" or last year in a heading:
+    planting.REVIEW_KINDS), recorded like the others in the truth's planted_errors.
 
     `producer` "office" renders the same disclosures through LibreOffice instead of
     reportlab (office.py; it needs `soffice`).
@@ -202,7 +214,7 @@ def generate_corpus(
     if producer not in PRODUCERS:
         raise ValueError(f"producer must be one of {PRODUCERS}, got {producer!r}")
     out = Path(out_dir)
-    jobs = corpus_jobs(units, years, seed, include_seed_case, planted_errors)
+    jobs = corpus_jobs(units, years, seed, include_seed_case, planted_errors, review_errors)
     if producer == "office":
         from juesuan_samples.office import generate_office_documents  # python-docx, soffice
 

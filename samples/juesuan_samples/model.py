@@ -40,6 +40,11 @@ T08_COLUMNS = (
     "年末结转和结余",
 )
 STATEMENT_FINAL = ("决算数",)
+# Headings a planted placeholder or wrong year is printed in (Disclosure.placeholder_headings,
+# wrong_year_headings): 第二部分's "2024 年度部门决算表", 第三部分's "2024 年度部门决算情况说明".
+HEADINGS = ("tables_part", "part_three")
+PLACEHOLDER = "XX"  # a template's placeholder, as printed for the unit's name
+PLACEHOLDER_NAME = f"{PLACEHOLDER}局"
 T04_EXPENSE_COLUMNS = ("合计", "一般公共预算", "政府性基金预算", "国有资本经营预算")
 T06_COLUMNS = ("决算数",)
 T07_COLUMNS = ("预算数", "决算数")
@@ -272,3 +277,8 @@ class Disclosure:
     # Planted errors (juesuan_samples.planting) that are about printing, not figures:
     missing_tables: frozenset[str] = field(default=frozenset())  # left out of the document
     unit_slips: frozenset[str] = field(default=frozenset())  # 元 amounts under a 万元 header
+    # … and about words (planting.REVIEW_KINDS): what a reviewer reads besides the figures.
+    flipped_words: frozenset[str] = field(default=frozenset())  # 五(三) items (codes): 大于↔小于
+    unnoted_tables: frozenset[str] = field(default=frozenset())  # empty, printed with no note
+    placeholder_headings: frozenset[str] = field(default=frozenset())  # HEADINGS naming "XX局"
+    wrong_year_headings: frozenset[str] = field(default=frozenset())  # HEADINGS with year − 1

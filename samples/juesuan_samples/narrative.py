@@ -14,7 +14,13 @@ import random
 
 from juesuan_samples.formatting import chinese_number, chinese_year, narrative_amount, percent
 from juesuan_samples.layout import Block
-from juesuan_samples.model import T02_COLUMNS, T03_COLUMNS, Disclosure, NarrativeFigures
+from juesuan_samples.model import (
+    PLACEHOLDER_NAME,
+    T02_COLUMNS,
+    T03_COLUMNS,
+    Disclosure,
+    NarrativeFigures,
+)
 from juesuan_samples.tables import TABLE_IDS, DocumentStyle
 
 _SECTION_TITLES = (
@@ -85,13 +91,18 @@ class _Writer:
         """ "与 2019 年度相比，X增加 Y 万元，增长 Z%。主要是…。" """
         delta = current - prior
         prior_year = self.d.narrative.prior.fiscal_year
-        if delta == 0 or prior == 0:
+        if delta == 0:
             return f"与 {prior_year} 年度相比，{subject}基本持平。"
         verb, rate, reasons = (
             ("增加", "增长", _INCREASE_REASONS)
             if delta > 0
             else ("减少", "下降", _DECREASE_REASONS)
         )
+        if prior == 0:  # no rate of growth from nothing
+            return (
+                f"与 {prior_year} 年度相比，{subject}{verb} {self.money(abs(delta))}。"
+                f"主要是{self.rng.choice(reasons)}。"
+            )
         return (
             f"与 {prior_year} 年度相比，{subject}{verb} {self.money(abs(delta))}，"
             f"{rate} {percent(abs(delta), prior)}%。主要是{self.rng.choice(reasons)}。"
@@ -102,7 +113,12 @@ class _Writer:
         t02_total, t03_total = d.t02.total, d.t03.total
         blocks = [
             Block("第三部分", 16, "center", new_page=True),
-            Block(f"{self.year} 年度{self.who}决算情况说明", 16, "center", space_before=6),
+            Block(
+                heading_text(d, "part_three", self.who),
+                16,
+                "center",
+                space_before=6,
+            ),
         ]
 
         def heading(number: int) -> Block:
@@ -220,10 +236,9 @@ class _Writer:
                 f"{percent(general, n.general_budget)}%。其中："
             ),
         ]
-        names = d.subject_names
         for number, item in enumerate(n.subject_budgets, start=1):
             code = item.code
-            path = f"{names[code[:3]]}（类）{names[code[:5]]}（款）{names[code]}（项）"
+            path = subject_path(d, code)
             text = (
                 f"{number}、{path}。年初预算为 {self.money(item.budget, True)}，"
                 f"支出决算为 {self.money(item.final, True)}，"
@@ -235,6 +250,8 @@ class _Writer:
             else:
                 relation = "大于" if item.final > item.budget else "小于"
                 reasons = _INCREASE_REASONS if item.final > item.budget else _DECREASE_REASONS
+                if code in d.flipped_words:  # planted: the word contradicts the figures
+                    relation = "小于" if relation == "大于" else "大于"
                 text += (
                     f"完成年初预算的 {percent(item.final, item.budget)}%。"
                     f"决算数{relation}年初预算数的主要原因是{self.rng.choice(reasons)}。"
@@ -501,10 +518,34 @@ def profile_blocks(d: Disclosure, style: DocumentStyle) -> list[Block]:
     return blocks
 
 
+def subject_path(d: Disclosure, code: str) -> str:
+    """A 项's 类/款/项 path as 五(三) prints it: "…（类）财政事务（款）行政运行（项）"."""
+    names = d.subject_names
+    return f"{names[code[:3]]}（类）{names[code[:5]]}（款）{names[code]}（项）"
+
+
+HEADING_TITLES = {"tables_part": "决算表", "part_three": "决算情况说明"}  # model.HEADINGS
+
+
+def heading_text(d: Disclosure, heading: str, who: str, planted: bool = True) -> str:
+    """A part's heading, "2024 年度部门决算表", as printed: with a planted placeholder
+    name ("XX局2024 年度…") or the year before the report year when d plants one
+    (unless `planted` is False: the heading as it should be)."""
+    wrong_year = planted and heading in d.wrong_year_headings
+    name = PLACEHOLDER_NAME if planted and heading in d.placeholder_headings else ""
+    year = d.fiscal_year - 1 if wrong_year else d.fiscal_year
+    return f"{name}{year} 年度{who}{HEADING_TITLES[heading]}"
+
+
 def tables_part_blocks(d: Disclosure, style: DocumentStyle) -> list[Block]:
     return [
         Block("第二部分", 20, "center", new_page=True, space_before=0),
-        Block(f"{d.fiscal_year} 年度{style.level_word}决算表", 20, "center", space_before=20),
+        Block(
+            heading_text(d, "tables_part", style.level_word),
+            20,
+            "center",
+            space_before=20,
+        ),
     ]
 
 

@@ -544,6 +544,17 @@ def _front_blocks(d: Disclosure, style: DocumentStyle, layout: OfficeLayout) -> 
     return front + profile_blocks(d, style) + tables_part_blocks(d, style)
 
 
+def template_for(printed: Disclosure, layout: OfficeLayout) -> OfficeLayout:
+    """The eight-table template only where T09 is empty and not planted missing: a T09
+    with figures must be printed, and a T09 left out is a finding only where the
+    template has one."""
+    if layout.template == "eight_tables" and (
+        not printed.t09.empty or "T09" in printed.missing_tables
+    ):
+        return replace(layout, template="nine_tables")
+    return layout
+
+
 def render_docx(
     printed: Disclosure,
     variants: Variants,
@@ -552,8 +563,7 @@ def render_docx(
     clean: Disclosure | None = None,
 ) -> OfficeDocument:
     """The whole disclosure as a Word document: cover to glossary, tables in sections."""
-    if layout.template == "eight_tables" and not printed.t09.empty:
-        layout = replace(layout, template="nine_tables")
+    layout = template_for(printed, layout)
     style, specs, order = office_specs(printed, variants, layout, rng)
     document = Document()
     _set_font(document, layout.font)
@@ -759,8 +769,7 @@ def render_xlsx(
 ) -> OfficeDocument:
     """The whole disclosure as a workbook: a sheet of front matter, one sheet per table,
     a sheet of part three and the glossary. Draws from `rng` as render_docx does."""
-    if layout.template == "eight_tables" and not printed.t09.empty:
-        layout = replace(layout, template="nine_tables")
+    layout = template_for(printed, layout)
     style, specs, order = office_specs(printed, variants, layout, rng)
     book = Workbook()
     front = book.active

@@ -31,6 +31,8 @@ from dataclasses import dataclass, replace
 
 from juesuan_samples.identities import T07_SUBTOTAL_LABEL, involved_tables
 from juesuan_samples.model import (
+    HEADINGS,
+    PLACEHOLDER,
     T09_STYLE_EXPENDITURE,
     THREE_PUBLIC_FIELDS,
     THREE_PUBLIC_ITEMS,
@@ -49,12 +51,26 @@ from juesuan_samples.synthesis import stable_seed
 from juesuan_samples.tables import TABLE_IDS
 
 ERROR_KINDS = ("leaf_amount", "wrong_total", "narrative_mismatch", "unit_slip", "missing_table")
+# What a reviewer reads besides the figures (planted by request, or with
+# generate_corpus(review_errors=…)), each tripping the one check named:
+#     narrative_word    a 五(三) item's 大于/小于 contradicting its figures   narrative_budget_words
+#     empty_table_note  an empty T07/T08/T09 printed with no 本表无数据 note  empty_table_note
+#     placeholder       "XX局" in a part's heading                          placeholder_text
+#     wrong_year        the year before the report year in a part's heading report_year
+REVIEW_KINDS = ("narrative_word", "empty_table_note", "placeholder", "wrong_year")
+REVIEW_CHECKS = {
+    "narrative_word": "narrative_budget_words",
+    "empty_table_note": "empty_table_note",
+    "placeholder": "placeholder_text",
+    "wrong_year": "report_year",
+}
 TABLE_LEVEL_KINDS = frozenset({"unit_slip", "missing_table"})
+NOTED_TABLES = ("T07", "T08", "T09")  # tables printed empty with a 本表无数据 note
 SUBJECT_TABLES = ("T02", "T03", "T05", "T08", "T09")
 UNIT_SLIP_TABLES = ("T02", "T03", "T05", "T06", "T07")
 UNIT_SLIP_FACTOR = 10_000
 # Checks that are not accounting identities: identities.identity_findings never reports them.
-NON_IDENTITY_CHECKS = frozenset({"scale_outlier", "tables_complete"})
+NON_IDENTITY_CHECKS = frozenset({"scale_outlier", "tables_complete", *REVIEW_CHECKS.values()})
 
 # Narrative figures that can be misstated (ground-truth keys) and their NarrativeFigures field.
 NARRATIVE_FIELDS = {
@@ -94,8 +110,10 @@ class ErrorRequest:
     side: str | None = None
 
     def __post_init__(self) -> None:
-        if self.kind not in ERROR_KINDS:
-            raise ValueError(f"error kind must be one of {ERROR_KINDS}, got {self.kind!r}")
+        if self.kind not in ERROR_KINDS + REVIEW_KINDS:
+            raise ValueError(
+                f"error kind must be one of {ERROR_KINDS + REVIEW_KINDS}, got {self.kind!r}"
+            )
 
 
 @dataclass(frozen=True)
@@ -609,9 +627,60 @@ def _plant_table_level(d: Disclosure, request: ErrorRequest, table_id: str) -> _
     return _Planted(error, all_sites, _involved(all_sites, table_id))
 
 
+def _review_candidates(d: Disclosure, kind: str) -> list[str]:
+    """Where a review problem can be planted: item codes, table ids or HEADINGS."""
+    if kind == "narrative_word":
+        return [
+            item.code
+            for item in d.narrative.subject_budgets
+            if item.budget and item.final != item.budget and item.code not in d.flipped_words
+        ]
+    if kind == "empty_table_note":
+        return [
+            table_id
+            for table_id in NOTED_TABLES
+            if getattr(d, table_id.lower()).empty
+            and table_id not in d.missing_tables | d.unnoted_tables
+        ]
+    taken = d.placeholder_headings | d.wrong_year_headings
+    return [heading for heading in HEADINGS if heading not in taken]
+
+
+def _plant_review(
+    d: Disclosure, request: ErrorRequest, rng: random.Random
+) -> tuple[Disclosure, _Planted]:
+    """A problem of words, not figures: no identity breaks, one check reports it."""
+    candidates = [
+        place
+        for place in _review_candidates(d, request.kind)
+        if request.location in (None, place) and request.table in (None, place)
+    ]
+    if not candidates:
+        raise ValueError(f"nowhere left to plant {request}")
+    place = rng.choice(candidates)
+    check = REVIEW_CHECKS[request.kind]
+    table = place if request.kind == "empty_table_note" else None
+    if request.kind == "narrative_word":
+        d = replace(d, flipped_words=d.flipped_words | {place})
+        site: Site = (check, None, place)
+    elif request.kind == "empty_table_note":
+        d = replace(d, unnoted_tables=d.unnoted_tables | {place})
+        site = (check, place, place)
+    elif request.kind == "placeholder":
+        d = replace(d, placeholder_headings=d.placeholder_headings | {place})
+        site = (check, None, PLACEHOLDER)  # the placeholder as the check quotes it
+    else:
+        d = replace(d, wrong_year_headings=d.wrong_year_headings | {place})
+        site = (check, None, f"{d.fiscal_year - 1}年度")  # the phrase as the check quotes it
+    error = PlantedError(request.kind, table, place, None, None, None, None, (site,))
+    return d, _Planted(error, frozenset({site}), frozenset({table or "narrative"}))
+
+
 def _plant_one(
     d: Disclosure, request: ErrorRequest, planted: list[_Planted], rng: random.Random
 ) -> tuple[Disclosure, _Planted]:
+    if request.kind in REVIEW_KINDS:
+        return _plant_review(d, request, rng)
     one_wan = 100 if d.amount_unit == "万元" else 1_000_000
     if request.kind in TABLE_LEVEL_KINDS:
         if request.kind == "missing_table":
@@ -715,5 +784,28 @@ def assign_errors(count: int, documents: int, seed: int) -> dict[int, tuple[str,
                 continue
             deck.remove(pick)
             kinds.append(pick)
+        assigned[index] = tuple(kinds)
+    return assigned
+
+
+def assign_review_errors(
+    count: int, documents: int, seed: int, taken: Sequence[int] = ()
+) -> dict[int, tuple[str, ...]]:
+    """Which of `count` documents (not those `taken` by figure errors) get planted review
+    problems (REVIEW_KINDS), one or two each, dealt in shuffled rounds of all four kinds so
+    that every kind is planted once four are dealt."""
+    if documents < 0:
+        raise ValueError(f"review_errors must not be negative, got {documents}")
+    rng = random.Random(stable_seed("planted review problems", seed))
+    free = sorted(set(range(count)) - set(taken))
+    chosen = sorted(rng.sample(free, min(documents, len(free))))
+    deck: list[str] = []
+    assigned: dict[int, tuple[str, ...]] = {}
+    for index in chosen:
+        kinds: list[str] = []
+        for _ in range(rng.choice((1, 2))):
+            if not deck:
+                deck = rng.sample(REVIEW_KINDS, len(REVIEW_KINDS))
+            kinds.append(deck.pop())
         assigned[index] = tuple(kinds)
     return assigned

@@ -113,10 +113,17 @@ def document_tables(
 def part_three(
     d: Disclosure, style: DocumentStyle, rng: random.Random, clean: Disclosure | None = None
 ) -> list[Block]:
-    """第三部分: with planted errors it restates the clean tables with d's narrative figures."""
+    """第三部分: with planted errors it restates the clean tables with d's narrative figures
+    (and d's planted words and headings)."""
     if clean is None:
         return narrative_blocks(d, style, rng)
-    stated = replace(clean, narrative=d.narrative)
+    stated = replace(
+        clean,
+        narrative=d.narrative,
+        flipped_words=d.flipped_words,
+        placeholder_headings=d.placeholder_headings,
+        wrong_year_headings=d.wrong_year_headings,
+    )
     return narrative_blocks(stated, style, rng, clean.narrative)
 
 

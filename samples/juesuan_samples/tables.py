@@ -301,7 +301,9 @@ def _spec(
 ) -> TableSpec:
     style = printer.style
     notes = _notes(table_id, style, printer.d)
-    empty_note = _empty_note(table_id, style) if empty else None
+    # A planted unnoted table prints empty with no note (Disclosure.unnoted_tables).
+    noted = empty and table_id not in printer.d.unnoted_tables
+    empty_note = _empty_note(table_id, style) if noted else None
     if empty_note:
         notes = (*notes, empty_note)
     money_unit = style.money_units[table_id]

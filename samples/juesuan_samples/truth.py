@@ -11,6 +11,9 @@ table cell's or the narrative key's truth value, and what it should have been); 
 unit_slip printed is the header's unit ("万元") and correct the amounts' ("元"); a
 missing table has page, printed and correct null and is recorded under "tables" as
 {"canonical_title", "missing": true, …} with no rows and pages [].
+A problem of words (planting.REVIEW_KINDS) has its page, and as printed/correct: the
+relation word ("大于"/"小于") of a narrative_word, the heading of a placeholder or
+wrong_year; an empty_table_note has both null (no note printed).
 """
 
 from __future__ import annotations
@@ -27,7 +30,8 @@ from juesuan_samples.formatting import (
     wan_text,
 )
 from juesuan_samples.model import Disclosure
-from juesuan_samples.planting import PlantedError
+from juesuan_samples.narrative import heading_text, subject_path
+from juesuan_samples.planting import REVIEW_KINDS, PlantedError
 from juesuan_samples.render import ComposedDocument, PlacedTable
 from juesuan_samples.tables import CANONICAL_TITLES, TABLE_IDS
 from juesuan_samples.variants import Variants
@@ -131,15 +135,42 @@ def _truth_row(table: dict, error: PlantedError) -> dict:
     return rows[0]
 
 
+def _page_printing(
+    document: ComposedDocument, texts: Sequence[str], pages: Sequence[int] = ()
+) -> int | None:
+    """The first page (of `pages`, else of the document) whose text holds one of `texts`,
+    whitespace ignored."""
+    needles = ["".join(text.split()) for text in texts]
+    for number in pages or range(1, len(document.pages) + 1):
+        page = "".join("".join(op.text.split()) for op in document.pages[number - 1].texts)
+        if any(needle in page for needle in needles):
+            return number
+    return None
+
+
 def _narrative_page(document: ComposedDocument, value: int, amount_unit: str) -> int | None:
     """The first 第三部分 page stating the figure."""
     unit = "元" if amount_unit == "元" else "万元"
-    stated = {narrative_amount(value) + unit, narrative_amount(value, compact=True) + unit}
-    for number in document.narrative_pages:
-        text = "".join("".join(op.text.split()) for op in document.pages[number - 1].texts)
-        if any(figure in text for figure in stated):
-            return number
-    return None
+    stated = [narrative_amount(value) + unit, narrative_amount(value, compact=True) + unit]
+    return _page_printing(document, stated, document.narrative_pages)
+
+
+def _review_truth(
+    error: PlantedError, d: Disclosure, document: ComposedDocument, tables: dict[str, dict]
+) -> tuple[int | None, str | None, str | None]:
+    """(page, printed, correct) of a problem of words (planting.REVIEW_KINDS)."""
+    location = error.location or ""
+    if error.kind == "empty_table_note":
+        return tables[location]["pages"][0], None, tables[location]["note"]
+    if error.kind == "narrative_word":
+        item = next(i for i in d.narrative.subject_budgets if i.code == location)
+        correct = "大于" if item.final > item.budget else "小于"
+        printed = "小于" if correct == "大于" else "大于"
+        path = subject_path(d, location)  # where the item starts
+        return _page_printing(document, [path], document.narrative_pages), printed, correct
+    who = document.style.level_word
+    printed = heading_text(d, location, who)
+    return _page_printing(document, [printed]), printed, heading_text(d, location, who, False)
 
 
 def _planted_truth(
@@ -150,7 +181,9 @@ def _planted_truth(
     narrative: dict[str, str],
 ) -> dict[str, object]:
     page = printed = correct = None
-    if error.kind == "unit_slip":
+    if error.kind in REVIEW_KINDS:
+        page, printed, correct = _review_truth(error, d, document, tables)
+    elif error.kind == "unit_slip":
         page, printed, correct = tables[error.table]["pages"][0], "万元", "元"
     elif error.kind != "missing_table" and error.table is None:
         printed = narrative[error.location]

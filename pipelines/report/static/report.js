@@ -22,9 +22,12 @@
   var U = D.units, DOCS = D.docs, F = D.f, CHECKS = D.checks, TABLES = D.tables;
   // Column positions in the compact arrays of the data island.
   var FD = 0, FC = 1, FT = 2, FP = 3, FL = 4, FE = 5, FO = 6, FDIFF = 7, FTOL = 8,
-    FS = 9, FM = 10, FMEAS = 11, FCMP = 12;
+    FS = 9, FM = 10, FMEAS = 11, FCMP = 12, FID = 13, FBOX = 14;
+  // A dismissed finding (D.x): a finding's positions, then the reviewer's reason and time.
+  var XREASON = 15, XAT = 16, XBY = 17;
   var DID = 0, DFILE = 1, DU = 2, DY = 3, DST = 4, DREASON = 5, DPAGES = 6, DING = 7,
-    DN = 8, DOK = 9, DE = 10, DR = 11, DI = 12, DAT = 13, DV = 14;
+    DN = 8, DOK = 9, DE = 10, DR = 11, DI = 12, DAT = 13, DV = 14, DX = 15;
+  var PG = D.pg || {}, X = D.x || [];
 
   function $(id) { return document.getElementById(id); }
   function el(tag, cls, text) {
@@ -58,6 +61,63 @@
   function unitName(u) { return u >= 0 ? U[u][0] : "（单位不明）"; }
   function badge(text, cls) { return el("span", "badge " + cls, text); }
   function docAnchor(d) { return "doc-" + DOCS[d][DID].slice(0, 12); }
+
+  // ---- a finding's page: the rendered page, its box outlined ----
+  // Boxes are PDF points (origin bottom-left); the image covers [left, bottom, width, height].
+  var BOX_PAD = 2;
+  function pageView(f) {
+    var wrap = el("div"), img = PG[f[FD] + ":" + f[FP]];
+    if (!img) {
+      wrap.appendChild(el("div", "pagenote", "原文页面不可用：文件已不在收件箱，或已被更换。"));
+      return wrap;
+    }
+    var fig = el("div", "pageview");
+    var pic = el("img");
+    pic.src = img[0];
+    pic.alt = "第 " + f[FP] + " 页";
+    fig.appendChild(pic);
+    var b = f[FBOX];
+    if (b) {
+      var left = img[1], bottom = img[2], w = img[3], h = img[4];
+      var hl = el("div", "hl");
+      hl.style.left = ((b[0] - BOX_PAD - left) / w * 100) + "%";
+      hl.style.top = ((bottom + h - b[3] - BOX_PAD) / h * 100) + "%";
+      hl.style.width = ((b[2] - b[0] + 2 * BOX_PAD) / w * 100) + "%";
+      hl.style.height = ((b[3] - b[1] + 2 * BOX_PAD) / h * 100) + "%";
+      hl.title = "所指位置";
+      fig.appendChild(hl);
+      pic.addEventListener("load", function () {
+        if (hl.scrollIntoView) hl.scrollIntoView({ block: "center" });
+      });
+    }
+    wrap.appendChild(fig);
+    if (!b) wrap.appendChild(el("div", "pagenote", "此项没有具体位置（整表或整份文件的检查）。"));
+    return wrap;
+  }
+  // The page cell: a button that opens the page below the finding's row.
+  function pageCell(f, td, span) {
+    if (!f[FP]) { td.textContent = "—"; return; }
+    var btn = el("button", "pg", "第 " + f[FP] + " 页");
+    btn.type = "button";
+    btn.title = "查看原文页面";
+    btn.setAttribute("aria-expanded", "false");
+    btn.addEventListener("click", function (ev) {
+      ev.stopPropagation();
+      var tr = td.parentNode, next = tr.nextSibling;
+      if (next && next.classList.contains("pagerow")) {
+        next.parentNode.removeChild(next);
+        btn.setAttribute("aria-expanded", "false");
+        return;
+      }
+      var row = el("tr", "pagerow"), cell = el("td");
+      cell.colSpan = span;
+      cell.appendChild(pageView(f));
+      row.appendChild(cell);
+      tr.parentNode.insertBefore(row, next);
+      btn.setAttribute("aria-expanded", "true");
+    });
+    td.appendChild(btn);
+  }
 
   // ---- state, kept in the URL hash ----
   var S = { q: "", sev: "", unit: "", year: "", old: false };
@@ -232,6 +292,30 @@
     ], D.cs, { empty: "没有发现问题" });
   }
 
+  // ---- dismissed findings (已排除) ----
+  if ($("dismissed")) {
+    var XCOLS = [
+      { t: "单位", v: function (f) { return f[FD] >= 0 ? unitName(DOCS[f[FD]][DU]) : ""; } },
+      { t: "年度", v: function (f) { return f[FD] >= 0 ? DOCS[f[FD]][DY] : ""; }, cls: "nw" },
+      { t: "检查项", v: function (f) { return CHECKS[f[FC]][1]; } },
+      { t: "位置", v: function (f) {
+        return [f[FT] || "文字说明", f[FL] || "", f[FMEAS] ? "（" + f[FMEAS] + "）" : ""].join(" ");
+      } },
+      { t: "说明", v: function (f) { return f[FM]; } },
+      { t: "排除理由", v: function (f) { return f[XREASON]; } },
+      { t: "排除时间", v: function (f) { return f[XAT]; }, cls: "nw" },
+      { t: "编号", v: function (f) { return f[FID]; }, r: function (f, td) {
+        td.appendChild(el("span", "fid", f[FID]));
+      } },
+      { t: "页码", v: function (f) { return f[FP]; }, cls: "page", r: function (f, td) {
+        pageCell(f, td, XCOLS.length);
+      } }
+    ];
+    sortable($("dismissed"), XCOLS, X, {
+      rowCls: function () { return "dismissed"; }, empty: "没有已排除的发现"
+    });
+  }
+
   // ---- findings per document ----
   var hay = F.map(function (f) {
     var d = f[FD] >= 0 ? DOCS[f[FD]] : null;
@@ -240,7 +324,7 @@
       TABLES[f[FT]] || "", f[FL] || "", CHECKS[f[FC]][0], CHECKS[f[FC]][1], f[FM] || "",
       f[FMEAS] || "", f[FCMP] || "", TABLES[f[FCMP]] || "",
       SEV[f[FS]], f[FP] ? "第" + f[FP] + "页 第 " + f[FP] + " 页" : "",
-      fmt(f[FE]), fmt(f[FO]), fmt(f[FDIFF]), f[FE], f[FO], f[FDIFF]
+      fmt(f[FE]), fmt(f[FO]), fmt(f[FDIFF]), f[FE], f[FO], f[FDIFF], f[FID] || ""
     ].join(" ").toLowerCase();
   });
   var byDoc = {};
@@ -289,10 +373,13 @@
     tr.appendChild(el("td", "num", fmt(f[FO])));
     tr.appendChild(el("td", "num diff", fmt(f[FDIFF])));
     tr.appendChild(el("td", "num", typeof f[FTOL] === "number" ? "±" + fmt(f[FTOL]) : fmt(f[FTOL])));
-    tr.appendChild(el("td", "page", f[FP] ? "第 " + f[FP] + " 页" : "—"));
+    td = el("td", "page");
+    pageCell(f, td, FCOLS.length);
+    tr.appendChild(td);
     td = el("td", "msg");
     td.appendChild(el("div", "ct", CHECKS[f[FC]][1]));
     if (f[FM]) td.appendChild(el("div", "", f[FM]));
+    if (f[FID]) td.appendChild(el("div", "fid", "编号 " + f[FID]));
     tr.appendChild(td);
     return tr;
   }
@@ -318,6 +405,7 @@
       if (d[DN]) meta.push("检查 " + d[DN] + " 条，通过 " + d[DOK] + " 条");
       else if (d[DST] === "loaded") meta.push("尚未检查");
       if (d[DAT]) meta.push("检查时间 " + d[DAT]);
+      if (d[DX]) meta.push("已排除 " + d[DX] + " 处（见“已排除”）");
       h.appendChild(el("span", "meta", meta.join(" · ")));
     }
     art.appendChild(h);
@@ -353,7 +441,9 @@
       if (v) { counts.appendChild(el("span", "pill v", "需人工核对 " + v)); if (!e) art.classList.add("has-rev"); }
       if (r) { counts.appendChild(el("span", "pill r", "尾数误差 " + r)); if (!e && !v) art.classList.add("has-rnd"); }
     } else if (d && d[DN]) {
-      body.appendChild(el("div", "okline", "✓ 全部 " + d[DN] + " 条检查通过，未发现问题"));
+      body.appendChild(el("div", "okline", d[DX]
+        ? "✓ 未发现问题（另有 " + d[DX] + " 处经审核排除）"
+        : "✓ 全部 " + d[DN] + " 条检查通过，未发现问题"));
       counts.appendChild(badge("通过", "b-ok"));
     } else if (d && d[DST] === "loaded") {
       body.appendChild(el("div", "reason", "尚无检查结果"));

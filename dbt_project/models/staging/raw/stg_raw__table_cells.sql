@@ -30,7 +30,13 @@ renamed as (
 
         ---------- certainty of the reading
         cast(reading_uncertain as boolean) as reading_uncertain,
-        cast(uncertain_reason as varchar) as uncertain_reason
+        cast(uncertain_reason as varchar) as uncertain_reason,
+
+        ---------- the cell's printed box (PDF points, origin bottom-left)
+        cast(x0 as double) as x0,
+        cast(y0 as double) as y0,
+        cast(x1 as double) as x1,
+        cast(y1 as double) as y1
 
     from source
 

@@ -20,6 +20,7 @@ from pipelines.extract.grid import Grid, read_page_grids
 from pipelines.extract.layout import reading_lines, spaced_text
 from pipelines.extract.locate import (
     TableLocation,
+    contents_listing,
     left_out_by_numbering,
     left_out_by_template,
     locate_tables,
@@ -237,8 +238,11 @@ def left_out_by_template_reasons(
     its contents list eight tables, or, without such contents, its printed tables are
     numbered 公开01表…公开08表. Never from the year alone: templates differ by year and
     province."""
-    reasons = {tid: LEFT_OUT_BY_NUMBERING for tid in left_out_by_numbering(pages, locations)}
-    reasons.update({tid: LEFT_OUT_BY_CONTENTS for tid in left_out_by_template(pages)})
+    listed = contents_listing(pages)  # the contents are read once for both signals
+    reasons = {
+        tid: LEFT_OUT_BY_NUMBERING for tid in left_out_by_numbering(pages, locations, listed)
+    }
+    reasons.update({tid: LEFT_OUT_BY_CONTENTS for tid in left_out_by_template(pages, listed)})
     return reasons
 
 

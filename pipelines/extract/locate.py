@@ -154,12 +154,13 @@ def contents_listing(pages: list[PageText]) -> set[str]:
     return listed
 
 
-def left_out_by_template(pages: list[PageText]) -> set[str]:
+def left_out_by_template(pages: list[PageText], listed: set[str] | None = None) -> set[str]:
     """The tables the document's template has no place for: T09 (国有资本经营预算) when the
     contents list the other eight tables and not it, as older eight-table templates do.
     Without such contents every table is expected (a table missing from a nine-table
     contents is missing, not left out)."""
-    listed = contents_listing(pages)
+    if listed is None:
+        listed = contents_listing(pages)
     others = set(TABLES_BY_ID) - {TEMPLATE_OPTIONAL_TABLE}
     if others <= listed and TEMPLATE_OPTIONAL_TABLE not in listed:
         return {TEMPLATE_OPTIONAL_TABLE}
@@ -171,14 +172,20 @@ def _label_numbers(page: PageText) -> set[int]:
     return {int(n) for line in page.lines for n in _NUMBERED_LABEL.findall(squash(line))}
 
 
-def left_out_by_numbering(pages: list[PageText], locations: dict[str, TableLocation]) -> set[str]:
+def left_out_by_numbering(
+    pages: list[PageText],
+    locations: dict[str, TableLocation],
+    listed: set[str] | None = None,
+) -> set[str]:
     """T09 when the printed tables are labelled 公开01表…公开08表 (each of the other eight
     tables under exactly one label on its title page, the eight labels consecutive from
     01) and T09 is not printed: an eight-table template, found without contents. A label
     above 08 anywhere (contents, narrative, an unrecognised table), a gap, a table without
     a label, a page shared by two labels, or contents listing T09 (a nine-table template
     whose T09 is missing, numbered with 三公 as 公开07表) leaves every table expected."""
-    if TEMPLATE_OPTIONAL_TABLE in locations or TEMPLATE_OPTIONAL_TABLE in contents_listing(pages):
+    if TEMPLATE_OPTIONAL_TABLE in locations:
+        return set()
+    if TEMPLATE_OPTIONAL_TABLE in (contents_listing(pages) if listed is None else listed):
         return set()
     if any(n > EIGHT_TABLE_LABELS for page in pages for n in _label_numbers(page)):
         return set()

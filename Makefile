@@ -26,6 +26,7 @@ demo: $(INSTALLED) $(MANIFEST)  ## generate the sample corpus (if the inbox is e
 	@echo "Warehouse: $${JUESUAN_WAREHOUSE:-warehouse/juesuan.duckdb}"
 	@echo "Report:    $${JUESUAN_REPORTS:-reports}/quality_report.html (and quality_findings.xlsx)"
 	@echo "Query it:  $(BIN)/juesuan sql \"select * from marts.fct_expenditure limit 10\"  (examples: README, Example queries)"
+	@echo "Budget against final: $(BIN)/juesuan sql \"select * from marts.fct_budget_vs_final order by abs(coalesce(final_amount, 0) - coalesce(budget_amount, 0)) desc limit 10\""
 	@echo "Browse the asset graph: make dev  (then open http://127.0.0.1:3000)"
 
 test: $(INSTALLED) $(MANIFEST)  ## lint, type-check and run the whole test suite (as CI does)

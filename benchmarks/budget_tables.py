@@ -2,8 +2,8 @@
 
     .venv/bin/python benchmarks/budget_tables.py [--budgets DIR] [--only TEXT ...] [--show N]
 
-Budgets (预算公开) are not final accounts, and the product rejects them; their tables are
-drawn in the same layouts, so they measure how well the reader sees a table. For each
+Budgets (预算公开) print their tables in the layouts of the final accounts', so they
+measure how well the reader sees a table; the product parses them as B01…B11. For each
 file it reads every page as the product does (pdfium's text pass, then camelot's ruling
 for ruled pages, pdfium's paths for rules drawn as shapes camelot does not take for
 lines, the rendered page for pages with images, the text layout for pages with no grid
@@ -16,7 +16,16 @@ found) and prints:
 - how many of the tables' own totals close: every row labelled 合计/总计/小计 against the
   rows it totals, every column headed 合计/总计/小计 against the columns it totals, in
   the printed unit, within half a unit of the last printed digit per printed term;
-- how `extract_document` treats the file today (every budget is rejected, with a reason).
+- how `extract_document` treats the file;
+- the product's parsing of the B tables (`--parsed-only` for this part alone): each
+  catalogued table that the product's title rules (pipelines.domain.budget_titles) name
+  B01…B11 is read by `extract_table` at the catalogue's pages, independently of the
+  product's locator, and per file it prints the tables parsed, the amount cells, and how
+  many of the parsed rows' own totals close: a row's 合计 against its part columns (B02's
+  parts, 基本支出 + 项目支出 …, 人员经费 + 公用经费), each code against its children and the
+  合计 row against the top-level codes, a statement's 收入总计 against its 支出总计, the 三公
+  合计 against its items, all in the printed unit within half a unit of the last printed
+  digit per term.
 
 The non-closing totals are listed (file, page, row, column, printed, sum) for a human to
 look at: a misread cell, or a real error of the document.
@@ -29,7 +38,8 @@ import re
 import sys
 import time
 from collections import Counter
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
 
@@ -37,12 +47,15 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(REPO)]
 
 from pipelines.domain.amounts import AmountError, parse_amount  # noqa: E402
-from pipelines.domain.tables import COLUMN_NUMBER, numbers_columns  # noqa: E402
+from pipelines.domain.budget_titles import classify_fallback_title, classify_title  # noqa: E402
+from pipelines.domain.tables import CARRY_OVER, COLUMN_NUMBER, numbers_columns  # noqa: E402
 from pipelines.domain.text import fold_quotes, squash  # noqa: E402
-from pipelines.extract.document import extract_document  # noqa: E402
+from pipelines.extract.document import extract_document, extract_table  # noqa: E402
 from pipelines.extract.grid import MIN_RULING_PATHS, Grid, read_page_grids  # noqa: E402
 from pipelines.extract.layout import printed_lines, text_of  # noqa: E402
+from pipelines.extract.locate import TableLocation  # noqa: E402
 from pipelines.extract.pdf_text import PageText, open_pdf, read_pages  # noqa: E402
+from pipelines.extract.records import ExtractedRow, ExtractedTable  # noqa: E402
 from pipelines.extract.subject_tables import CodeJoiner  # noqa: E402
 from pipelines.extract.text_grid import grid_from_text, grid_from_text_layout  # noqa: E402
 
@@ -408,7 +421,7 @@ def _value(text: str) -> Printed | None:
         return None
 
 
-def _identity(kind, page, row, column, total: Printed, terms: list[Printed | None]) -> Identity:
+def _identity(kind, page, row, column, total: Printed, terms: Sequence[Printed | None]) -> Identity:
     printed_terms = [t for t in terms if t is not None]
     return Identity(
         kind,
@@ -633,6 +646,267 @@ def table_totals(table: FoundTable, grids: dict[int, PageGrid]) -> TableTotals:
     return result
 
 
+# --- The product's parsing of the B tables ---------------------------------------------
+# Each catalogued table the product's title rules name (pipelines.domain.budget_titles) is
+# read by pipelines.extract.document.extract_table at the catalogue's pages, with the B
+# specs, independently of the product's locator; its parsed rows are checked against
+# their own totals, in the printed unit.
+
+# Parts a B03/B05/B08/B09 row's 合计 adds up, and a 基本支出's parts.
+EXPENSE_PARTS = ("基本支出", "项目支出", "上缴上级支出", "事业单位经营支出", "对附属单位补助支出")
+BASIC_PARTS = ("人员经费", "公用经费")
+FUND_PARTS = ("一般公共预算拨款收入", "政府性基金预算拨款收入", "国有资本经营预算拨款收入")
+OWN_INCOME_PARTS = ("事业收入", "事业单位经营收入", "上级补助收入", "附属单位上缴收入", "其他收入")
+THREE_PUBLIC_PARTS = {
+    "合计": ("因公出国（境）费", "公务用车购置及运行维护费", "公务接待费"),
+    "公务用车购置及运行维护费": ("公务用车购置费", "公务用车运行维护费"),
+}
+STATEMENT_FUNDS = ("一般公共预算", "政府性基金预算", "国有资本经营预算")
+PARSED_KINDS = ("column", "hierarchy", "balance")
+
+
+def catalogue_locations(catalogued: list[Catalogued]) -> list[TableLocation]:
+    """The B tables among a file's catalogued tables, by the product's title rules: a
+    title of the canonical scope first, a wider scope's only where none is printed."""
+    found: dict[str, TableLocation] = {}
+    for classify in (classify_title, classify_fallback_title):
+        for entry in catalogued:
+            table_id = classify(entry.title)
+            if table_id and table_id not in found:
+                found[table_id] = TableLocation(table_id, entry.listed, entry.pages)
+    return sorted(found.values(), key=lambda loc: loc.table_id)
+
+
+def _cell_values(row: ExtractedRow) -> dict[str, Printed]:
+    values = {}
+    for cell in row.cells:
+        try:
+            printed = printed_amount(cell.printed_text) if cell.amount is not None else None
+        except AmountError:
+            printed = None
+        if printed is not None:
+            values[cell.column_name] = printed
+    return values
+
+
+def _parts_identity(
+    kind: str, row: ExtractedRow, values: dict[str, Printed], total: str, parts: list[str]
+) -> Identity | None:
+    """values[total] against the sum of the printed `parts`; None when the total or
+    every part is blank."""
+    printed = [values[p] for p in parts if p in values]
+    if total not in values or not printed:
+        return None
+    label = f"{row.subject_code or row.line_label or ''} {total}"
+    return _identity(kind, row.page, label, "+".join(parts), values[total], printed)
+
+
+def row_column_identities(table_id: str, row: ExtractedRow) -> list[Identity]:
+    """A parsed row's total columns against its part columns."""
+    values = _cell_values(row)
+    names = set(values) | {c.column_name for c in row.cells}
+    checks: list[tuple[str, list[str]]] = []
+    if table_id in ("B03", "B05", "B08", "B09"):
+        year = next((n for n in names if n.startswith("本年") and n.endswith("小计")), None)
+        parts = [p for p in EXPENSE_PARTS if p in names]
+        if "基本支出" not in names:
+            parts = [*BASIC_PARTS, *parts]
+        if year and CARRY_OVER in names:
+            checks += [("合计", [year, CARRY_OVER]), (year, parts)]
+        else:
+            checks.append(("合计", parts))
+        checks.append(("基本支出", list(BASIC_PARTS)))
+    elif table_id == "B02":
+        own = [p for p in OWN_INCOME_PARTS if p in names]
+        parts = [
+            n
+            for n in names
+            if n != "合计"
+            and not n.endswith("小计")
+            and not (n.startswith(CARRY_OVER) and n != CARRY_OVER)
+            and not (n == "财政拨款收入" and any(f in names for f in FUND_PARTS))
+            and not (n == "单位资金" and own)
+        ]
+        checks += [("合计", sorted(parts)), ("财政拨款收入小计", list(FUND_PARTS))]
+    elif table_id == "B06":
+        checks.append(("合计", list(BASIC_PARTS)))
+    elif table_id in ("B01", "B04"):
+        amount = "预算数" if "预算数" in names else "合计"
+        checks += [("合计", list(STATEMENT_FUNDS)), (amount, [*BASIC_PARTS, "项目支出"])]
+    found = []
+    for total, parts in checks:
+        identity = _parts_identity("column", row, values, total, [p for p in parts if p != total])
+        if identity:
+            found.append(identity)
+    return found
+
+
+def hierarchy_identities(table: ExtractedTable) -> list[Identity]:
+    """Coded rows: each code against its direct children's sum, and the 合计 row against
+    the top-level codes', per column. Left out where a code is printed twice (rows of
+    several units one after another)."""
+    coded = [r for r in table.rows if r.subject_code]
+    codes = [r.subject_code for r in coded]
+    if len(set(codes)) != len(codes) or not coded:
+        return []
+    found = []
+    top = min(len(c) for c in codes if c)
+    totals = [r for r in table.rows if not r.subject_code and r.line_label in ("合计", "总计")]
+    groups: list[tuple[ExtractedRow, list[ExtractedRow]]] = [
+        (row, [c for c in coded if c.subject_code and len(c.subject_code) == top])
+        for row in totals[:1]
+    ]
+    for row in coded:
+        code = row.subject_code or ""
+        children = [
+            c
+            for c in coded
+            if c.subject_code
+            and c.subject_code.startswith(code)
+            and len(c.subject_code) == len(code) + 2
+        ]
+        if children:
+            groups.append((row, children))
+    for parent, children in groups:
+        values = _cell_values(parent)
+        child_values = [_cell_values(c) for c in children]
+        for column, total in values.items():
+            terms = [v[column] for v in child_values if column in v]
+            if terms:
+                label = f"{parent.subject_code or parent.line_label} {column}"
+                found.append(_identity("hierarchy", parent.page, label, column, total, terms))
+    return found
+
+
+def three_public_identities(table: ExtractedTable) -> list[Identity]:
+    by_item = {row.line_label: _cell_values(row) for row in table.rows}
+    found = []
+    for total, parts in THREE_PUBLIC_PARTS.items():
+        for measure, printed in by_item.get(total, {}).items():
+            terms = [by_item[p][measure] for p in parts if measure in by_item.get(p, {})]
+            if terms:
+                found.append(
+                    _identity("column", table.first_page or 0, total, measure, printed, terms)
+                )
+    return found
+
+
+def balance_identities(table: ExtractedTable) -> list[Identity]:
+    """A statement's 收入总计 against its 支出总计."""
+    grand = {
+        row.side: (row, _cell_values(row))
+        for row in table.rows
+        if row.line_label and row.line_label.endswith("总计")
+    }
+    if set(grand) != {"收入", "支出"}:
+        return []
+    (income, income_values), (_, expense_values) = grand["收入"], grand["支出"]
+    measure = next((m for m in ("预算数", "合计") if m in expense_values), None)
+    if "预算数" not in income_values or measure is None:
+        return []
+    return [
+        _identity(
+            "balance",
+            income.page,
+            "收入总计=支出总计",
+            measure,
+            income_values["预算数"],
+            [expense_values[measure]],
+        )
+    ]
+
+
+def parsed_identities(table: ExtractedTable) -> list[Identity]:
+    """Every own total of one parsed B table the benchmark knows how to check."""
+    if table.table_id == "B07":
+        return three_public_identities(table)
+    if table.table_id in ("B10", "B11"):
+        return []
+    found = [i for row in table.rows for i in row_column_identities(table.table_id, row)]
+    if table.table_id in ("B01", "B04"):
+        return found + balance_identities(table)
+    return found + hierarchy_identities(table)
+
+
+@dataclass
+class ParsedReport:
+    name: str
+    tables: list[ExtractedTable] = field(default_factory=list)
+    identities: list[Identity] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def cells(self) -> int:
+        return sum(1 for t in self.tables for r in t.rows for c in r.cells if c.amount is not None)
+
+
+def parse_file(path: Path, catalogued: list[Catalogued]) -> ParsedReport:
+    started = time.perf_counter()
+    report = ParsedReport(path.name)
+    locations = catalogue_locations(catalogued)
+    if not locations:
+        return report
+    document = open_pdf(path)
+    try:
+        pages = {page.number: page for page in read_pages(document)}
+        for location in locations:
+            try:
+                table = extract_table(path, location, pages, document)
+            except Exception as exc:  # a benchmark reports every failure and goes on
+                report.errors.append(f"{location.table_id}: {type(exc).__name__}: {exc}")
+                continue
+            report.tables.append(table)
+            report.identities.extend(
+                replace(i, row=f"{table.table_id} {i.row}") for i in parsed_identities(table)
+            )
+    finally:
+        document.close()
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def print_parsed(reports: list[ParsedReport], show: int) -> None:
+    print("\nthe product's parsing of the B tables (extract_table at the catalogue's pages):")
+    print(
+        f"{'file':<52}{'tables':>7}{'parsed':>7}{'rows':>6}{'cells':>7}{'totals':>7}{'close':>7}{'rate':>8}"
+    )
+    for r in reports:
+        parsed = sum(t.status == "extracted" for t in r.tables)
+        closed = sum(i.closes for i in r.identities)
+        print(
+            f"{r.name[:51]:<52}{len(r.tables):>7}{parsed:>7}"
+            f"{sum(len(t.rows) for t in r.tables):>6}{r.cells():>7}{len(r.identities):>7}"
+            f"{closed:>7}{_rate(closed, len(r.identities)):>8}"
+        )
+    identities = [i for r in reports for i in r.identities]
+    tables = [t for r in reports for t in r.tables]
+    closed = sum(i.closes for i in identities)
+    print(
+        f"\nparsed: {sum(t.status == 'extracted' for t in tables)}/{len(tables)} tables with "
+        f"amounts, {sum(r.cells() for r in reports)} amount cells"
+    )
+    by_table = Counter(t.table_id for t in tables)
+    extracted = Counter(t.table_id for t in tables if t.status == "extracted")
+    print("per table: " + ", ".join(f"{k} {extracted[k]}/{by_table[k]}" for k in sorted(by_table)))
+    for kind in PARSED_KINDS:
+        of_kind = [i for i in identities if i.kind == kind]
+        print(f"{kind} totals: {sum(i.closes for i in of_kind)}/{len(of_kind)} close")
+    print(
+        f"parsed closure rate: {closed}/{len(identities)} = "
+        f"{_rate(closed, len(identities)).strip()}"
+    )
+    for r in reports:
+        for error in r.errors:
+            print(f"  {r.name}: ERROR {error}")
+    failing = [(r.name, i) for r in reports for i in r.identities if not i.closes]
+    print(f"\nparsed totals that do not close: {len(failing)} (showing {min(show, len(failing))})")
+    for name, i in failing[:show]:
+        print(
+            f"  {name} p.{i.page} {i.row} = {i.column} | printed {i.printed} | "
+            f"sum of {i.terms} {i.summed} | diff {i.printed - i.summed}"
+        )
+
+
 # --- One file, then the corpus ------------------------------------------------------------
 
 
@@ -768,6 +1042,11 @@ def main() -> None:
         "--only", nargs="+", default=[], help="files whose name contains one of these"
     )
     parser.add_argument("--show", type=int, default=200, help="non-closing totals to list")
+    parser.add_argument(
+        "--parsed-only",
+        action="store_true",
+        help="only the product's parsing of the B tables (skip the reader's grids)",
+    )
     args = parser.parse_args()
     readme = args.budgets / "README.md"
     if not readme.is_file():
@@ -777,8 +1056,11 @@ def main() -> None:
     files = sorted(args.budgets.glob("*.pdf"))
     if args.only:
         files = [f for f in files if any(part in f.name for part in args.only)]
-    reports = [benchmark_file(path, catalogue.get(path.name, [])) for path in files]
-    print_reports(reports, args.show)
+    if not args.parsed_only:
+        reports = [benchmark_file(path, catalogue.get(path.name, [])) for path in files]
+        print_reports(reports, args.show)
+    parsed = [parse_file(path, catalogue.get(path.name, [])) for path in files]
+    print_parsed(parsed, args.show)
 
 
 if __name__ == "__main__":

@@ -1,14 +1,17 @@
 """Extraction benchmark: this pipeline against plain camelot, same files, same run.
 
     .venv/bin/python benchmarks/extraction.py [--units 10] [--years 2023 2024] [--real DIR]
-                                              [--producer reportlab|office]
+        [--real-budgets DIR] [--real-files N] [--producer reportlab|office] [--no-budgets]
 
 Generates a corpus (with ground truth; `--producer office` draws it through LibreOffice,
-as office software exports a disclosure), then extracts it twice, each method in its own
-process (so peak memory is the child's own): Juesuan's extractor (text pass, camelot
-only on table pages, one process) and `camelot.read_pdf(path, pages="all")` (lattice,
-default engine). Prints pages/s, peak RSS and accuracy: the share of the ground truth's
-printed amounts that each method recovers (a multiset match per document).
+as office software exports a disclosure): each unit-year's final accounts (决算) and its
+budget (预算). Then extracts the finals and the budgets apart, twice each, each method in
+its own process (so peak memory is the child's own): Juesuan's extractor (text pass,
+camelot only on table pages, one process) and `camelot.read_pdf(path, pages="all")`
+(lattice, default engine). Prints, for each kind, pages/s, documents/s, peak RSS and
+accuracy: the share of the ground truth's printed amounts that each method recovers (a
+multiset match per document). The real final accounts (--real) and the real budgets
+(--real-budgets, ../shared/corpus/budgets) are timed the same way, without truth.
 """
 
 from __future__ import annotations
@@ -96,6 +99,37 @@ def measure(method: str, files: list[Path]) -> dict:
     return json.loads(out.stdout.splitlines()[-1])
 
 
+def _rates(r: dict, documents: int) -> str:
+    return (
+        f"{r['pages'] / r['seconds']:>9.1f}{documents / r['seconds']:>8.2f}"
+        f"{r['seconds']:>9.1f}{r['peak_mib']:>10.0f}"
+    )
+
+
+def compare(label: str, files: list[Path], truths: dict[str, Counter]) -> dict:
+    """Both methods over the same files, each in its own process; prints one line each
+    (pages/s, documents/s, seconds, peak memory, and amounts recovered when `truths`)."""
+    results = {method: measure(method, files) for method in ("plain", "ours")}
+    print(f"{label}: {len(files)} documents, {results['ours']['pages']} pages")
+    recovered = "amounts recovered" if truths else ""
+    print(
+        f"  {'method':<32}{'pages/s':>9}{'docs/s':>8}{'seconds':>9}{'peak MiB':>10}{recovered:>20}"
+    )
+    for method, name in (("plain", 'camelot.read_pdf(pages="all")'), ("ours", "juesuan extractor")):
+        r = results[method]
+        line = f"  {name:<32}{_rates(r, len(files))}"
+        if truths:
+            want = sum(sum(t.values()) for t in truths.values())
+            got = sum(sum((truths[f] & _amounts_in(r["amounts"][f])).values()) for f in truths)
+            line += f"{got:>10}/{want} ({got / want:.2%})"
+        print(line)
+    speedup = (results["ours"]["pages"] / results["ours"]["seconds"]) / (
+        results["plain"]["pages"] / results["plain"]["seconds"]
+    )
+    print(f"  throughput: {speedup:.1f}x plain camelot")
+    return results
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -103,7 +137,16 @@ def main() -> None:
     parser.add_argument("--units", type=int, default=10)
     parser.add_argument("--years", type=int, nargs="+", default=[2023, 2024])
     parser.add_argument("--real", type=Path, default=REPO.parent / "shared" / "corpus" / "real")
+    parser.add_argument(
+        "--real-budgets", type=Path, default=REPO.parent / "shared" / "corpus" / "budgets"
+    )
+    parser.add_argument(
+        "--real-files", type=int, help="only the first N files (by name) of each real corpus"
+    )
     parser.add_argument("--producer", choices=("reportlab", "office"), default="reportlab")
+    parser.add_argument(
+        "--no-budgets", action="store_true", help="generate final accounts only (no budgets)"
+    )
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -114,43 +157,31 @@ def main() -> None:
     from juesuan_samples import generate_corpus, load_truth
 
     with tempfile.TemporaryDirectory() as tmp:
+        # Each unit-year's final accounts and, unless --no-budgets, its budget.
         docs = generate_corpus(
-            Path(tmp), units=args.units, years=tuple(args.years), producer=args.producer
+            Path(tmp),
+            units=args.units,
+            years=tuple(args.years),
+            producer=args.producer,
+            budgets=not args.no_budgets,
         )
-        files = [d.pdf_path for d in docs]
-        truths = {str(d.pdf_path): _truth_amounts(load_truth(d.truth_path)) for d in docs}
-        results = {method: measure(method, files) for method in ("plain", "ours")}
-        print(
-            f"corpus: {len(files)} documents generated by {args.producer}, "
-            f"{results['ours']['pages']} pages"
-        )
-        print(
-            f"{'method':<34}{'pages/s':>9}{'seconds':>9}{'peak MiB':>10}{'amounts recovered':>20}"
-        )
-        for method, label in (
-            ("plain", 'camelot.read_pdf(pages="all")'),
-            ("ours", "juesuan extractor"),
+        by_kind: dict[str, list] = {}
+        for doc in docs:
+            by_kind.setdefault(doc.document_kind, []).append(
+                (doc.pdf_path, _truth_amounts(load_truth(doc.truth_path)))
+            )
+        for kind, label in (("决算", "final accounts"), ("预算", "budgets")):
+            if kind in by_kind:
+                files = [path for path, _ in by_kind[kind]]
+                truths = {str(path): amounts for path, amounts in by_kind[kind]}
+                compare(f"generated {label} ({args.producer})", files, truths)
+        for folder, label in (
+            (args.real, "real final accounts"),
+            (args.real_budgets, "real budgets"),
         ):
-            r = results[method]
-            want = sum(sum(t.values()) for t in truths.values())
-            got = sum(sum((truths[f] & _amounts_in(r["amounts"][f])).values()) for f in truths)
-            print(
-                f"{label:<34}{r['pages'] / r['seconds']:>9.1f}{r['seconds']:>9.1f}"
-                f"{r['peak_mib']:>10.0f}{got:>10}/{want} ({got / want:.2%})"
-            )
-        speedup = (results["ours"]["pages"] / results["ours"]["seconds"]) / (
-            results["plain"]["pages"] / results["plain"]["seconds"]
-        )
-        print(f"throughput: {speedup:.1f}x plain camelot")
-        real = sorted(args.real.glob("*.pdf")) if args.real.is_dir() else []
-        if real:
-            timed = {method: measure(method, real) for method in ("plain", "ours")}
-            print(
-                f"real corpus ({len(real)} files, {timed['ours']['pages']} pages): "
-                + ", ".join(
-                    f"{m} {t['pages'] / t['seconds']:.1f} pages/s" for m, t in timed.items()
-                )
-            )
+            real = sorted(folder.glob("*.pdf"))[: args.real_files] if folder.is_dir() else []
+            if real:
+                compare(f"{label} ({folder})", real, {})
 
 
 if __name__ == "__main__":

@@ -160,8 +160,9 @@ def coverage_table(coverage):
         caption_justify="left",
     )
     table.add_column("年度 (year)", overflow="fold")
+    table.add_column("类型 (kind)", overflow="fold")
     table.add_column("应报单位 (expected units)", justify="right", overflow="fold")
     table.add_column("缺少已入库文档 (gaps)", justify="right", overflow="fold")
-    for year, expected, gaps in coverage.rows:
-        table.add_row(str(year), str(expected), str(gaps))
+    for year, kind, expected, gaps in coverage.rows:
+        table.add_row(str(year), kind, str(expected), str(gaps))
     return table

@@ -140,17 +140,17 @@ def test_counts_by_year_and_status_from_the_marts(marts_warehouse):
     assert "会议纪要.pdf" not in out
     assert "--list" in out
     # Coverage: expected units and gaps; the unregistered sender 丁 is not expected.
-    assert table_row(out, "2023", after="覆盖情况") == ["3", "1"]
-    assert table_row(out, "2024", after="覆盖情况") == ["3", "2"]
+    assert table_row(out, "2023", after="覆盖情况") == ["决算", "3", "1"]
+    assert table_row(out, "2024", after="覆盖情况") == ["决算", "3", "2"]
     assert "应报单位来源 (expected from): 单位登记表" in out
 
 
 def test_coverage_gaps_per_year(marts_warehouse):
     with connect(marts_warehouse, read_only=True) as con:
         coverage = state.coverage_gaps(con)
-        assert coverage.rows == [(2023, 3, 1), (2024, 3, 2)]
+        assert coverage.rows == [(2023, "决算", 3, 1), (2024, "决算", 3, 2)]
         assert coverage.expected_from == ["单位登记表"]
-        assert state.coverage_gaps(con, 2024).rows == [(2024, 3, 2)]
+        assert state.coverage_gaps(con, 2024).rows == [(2024, "决算", 3, 2)]
 
 
 def listed_documents(output: str) -> list[list[str]]:

@@ -112,7 +112,7 @@ REPOSITORY_QUERY = """
 """
 
 
-def test_the_inbox_sensor_and_the_yearly_schedule_are_served(webserver):
+def test_the_inbox_sensor_and_both_seasons_schedules_are_served(webserver):
     (repository,) = graphql(webserver, REPOSITORY_QUERY)["repositoriesOrError"]["nodes"]
     assert "ingest" in {job["name"] for job in repository["jobs"]}
     sensors = {sensor["name"]: sensor for sensor in repository["sensors"]}
@@ -122,3 +122,7 @@ def test_the_inbox_sensor_and_the_yearly_schedule_are_served(webserver):
     assert yearly["cronSchedule"] == "0 2 1 10 *"
     assert yearly["executionTimezone"] == "Asia/Shanghai"
     assert yearly["scheduleState"]["status"] == "RUNNING"
+    budgets = schedules["budget_ingestion"]  # spring: after the February–March budgets
+    assert budgets["cronSchedule"] == "0 2 1 4 *"
+    assert budgets["executionTimezone"] == "Asia/Shanghai"
+    assert budgets["scheduleState"]["status"] == "RUNNING"

@@ -11,7 +11,7 @@ T04) with the per-fund sub-lines; and a superseded version that prints all of th
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -30,7 +30,7 @@ from juesuan_samples.model import (
     T07_COLUMNS,
     T08_COLUMNS,
 )
-from pipelines.domain.tables import TABLES_BY_ID
+from pipelines.domain.tables import SPECS_BY_ID
 
 pytestmark = pytest.mark.slow  # every test reads the module's dbt build
 
@@ -41,7 +41,8 @@ RAW_SCHEMA = REPO / "pipelines" / "warehouse" / "raw_schema.sql"
 # Canonical columns in printed order, as the sample generator prints them.
 APPROPRIATION_COLUMNS = T05_COLUMNS  # T05, and T09 up to fiscal 2023
 GOVERNMENT_FUND_COLUMNS = T08_COLUMNS  # T08, and T09 from fiscal 2024
-TITLES = {table_id: spec.canonical_title for table_id, spec in TABLES_BY_ID.items()}
+# Every standard table's title, the budgets' B.. too (test_budget_marts uses insert_tables).
+TITLES = {table_id: spec.canonical_title for table_id, spec in SPECS_BY_ID.items()}
 
 OFFICE = "枣庄市人民政府办公室本级"
 FINANCE = "枣庄市财政局"
@@ -433,60 +434,82 @@ def write_raw(path: Path) -> None:
     with duckdb.connect(str(path)) as con:
         con.execute(RAW_SCHEMA.read_text(encoding="utf-8"))
         for doc in DOCS:
-            con.execute(
-                "insert into raw.documents values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [
-                    doc.document_id,
-                    doc.file_name,
-                    f"2021/{doc.file_name}",
-                    123_456,
-                    None if doc is SCAN else 40,
-                    None if doc is SCAN else "决算",
-                    doc.unit_name,
-                    doc.region,
-                    doc.unit_level,
-                    doc.fiscal_year,
-                    doc.status,
-                    doc.status_reason,
-                    "test",
-                    doc.ingested_at,
-                ],
+            insert_document(
+                con,
+                doc,
+                path=f"2021/{doc.file_name}",
+                page_count=None if doc is SCAN else 40,
+                kind=None if doc is SCAN else "决算",
             )
-        for table in TABLES:
-            pages = [page for page, *_ in table.rows]
-            title = TITLES[table.table_id]
-            con.execute(
-                "insert into raw.extracted_tables values (?, ?, ?, ?, ?, '万元', ?, ?, ?, null)",
-                [
-                    table.doc.document_id,
-                    table.table_id,
-                    title,
-                    title,
-                    table.status,
-                    min(pages, default=20),
-                    max(pages, default=20),
-                    table.note,
-                ],
-            )
-            for row_number, (page, side, code, label, cells) in enumerate(table.rows, start=1):
-                for column_name, text in cells:
-                    con.execute(
-                        "insert into raw.table_cells (document_id, table_id, row_number, page, "
-                        "side, subject_code, line_label, column_name, printed_text, amount) "
-                        "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                        [
-                            table.doc.document_id,
-                            table.table_id,
-                            row_number,
-                            page,
-                            side,
-                            code,
-                            label,
-                            column_name,
-                            text,
-                            parse_amount(text),
-                        ],
-                    )
+        insert_tables(con, TABLES, parse_amount)
+
+
+def insert_document(
+    con: duckdb.DuckDBPyConnection, doc: Doc, path: str, page_count: int | None, kind: str | None
+) -> None:
+    """One raw.documents row, as the extractor writes it."""
+    con.execute(
+        "insert into raw.documents values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            doc.document_id,
+            doc.file_name,
+            path,
+            123_456,
+            page_count,
+            kind,
+            doc.unit_name,
+            doc.region,
+            doc.unit_level,
+            doc.fiscal_year,
+            doc.status,
+            doc.status_reason,
+            "test",
+            doc.ingested_at,
+        ],
+    )
+
+
+def insert_tables(
+    con: duckdb.DuckDBPyConnection,
+    tables: list[RawTable],
+    amount: Callable[[str], Decimal | None],
+) -> None:
+    """The raw.extracted_tables and raw.table_cells rows of the tables; `amount` parses a cell."""
+    for table in tables:
+        pages = [page for page, *_ in table.rows]
+        title = TITLES[table.table_id]
+        con.execute(
+            "insert into raw.extracted_tables values (?, ?, ?, ?, ?, '万元', ?, ?, ?, null)",
+            [
+                table.doc.document_id,
+                table.table_id,
+                title,
+                title,
+                table.status,
+                min(pages, default=20),
+                max(pages, default=20),
+                table.note,
+            ],
+        )
+        for row_number, (page, side, code, label, cells) in enumerate(table.rows, start=1):
+            for column_name, text in cells:
+                con.execute(
+                    "insert into raw.table_cells (document_id, table_id, row_number, page, "
+                    "side, subject_code, line_label, column_name, printed_text, amount) "
+                    "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [
+                        table.doc.document_id,
+                        table.table_id,
+                        row_number,
+                        page,
+                        side,
+                        code,
+                        label,
+                        column_name,
+                        text,
+                        amount(text),
+                    ],
+                )
 
 
 @dataclass(frozen=True)
@@ -501,6 +524,11 @@ def build(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Build]:
     tmp = tmp_path_factory.mktemp("dbt_marts")
     warehouse = tmp / "juesuan.duckdb"
     write_raw(warehouse)  # connection closed: DuckDB allows one writer process per file
+    yield run_dbt_build(warehouse, tmp)
+
+
+def run_dbt_build(warehouse: Path, tmp: Path) -> Build:
+    """`dbt build` (seeds, models, data tests) in-process against the warehouse file."""
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("JUESUAN_WAREHOUSE", str(warehouse))
         result = dbtRunner().invoke(
@@ -523,7 +551,7 @@ def build(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Build]:
     ]
     if result.exception is not None:
         failures.append(repr(result.exception))
-    yield Build(warehouse, result.success, failures)
+    return Build(warehouse, result.success, failures)
 
 
 def query(build: Build, sql: str) -> list[tuple]:
@@ -1045,6 +1073,18 @@ ADDITIONS = {
     ],
 }
 MARTS = sorted(CONTRACT.keys() | ADDITIONS.keys())
+# The budget marts: built here too (from no budget, so the vs-final marts hold the finals'
+# rows with NULL budgets); their columns and rows are tested in test_budget_marts.
+BUDGET_MARTS = [
+    "fct_budget_appropriation_expenditure",
+    "fct_budget_basic_expenditure_econ",
+    "fct_budget_expenditure",
+    "fct_budget_income",
+    "fct_budget_statement_lines",
+    "fct_budget_three_public_costs",
+    "fct_budget_vs_final",
+    "three_public_budget_vs_final",
+]
 
 
 def has_cjk(text: str | None) -> bool:
@@ -1053,31 +1093,40 @@ def has_cjk(text: str | None) -> bool:
 
 def test_marts_are_the_contracts_tables(build: Build) -> None:
     rows = query(build, "select table_name from duckdb_tables() where schema_name = 'marts'")
-    assert sorted(name for (name,) in rows) == MARTS
+    assert sorted(name for (name,) in rows) == sorted(MARTS + BUDGET_MARTS)
 
 
 @pytest.mark.parametrize("table", MARTS)
 def test_marts_columns_match_contract(build: Build, table: str) -> None:
-    rows = query(
+    assert mart_columns(build, table) == CONTRACT.get(table, []) + ADDITIONS.get(table, [])
+
+
+def mart_columns(build: Build, table: str) -> list[tuple]:
+    """The mart's (column_name, data_type) pairs, in column order."""
+    return query(
         build,
         "select column_name, data_type from duckdb_columns()"
         f" where schema_name = 'marts' and table_name = '{table}' order by column_index",
     )
-    assert rows == CONTRACT.get(table, []) + ADDITIONS.get(table, [])
 
 
 @pytest.mark.parametrize("table", MARTS)
 def test_marts_carry_chinese_comments(build: Build, table: str) -> None:
+    assert_chinese_comments(build, "marts", table)
+
+
+def assert_chinese_comments(build: Build, schema: str, table: str) -> None:
+    """The table and each of its columns carry a Chinese comment."""
     [(table_comment,)] = query(
         build,
         "select comment from duckdb_tables()"
-        f" where schema_name = 'marts' and table_name = '{table}'",
+        f" where schema_name = '{schema}' and table_name = '{table}'",
     )
     assert has_cjk(table_comment), table_comment
     columns = query(
         build,
         "select column_name, comment from duckdb_columns()"
-        f" where schema_name = 'marts' and table_name = '{table}'",
+        f" where schema_name = '{schema}' and table_name = '{table}'",
     )
     uncommented = [name for name, comment in columns if not has_cjk(comment)]
     assert uncommented == []

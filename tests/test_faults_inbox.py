@@ -269,6 +269,7 @@ def test_ingest_with_hostile_entries_and_a_half_copied_file(tmp_path, nest):
     copy completes and a second run loads it: the stale rejection is superseded."""
     generated = tmp_path / "generated"
     samples = ["samples", "--out", str(generated), "--units", "2", "--years", "2024"]
+    samples.append("--no-budgets")  # three finals: the seed case and two units
     subprocess.run(
         [sys.executable, "-m", "pipelines.cli", *samples],
         cwd=REPO,

@@ -333,10 +333,14 @@ def test_the_clean_default_corpus_has_no_error(demo_checked) -> None:
 
 
 @pytest.mark.slow
-def test_every_check_of_the_catalogue_is_recorded_by_a_rule(planted, demo_checked) -> None:
-    """No catalogue entry lacks its rule (the two corpora print every table with data)."""
+def test_every_check_of_the_catalogue_is_recorded_by_a_rule(
+    planted, demo_checked, paired_warehouse
+) -> None:
+    """No catalogue entry lacks its rule: the planted and demo corpora print every final
+    table with data, the paired corpus every budget table and a final for each budget
+    (the ingest ran the quality checks on it)."""
     recorded = set()
-    for warehouse in (planted["warehouse"], demo_checked):
+    for warehouse in (planted["warehouse"], demo_checked, paired_warehouse):
         rows = _query(warehouse, "select distinct check_name from quality.check_results")
         recorded |= {name for (name,) in rows}
     assert recorded == set(CHECKS)

@@ -291,7 +291,7 @@ def test_html_escapes_document_text(report):
 
 def test_excel_sheets_rows_and_numbers(report):
     wb = load_workbook(report.xlsx)
-    assert wb.sheetnames == ["问题清单", "已排除", "文档", "概览"]
+    assert wb.sheetnames == ["问题清单", "已排除", "文档", "概览", "预算执行", "三公预算执行"]
     findings = list(wb["问题清单"].iter_rows(values_only=True))
     header = findings[0]
     expected_columns = ["单位", "年度", "文件名", "严重程度", "表号", "位置", "页码", "说明"]
@@ -442,6 +442,254 @@ def test_report_stays_light_with_thousands_of_findings(tmp_path):
     assert size < 700_000, f"report is {size} bytes for 3000 findings"
     assert elapsed < 20, elapsed
     assert len(_data_island(files.html.read_text(encoding="utf-8"))["f"]) == 3000 + 5
+
+
+# ---- budget against final ----
+
+D_BUDGET_CZ = "f" * 64
+D_BUDGET_JY = "9" * 64
+BUDGET_DOCUMENTS = [
+    (D_BUDGET_CZ, "枣庄市财政局2023年部门预算.pdf", "u_cz", 2023, "预算", "loaded", None, 18),
+    (D_BUDGET_JY, "枣庄市教育局2024年部门预算.pdf", "u_jy", 2024, "预算", "loaded", None, 20),
+]
+SUBJECTS = [
+    ("2010101", "行政运行", "项", "201", "一般公共服务支出"),
+    ("2010102", "一般行政管理事务", "项", "201", "一般公共服务支出"),
+    ("2010150", "事业运行", "项", "201", "一般公共服务支出"),
+    ("2010199", "其他政府办公厅（室）及相关机构事务支出", "项", "201", "一般公共服务支出"),
+    ("2010301", "行政运行", "项", "201", "一般公共服务支出"),
+    ("2050101", "行政运行", "项", "205", "教育支出"),
+    ("2120899", "其他国有土地使用权出让收入安排的支出", "项", "212", "城乡社区支出"),
+]
+GENERAL, FUND = "一般公共预算", "政府性基金预算"
+BASIC, PROJECT = "基本支出", "项目支出"
+# unit, year, subject, fund, type, budget, final, budget document, final document
+BUDGET_VS_FINAL = [
+    ("u_cz", 2023, "2010101", GENERAL, BASIC, "100", "90", D_BUDGET_CZ, D_CLEAN),
+    ("u_cz", 2023, "2010102", GENERAL, PROJECT, "50", "80", D_BUDGET_CZ, D_CLEAN),
+    ("u_cz", 2023, "2010199", GENERAL, PROJECT, "0", "3", D_BUDGET_CZ, D_CLEAN),
+    ("u_cz", 2023, "2120899", FUND, PROJECT, None, "20", D_BUDGET_CZ, D_CLEAN),
+    ("u_cz", 2023, "2010150", GENERAL, BASIC, "5", None, D_BUDGET_CZ, D_CLEAN),
+    ("u_zz", 2020, "2010301", GENERAL, BASIC, None, "1244.35", None, D_ZAOZHUANG),
+    ("u_jy", 2024, "2050101", GENERAL, BASIC, "300.123456", None, D_BUDGET_JY, None),
+]
+# unit, year, item, budget (B07), the final's 预算数 (T07), final (T07)
+THREE_PUBLIC = [
+    ("u_cz", 2023, "公务接待费", "10", "10", "8"),
+    ("u_cz", 2023, "因公出国（境）费", "5", "6", "4.5"),
+]
+BUDGET_SCHEMA = """
+create table marts.dim_function_subject (
+    subject_code varchar, subject_name varchar, subject_level varchar,
+    class_code varchar, class_name varchar
+);
+create table marts.fct_budget_vs_final (
+    unit_id varchar, fiscal_year integer, subject_code varchar, fund_type varchar,
+    expenditure_type varchar, budget_amount decimal(20, 6), final_amount decimal(20, 6),
+    execution_rate decimal(20, 6), budget_document_id varchar, final_document_id varchar
+);
+create table marts.three_public_budget_vs_final (
+    unit_id varchar, fiscal_year integer, cost_item varchar, budget_amount decimal(20, 6),
+    final_budget_amount decimal(20, 6), final_amount decimal(20, 6)
+);
+"""
+
+
+def add_budgets(warehouse: Path, *, lines: bool = True) -> Path:
+    """Two budget documents and the budget-against-final marts as dbt builds them (the
+    execution rate is the mart's, final ÷ budget, NULL where the budget is 0 or absent)."""
+    con = duckdb.connect(str(warehouse))
+    try:
+        con.execute(BUDGET_SCHEMA)
+        con.execute("insert into marts.dim_unit values ('u_jy', '枣庄市教育局', '枣庄市', '部门')")
+        con.executemany(
+            "insert into marts.dim_document values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (doc, name, unit, year, kind, pages, status, reason, T0)
+                for doc, name, unit, year, kind, status, reason, pages in BUDGET_DOCUMENTS
+            ],
+        )
+        # Coverage per document kind, as dbt builds it once budgets are loaded.
+        con.execute(
+            "alter table quality.document_coverage add column document_kind varchar default '决算'"
+        )
+        con.executemany(
+            "insert into quality.document_coverage "
+            "values (?, ?, '枣庄市', '部门', ?, true, true, '预算')",
+            [("u_cz", "枣庄市财政局", 2023), ("u_jy", "枣庄市教育局", 2024)],
+        )
+        con.executemany("insert into marts.dim_function_subject values (?, ?, ?, ?, ?)", SUBJECTS)
+        if lines:
+            con.executemany(
+                "insert into marts.fct_budget_vs_final select ?, ?, ?, ?, ?, ?::decimal(20, 6), "
+                "?::decimal(20, 6), ?::decimal(20, 6) / nullif(?::decimal(20, 6), 0), ?, ?",
+                [(*row[:7], row[6], row[5], *row[7:]) for row in BUDGET_VS_FINAL],
+            )
+            con.executemany(
+                "insert into marts.three_public_budget_vs_final values (?, ?, ?, ?, ?, ?)",
+                THREE_PUBLIC,
+            )
+    finally:
+        con.close()
+    return warehouse
+
+
+@pytest.fixture
+def budget_report(tmp_path):
+    warehouse = add_budgets(build_warehouse(tmp_path / "juesuan.duckdb"))
+    return write_report(warehouse, tmp_path / "reports")
+
+
+def test_budget_against_final_largest_gap_first_and_missing_sides_named(budget_report):
+    page = budget_report.html.read_text(encoding="utf-8")
+    data = _data_island(page)
+    names = [u[0] for u in data["units"]]
+    subjects = data["bv"]["subj"]  # code, name, class code, class name; each once
+    rows = [
+        (names[r[0]], r[1], subjects[r[2]][0], r[5], r[6], r[8], r[9]) for r in data["bv"]["rows"]
+    ]
+    assert rows == [
+        # Both sides: the largest |final − budget| first, whatever its sign.
+        ("枣庄市财政局", 2023, "2010102", 50, 80, 30, "both"),
+        ("枣庄市财政局", 2023, "2010101", 100, 90, -10, "both"),
+        ("枣庄市财政局", 2023, "2010199", 0, 3, 3, "both"),
+        # One side only, the larger amount first, each saying why.
+        ("枣庄市人民政府办公室本级", 2020, "2010301", None, 1244.35, None, "no_budget_document"),
+        ("枣庄市教育局", 2024, "2050101", 300.123456, None, None, "no_final_document"),
+        ("枣庄市财政局", 2023, "2120899", None, 20, None, "not_in_budget"),
+        ("枣庄市财政局", 2023, "2010150", 5, None, None, "not_in_final"),
+    ]
+    states = data["bv"]["states"]
+    assert states["no_budget_document"] == "未载入预算"
+    assert states["no_final_document"] == "未载入决算"
+    assert states["not_in_budget"] == "预算未列该科目"
+    by_code = {subjects[r[2]][0]: r for r in data["bv"]["rows"]}
+    # Subject and class names from marts.dim_function_subject; the mart's rate.
+    assert subjects[by_code["2010102"][2]] == [
+        "2010102",
+        "一般行政管理事务",
+        "201",
+        "一般公共服务支出",
+    ]
+    assert by_code["2010102"][3:5] == [GENERAL, PROJECT]
+    assert by_code["2010102"][7] == pytest.approx(1.6)
+    assert by_code["2010101"][7] == pytest.approx(0.9)
+    assert by_code["2010199"][7] is None  # a budget of 0 has no rate
+    assert len(subjects) == len({r[2] for r in data["bv"]["rows"]})
+    # The unit-year totals: 财政局 2023 has both documents, 155 budgeted, 193 spent.
+    summary = {(names[r[0]], r[1]): r for r in data["bv"]["sum"]}
+    cz = summary[("枣庄市财政局", 2023)]
+    assert cz[2:8] == [True, True, 155, 193, pytest.approx(193 / 155), 38]
+    assert cz[8:11] == [3, 1, 1]
+    assert summary[("枣庄市教育局", 2024)][2:4] == [True, False]
+    assert summary[("枣庄市教育局", 2024)][5] is None
+    # 三公: the budget document's figure, the final accounts' restatement of it, the final.
+    items = {r[2]: r for r in data["bv"]["tp"]}
+    assert items["因公出国（境）费"][3:9] == [5, 6, 4.5, pytest.approx(0.9), -0.5, 1]
+    assert items["公务接待费"][8] == 0
+    assert [r[2] for r in data["bv"]["tp"]] == ["公务接待费", "因公出国（境）费"]  # |−2| > |−0.5|
+    # Drawn by the script into its section; the header card gives the overall rate.
+    assert 'id="budget-rows"' in page and 'id="budget-tp"' in page
+    assert re.search(r'预算执行率</div><div class="v">124\.52%', page)
+    assert "1 个单位年度预算与决算均已载入" in page
+
+
+def test_overview_has_a_row_per_unit_year_and_document_kind(budget_report):
+    data = _data_island(budget_report.html.read_text(encoding="utf-8"))
+    names = [u[0] for u in data["units"]]
+    kinds = sorted(
+        (r[9], r[2]) for r in data["ov"] if (names[r[0]], r[1]) == ("枣庄市财政局", 2023)
+    )
+    assert kinds == [("决算", "loaded"), ("预算", "loaded")]
+    # The budget comes first within its unit-year: it is published first.
+    first = next(r for r in data["ov"] if names[r[0]] == "枣庄市财政局")
+    assert first[9] == "预算"
+
+
+def test_budget_against_final_in_the_excel_export(budget_report):
+    wb = load_workbook(budget_report.xlsx)
+    sheet = wb["预算执行"]
+    rows = list(sheet.iter_rows(values_only=True))
+    header = rows[0]
+    lines = [dict(zip(header, row, strict=True)) for row in rows[1:]]
+    assert [r["科目编码"] for r in lines] == [
+        "2010102", "2010101", "2010199", "2010301", "2050101", "2120899", "2010150",
+    ]  # fmt: skip
+    top = lines[0]
+    assert top["单位"] == "枣庄市财政局" and top["年度"] == 2023
+    assert top["科目名称"] == "一般行政管理事务" and top["类"] == "201 一般公共服务支出"
+    assert (top["预算数（万元）"], top["决算数（万元）"]) == (50, 80)
+    assert top["差额（决算−预算，万元）"] == 30
+    assert top["执行率"] == pytest.approx(1.6)
+    assert sheet.cell(row=2, column=header.index("执行率") + 1).number_format == "0.00%"
+    assert [r["对比情况"] for r in lines[3:]] == [
+        "未载入预算", "未载入决算", "预算未列该科目", "决算未列该科目",
+    ]  # fmt: skip
+    assert lines[4]["预算数（万元）"] == pytest.approx(300.123456)
+    assert lines[3]["执行率"] is None and lines[3]["差额（决算−预算，万元）"] is None
+    items = list(wb["三公预算执行"].iter_rows(values_only=True))
+    item = dict(zip(items[0], items[2], strict=True))
+    assert item["项目"] == "因公出国（境）费"
+    assert item["决算所列预算数与预算文件之差（万元）"] == 1
+    overview = list(wb["概览"].iter_rows(values_only=True))
+    assert {r[-1] for r in overview[1:]} == {"决算", "预算"}
+
+
+def test_budget_view_says_why_when_there_is_nothing_to_compare(tmp_path):
+    # A warehouse from before budgets: no budget marts at all.
+    old = write_report(build_warehouse(tmp_path / "old.duckdb"), tmp_path / "old")
+    page = old.html.read_text(encoding="utf-8")
+    assert "还没有预算与决算对比" in page and "重新运行 juesuan ingest" in page
+    assert _data_island(page)["bv"]["rows"] == []
+    assert 'id="budget-rows"' not in page
+    sheet = list(load_workbook(old.xlsx)["预算执行"].iter_rows(values_only=True))
+    assert len(sheet) == 2 and "还没有预算与决算对比" in sheet[1][0]
+    # The marts exist, but no budget is loaded: the final accounts' rows are not listed.
+    warehouse = build_warehouse(tmp_path / "finals.duckdb")
+    con = duckdb.connect(str(warehouse))
+    con.execute(BUDGET_SCHEMA)
+    con.execute(
+        "insert into marts.fct_budget_vs_final values "
+        "('u_zz', 2020, '2010301', '一般公共预算', '基本支出', null, 1244.35, null, null, ?)",
+        [D_ZAOZHUANG],
+    )
+    con.close()
+    finals = write_report(warehouse, tmp_path / "finals")
+    page = finals.html.read_text(encoding="utf-8")
+    assert "尚未载入任何预算文件" in page
+    assert _data_island(page)["bv"]["rows"] == []
+    # Budgets loaded, the marts empty: said so too.
+    empty = add_budgets(build_warehouse(tmp_path / "empty.duckdb"), lines=False)
+    page = write_report(empty, tmp_path / "empty").html.read_text(encoding="utf-8")
+    assert "中没有数据行" in page
+
+
+def test_budget_view_stays_light_with_a_whole_city(tmp_path):
+    """20,000 lines (a city's units × subjects × funds): each subject named once."""
+    warehouse = add_budgets(build_warehouse(tmp_path / "city.duckdb"))
+    con = duckdb.connect(str(warehouse))
+    con.execute(
+        "insert into marts.fct_budget_vs_final select 'u_cz', 2023, "
+        "'2' || lpad((i % 900)::varchar, 6, '0'), "
+        "case when i % 2 = 0 then '一般公共预算' else '政府性基金预算' end, "
+        "case when i % 3 = 0 then '基本支出' else '项目支出' end, "
+        "(i * 1.234567)::decimal(20, 6), (i * 1.1)::decimal(20, 6), 0.891011, ?, ? "
+        "from range(20000) as t(i)",
+        [D_BUDGET_CZ, D_CLEAN],
+    )
+    con.close()
+    started = time.perf_counter()
+    files = write_report(warehouse, tmp_path / "out")
+    elapsed = time.perf_counter() - started
+    size = files.html.stat().st_size
+    assert size < 3_000_000, f"report is {size} bytes for 20,000 budget lines"
+    assert elapsed < 30, elapsed
+    data = _data_island(files.html.read_text(encoding="utf-8"))
+    assert len(data["bv"]["rows"]) == 20000 + len(BUDGET_VS_FINAL)
+    assert len(data["bv"]["subj"]) <= 900 + len(SUBJECTS)
+    assert load_workbook(files.xlsx, read_only=True)["预算执行"].max_row == 20001 + len(
+        BUDGET_VS_FINAL
+    )
 
 
 # ---- in a real headless browser ----
@@ -750,3 +998,55 @@ def test_report_sorts_and_filters_by_hand(report, tmp_path):
         assert "sev=rounding" in browser.js("location.hash")
     finally:
         browser.close()
+
+
+class _BudgetRows(HTMLParser):
+    """The rendered lines of the budget-against-final table (their cell texts)."""
+
+    def __init__(self):
+        super().__init__()
+        self.rows: list[list[str]] = []
+        self._cell: list[str] | None = None
+        self._in_row = False
+
+    def handle_starttag(self, tag, attrs):
+        classes = (dict(attrs).get("class") or "").split()
+        if tag == "tr" and "budget-line" in classes:
+            self._in_row = True
+            self.rows.append([])
+        elif tag == "td" and self._in_row:
+            self._cell = []
+
+    def handle_endtag(self, tag):
+        if tag == "td" and self._cell is not None:
+            self.rows[-1].append("".join(self._cell).strip())
+            self._cell = None
+        elif tag == "tr":
+            self._in_row = False
+
+    def handle_data(self, data):
+        if self._cell is not None:
+            self._cell.append(data)
+
+
+@needs_chromium
+def test_budget_against_final_drawn_in_headless_chromium(budget_report, tmp_path):
+    url = budget_report.html.resolve().as_uri()
+    parser = _BudgetRows()
+    parser.feed(_chromium(url, tmp_path / "p1", "--dump-dom"))
+    rows = parser.rows
+    assert len(rows) == len(BUDGET_VS_FINAL)
+    top = rows[0]
+    assert (
+        top[0].startswith("枣庄市财政局") and "2010102" in top[2] and "一般行政管理事务" in top[2]
+    )
+    assert top[5:9] == ["50.00", "80.00", "160.00%", "+30.00"]
+    assert rows[1][8] == "-10.00"
+    assert [row[9] for row in rows[3:]] == [
+        "未载入预算", "未载入决算", "预算未列该科目", "决算未列该科目",
+    ]  # fmt: skip
+    # The report's unit filter (in the URL hash) narrows the budget lines too.
+    parser = _BudgetRows()
+    parser.feed(_chromium(url + "#unit=枣庄市教育局", tmp_path / "p2", "--dump-dom"))
+    assert len(parser.rows) == 1 and "2050101" in parser.rows[0][2]
+    assert parser.rows[0][5] == "300.123456" and parser.rows[0][9] == "未载入决算"

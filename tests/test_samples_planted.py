@@ -396,6 +396,7 @@ def test_the_command_line_plants_errors(tmp_path: Path, capsys: pytest.CaptureFi
             "--no-seed-case",
             "--plant-errors",
             "1",
+            "--no-budgets",  # planted errors are in finals; budgets have their own tests
         ],
         standalone_mode=False,
     )

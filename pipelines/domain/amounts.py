@@ -14,7 +14,8 @@ _AMOUNT = re.compile(r"^[-−]?\d+(?:\.\d+)?$")
 # A cell printing an amount with its decimals ("1,234.56", "-3.10", "(12.30)"), as
 # opposed to a code, a line number or a column number.
 PRINTED_DECIMAL = re.compile(r"^[-−(]?[\d,]+\.\d{2,}\)?$")
-_MONEY_UNIT_LINE = re.compile(r"(?:金额)?单位\s*[:：]\s*(万元|元)(?![\u4e00-\u9fff])")
+# "单位：万元", also wrapped in a narrow cell ("单位：万\n元").
+_MONEY_UNIT_LINE = re.compile(r"(?:金额)?单位\s*[:：]\s*(万\s*元|元)(?![\u4e00-\u9fff])")
 
 
 class AmountError(ValueError):
@@ -56,4 +57,4 @@ def to_wan(amount: Decimal | None, money_unit: str) -> Decimal | None:
 def find_money_unit(text: str) -> str | None:
     """The money unit printed above a table ("金额单位：万元", "单位：元"), if any."""
     match = _MONEY_UNIT_LINE.search(text)
-    return match.group(1) if match else None
+    return re.sub(r"\s", "", match.group(1)) if match else None

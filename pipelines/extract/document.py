@@ -11,15 +11,20 @@ import pypdfium2 as pdfium
 
 from pipelines import settings
 from pipelines.domain.amounts import find_money_unit
-from pipelines.domain.tables import TABLES, TABLES_BY_ID
+from pipelines.domain.tables import BUDGET_TABLES, SPECS_BY_ID, TABLES, TableSpec
 from pipelines.domain.text import PAGE_FOOTER, squash
 from pipelines.extract import EXTRACTOR_VERSION
 from pipelines.extract.certainty import mark_column_shifts, read_again
 from pipelines.extract.econ_tables import parse_econ_table
 from pipelines.extract.grid import Grid, read_page_grids
 from pipelines.extract.layout import reading_lines, spaced_text
+from pipelines.extract.listing_tables import parse_listing_table
 from pipelines.extract.locate import (
+    BUDGET_TABLE_SET,
+    FINAL_TABLES,
     TableLocation,
+    TableSet,
+    budget_left_out_by_numbering,
     contents_listing,
     left_out_by_numbering,
     left_out_by_template,
@@ -43,6 +48,7 @@ PARSERS = {
     "statement": parse_statement,
     "econ": parse_econ_table,
     "three_public": parse_three_public,
+    "listing": parse_listing_table,
 }
 # A page with fewer text characters is scanned: it has no text layer, or a stray few
 # (an OCR'd page number).
@@ -100,6 +106,11 @@ def _empty_note(page: PageText) -> str | None:
     return None
 
 
+def _same_size(page: PageText, other: PageText) -> bool:
+    """Pages printed at one size and turn, so that columns stand at the same x."""
+    return (page.width, page.height, page.turn) == (other.width, other.height, other.turn)
+
+
 def extract_table(
     path: Path,
     location: TableLocation,
@@ -108,7 +119,7 @@ def extract_table(
 ) -> ExtractedTable:
     """One table from its pages; with the open `document`, every cell is read a second
     time (pipelines.extract.certainty) so that an unsure amount is marked."""
-    spec = TABLES_BY_ID[location.table_id]
+    spec = SPECS_BY_ID[location.table_id]
     table_pages = [pages[n] for n in location.pages]
     problems: list[str] = list(location.problems)
     money_unit = find_money_unit(table_pages[0].text)
@@ -117,15 +128,22 @@ def extract_table(
         money_unit = "万元"
     grids: dict[int, Grid] = read_page_grids(path, table_pages)
     first_text_grid: Grid | None = None
+    previous: int | None = None
     for number in location.pages:
         if number not in grids:  # printed without cell rules
             title = location.printed_title if number == location.pages[0] else None
             bounds = first_text_grid.col_bounds if first_text_grid else None
+            if bounds is None and previous in grids and _same_size(pages[previous], pages[number]):
+                # A continuation whose rules were not found takes the columns of the ruled
+                # page before it: its words alone can misplace a column (an amount read
+                # under no column, a code part taken for a subject).
+                bounds = grids[previous].col_bounds
             read = grid_from_text if spec.kind == "subject" else grid_from_text_layout
             grid = read(pages[number], title, bounds)
             if grid is not None:
                 grids[number] = grid
                 first_text_grid = first_text_grid or grid
+        previous = number
     ordered = [grids[n] for n in location.pages if n in grids]
     if document is not None:
         for grid in ordered:
@@ -187,17 +205,19 @@ def reject(result: DocumentExtraction, reason: str) -> None:
     result.lines = []  # a rejected document's words are read by no check
 
 
-def _looks_like_cover(page: PageText) -> bool:
+def _looks_like_cover(page: PageText, kind: str) -> bool:
     lines = [line for line in page.lines if not PAGE_FOOTER.match(squash(line))]
     return (
         0 < len(lines) <= COVER_MAX_LINES
         and all(len(squash(line)) <= COVER_MAX_LINE_CHARS for line in lines)
         and not _PART_HEADING.match(squash(lines[0]))
-        and "决算" in squash(page.text)
+        and kind in squash(page.text)
     )
 
 
-def disclosures_in(pages: list[PageText], first: Recognition) -> list[Recognition]:
+def disclosures_in(
+    pages: list[PageText], first: Recognition, tables: TableSet = FINAL_TABLES
+) -> list[Recognition]:
     """The disclosures a file holds, the first being `first` (the file's recognition).
 
     Another begins where the table set starts again (a table's title printed a second
@@ -208,9 +228,13 @@ def disclosures_in(pages: list[PageText], first: Recognition) -> list[Recognitio
     found = [first]
     seen: set[str] = set()
     previous = -1  # page index of the previous table title
-    for index, table_id, _ in table_titles(pages):
+    for index, table_id, _ in table_titles(pages, tables):
         if table_id in seen:
-            covers = [i for i in range(previous + 1, index) if _looks_like_cover(pages[i])]
+            covers = [
+                i
+                for i in range(previous + 1, index)
+                if _looks_like_cover(pages[i], first.document_kind or "决算")
+            ]
             recognition = recognise(pages[covers[0] :]) if covers else None
             if recognition and recognition.unit_name and recognition.fiscal_year:
                 found.append(recognition)
@@ -223,7 +247,57 @@ def disclosures_in(pages: list[PageText], first: Recognition) -> list[Recognitio
 def _several_disclosures(disclosures: list[Recognition]) -> str:
     named = "、".join(f"{d.unit_name} {d.fiscal_year}年度" for d in disclosures[:NAMED_DISCLOSURES])
     more = "等" if len(disclosures) > NAMED_DISCLOSURES else ""
-    return f"一个文件包含 {len(disclosures)} 份决算公开（{named}{more}），请拆分后分别放入收件箱"
+    kind = disclosures[0].document_kind
+    return f"一个文件包含 {len(disclosures)} 份{kind}公开（{named}{more}），请拆分后分别放入收件箱"
+
+
+FINAL_WITHOUT_TABLES = "未找到九张决算公开表中的任何一张"
+NOT_A_DISCLOSURE = (
+    "不是决算公开文件，也不是预算公开文件：封面和前几页没有“决算”字样，"
+    "也没有“部门预算”“单位预算”“预算公开”等字样，开头也不是预算公开表"
+)
+# A budget recognised by its cover whose 报表 are not in the file (a separate attachment).
+BUDGET_WITHOUT_TABLES = (
+    "预算公开说明不含预算报表：文件中找不到任何一张预算公开表（收支总表、收入总表、"
+    "支出总表、财政拨款收支总表等），报表可能是单独的附件"
+)
+# The budget tables every budget prints: always recorded, located or not. The others
+# (B10 项目支出表, B11 政府采购预算表) are recorded only where printed.
+BUDGET_STANDARD_TABLES = ("B01", "B02", "B03", "B04", "B05", "B06", "B07", "B08", "B09")
+# A budget's contents list at least this many of B01–B09 before a table they leave out is
+# taken as left out by its template (fewer: the contents are partial, not a template's).
+MIN_LISTED_BUDGET_TABLES = 6
+LEFT_OUT_BY_BUDGET_CONTENTS = "目录列出的预算公开表中没有此表：该模板不含此表"
+LEFT_OUT_BY_BUDGET_NUMBERING = "预算公开表的表号连续、没有空号，其中没有此表：该模板不含此表"
+
+
+def _recorded_budget_specs(locations: dict[str, TableLocation]) -> list[TableSpec]:
+    """The budget tables a document records: the standard ones, and the others printed."""
+    return [
+        spec
+        for spec in BUDGET_TABLES
+        if spec.table_id in BUDGET_STANDARD_TABLES or spec.table_id in locations
+    ]
+
+
+def budget_left_out_reasons(
+    pages: list[PageText], locations: dict[str, TableLocation]
+) -> dict[str, str]:
+    """The standard budget tables (B01–B09) the document's template has no place for, each
+    with its printed signal: its contents list most of them but not these (Changsha, Xi'an
+    print no 国有资本经营预算支出表), or its table numbers run on without a gap and without
+    them (Chongqing). Without such a signal a table not found is missing."""
+    reasons = {
+        tid: LEFT_OUT_BY_BUDGET_NUMBERING
+        for tid in budget_left_out_by_numbering(pages, locations, BUDGET_STANDARD_TABLES)
+    }
+    listed = contents_listing(pages, BUDGET_TABLE_SET)
+    standard = set(BUDGET_STANDARD_TABLES)
+    if len(listed & standard) >= MIN_LISTED_BUDGET_TABLES:
+        reasons.update(
+            {tid: LEFT_OUT_BY_BUDGET_CONTENTS for tid in standard - listed if tid not in locations}
+        )
+    return reasons
 
 
 # Why a table is left out by the document's template, by the signal that says so.
@@ -279,13 +353,15 @@ def _extract_open(
         )
     recognition = recognise(pages)
     result.document_kind = recognition.document_kind
-    if recognition.document_kind != "决算":
-        return reject(result, "不是决算公开文件：封面和前几页没有“决算”字样")
+    kind = recognition.document_kind
+    if kind is None:
+        return reject(result, NOT_A_DISCLOSURE)
     if recognition.is_template:  # a placeholder name is no unit: it must not reach dim_unit
         return reject(
-            result, f"模板文件：单位名称“{recognition.unit_name}”是占位符，不是某个单位的决算"
+            result, f"模板文件：单位名称“{recognition.unit_name}”是占位符，不是某个单位的{kind}"
         )
-    disclosures = disclosures_in(pages, recognition)
+    tables = BUDGET_TABLE_SET if kind == "预算" else FINAL_TABLES
+    disclosures = disclosures_in(pages, recognition, tables)
     if len(disclosures) > 1:  # loaded as the first unit, the others would vanish unseen
         return reject(result, _several_disclosures(disclosures))
     result.unit_name = recognition.unit_name
@@ -293,16 +369,21 @@ def _extract_open(
     result.region = recognition.region
     result.unit_level = recognition.unit_level
     if recognition.unit_name is None or recognition.fiscal_year is None:
-        return reject(result, "封面上找不到单位名称或年度，无法确定是哪个单位哪一年的决算")
-    locations = locate_tables(pages)
+        return reject(result, f"封面上找不到单位名称或年度，无法确定是哪个单位哪一年的{kind}")
+    locations = locate_tables(pages, tables)
     if not locations:
-        reason = "未找到九张决算公开表中的任何一张"
+        reason = BUDGET_WITHOUT_TABLES if kind == "预算" else FINAL_WITHOUT_TABLES
         if textless:
             reason += f"（第{_page_ranges(textless)}页没有文字层，可能是扫描页）"
         return reject(result, reason)
     by_number = {p.number: p for p in pages}
-    left_out = left_out_by_template_reasons(pages, locations)
-    for spec in TABLES:
+    if kind == "预算":
+        specs = _recorded_budget_specs(locations)
+        left_out = budget_left_out_reasons(pages, locations)
+    else:
+        specs = list(TABLES)
+        left_out = left_out_by_template_reasons(pages, locations)
+    for spec in specs:
         location = locations.get(spec.table_id)
         if location is None and spec.table_id in left_out:
             result.tables.append(
@@ -320,6 +401,7 @@ def _extract_open(
             )
         else:
             result.tables.append(extract_table(path, location, by_number, document))
-    last_table_page = max(page for loc in locations.values() for page in loc.pages)
-    result.narrative = extract_narrative(pages, last_table_page)
+    if kind == "决算":  # the narrative's patterns are the final accounts' (决算数为…)
+        last_table_page = max(page for loc in locations.values() for page in loc.pages)
+        result.narrative = extract_narrative(pages, last_table_page)
     return None

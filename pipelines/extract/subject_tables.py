@@ -11,15 +11,31 @@ import re
 from dataclasses import dataclass
 
 from pipelines.domain.amounts import PRINTED_DECIMAL, AmountError, parse_amount, to_wan
-from pipelines.domain.subjects import SUBJECT_CODE
-from pipelines.domain.tables import TOTAL_LABELS, TableSpec
+from pipelines.domain.subjects import FUNCTION_CLASSES, SUBJECT_CODE
+from pipelines.domain.tables import TOTAL_LABELS, TableSpec, column_header_parts, numbers_columns
 from pipelines.domain.text import normalise_label, squash
 from pipelines.extract.grid import Grid
 from pipelines.extract.records import ExtractedCell, ExtractedRow
 
 _CODE_MARKERS = {"类", "款", "项"}
+# Header words of the label column when no header says 名称: 预算单位, 支出功能分类科目,
+# Shenzhen's 支出项目类别.
+_NAME_HEADER_WORDS = ("单位", "科目", "项目类别")
+TOTAL = "合计"
+_UNIT_CODE_HEADER = "单位"  # 单位编码 / 单位代码
+_GOVERNMENT_CLASSIFICATION = "政府"
+# A code printed before the name in one cell: "2010801-行政运行" (Beijing's budgets),
+# "[2014001]行政运行" (Guangdong's).
+_CODE_IN_LABEL = re.compile(r"^(?:(\d{3}|\d{5}|\d{7})[-－—]|\[(\d{3}|\d{5}|\d{7})\])(.+)$")
 # Codes are printed in the first columns: one code column, or split 类|款|项.
 CODE_COLUMNS_MAX = 3
+# How a unit's name ends (苏州市审计局, 无锡市信访局(本级), …中心): Jiangsu's and Xi'an's
+# 收入总表/支出总表 group their rows by budget unit under a 3-digit unit code ("024",
+# "113", "122") printed in the code column, where a function class would be.
+_UNIT_NAME_END = re.compile(
+    r"(?:局|委|委员会|部|办|办公室|院|中心|所|站|队|会|厅|处|馆|校|学|公司|社|台|园|场|署|室|团"
+    r"|本级)(?:[(（](?:本级|汇总)[)）])?$"
+)
 
 
 @dataclass
@@ -28,6 +44,9 @@ class ColumnRoles:
     name_col: int | None
     amount_cols: dict[int, str]  # grid column → canonical column name
     unmapped: list[str]
+    # The code column is headed 单位编码 (西安's 支出总表 listed by unit): its codes
+    # ("201 中共西安市委宣传部", "201001 …") number units, never function subjects.
+    unit_codes: bool = False
 
     def is_complete(self) -> bool:
         return bool(self.amount_cols) and self.name_col is not None
@@ -37,9 +56,20 @@ def _row_texts(grid: Grid, row: int) -> list[str]:
     return [squash(grid.text(row, c)) for c in range(grid.n_cols)]
 
 
+def _is_amount_text(text: str) -> bool:
+    """A printed amount of any format (元 integers "111,008,600", a dash for none)."""
+    try:
+        parse_amount(text)
+    except AmountError:
+        return False
+    return True
+
+
 def is_data_row(grid: Grid, row: int) -> bool:
-    """A row of the body: a code, an amount, or a 合计 label with nothing else but code
-    markers (a header row that prints the column title 合计 also prints other titles)."""
+    """A row of the body: a code, an amount with decimals, or a 合计 label with nothing
+    else but code markers and amounts (元 integers print no decimals: "合 计 | 111,008,600
+    | -"; a header row that prints the column title 合计 also prints other titles, and a
+    栏次 row counts 1, 2, 3 …)."""
     texts = _row_texts(grid, row)
     if any(SUBJECT_CODE.fullmatch(t) for t in texts[:CODE_COLUMNS_MAX]) or any(
         PRINTED_DECIMAL.match(t) for t in texts
@@ -47,8 +77,15 @@ def is_data_row(grid: Grid, row: int) -> bool:
         return True
     if any(t in TOTAL_LABELS for t in texts):
         others = [t for t in texts if t and t not in TOTAL_LABELS and t not in _CODE_MARKERS]
-        return not others
+        numbers = [t for t in others if _is_amount_text(t)]
+        return len(numbers) == len(others) and not numbers_columns(numbers)
     return False
+
+
+def is_unit_row(code: str, label: str) -> bool:
+    """A row naming a budget unit under its 3-digit unit code ("024 苏州市审计局"), not a
+    function class: the code is no national class and the label ends like a unit name."""
+    return len(code) == 3 and code not in FUNCTION_CLASSES and bool(_UNIT_NAME_END.search(label))
 
 
 def first_data_row(grid: Grid) -> int:
@@ -58,22 +95,73 @@ def first_data_row(grid: Grid) -> int:
     return grid.n_rows
 
 
+def _holds_amounts(grid: Grid, col: int, header_end: int) -> bool:
+    """Whether the column's body prints amounts only (at least one)."""
+    body = [squash(grid.text(r, col)) for r in range(header_end, grid.n_rows)]
+    filled = [t for t in body if t]
+    return bool(filled) and all(_is_amount_text(t) for t in filled)
+
+
+def _without_wrapper(paths: list[list[str]], columns: list[int]) -> None:
+    """Drop a header printed over every amount column alike (Beijing's 预算数, Xi'an's
+    部门预算): it names the table's measure, not a column."""
+    firsts = {paths[c][0] if len(paths[c]) > 1 else None for c in columns}
+    if len(columns) > 1 and len(firsts) == 1 and None not in firsts:
+        for c in columns:
+            del paths[c][0]
+
+
+def _name_column(candidates: list[int], headers: list[str]) -> int | None:
+    """The rows' name column among those whose header names one: the first that is not
+    the 政府预算 economic classification printed beside the 部门预算's."""
+    own = [c for c in candidates if _GOVERNMENT_CLASSIFICATION not in headers[c]]
+    chosen = own or candidates
+    return chosen[0] if chosen else None
+
+
 def column_roles(grid: Grid, spec: TableSpec, header_end: int) -> ColumnRoles:
-    headers = []
+    paths = []
     for c in range(grid.n_cols):
-        parts = grid.header_path(c, header_end)
+        parts = column_header_parts(grid.header_path(c, header_end))
         # Split code columns are marked 类/款/项, sometimes on the 合计 row itself.
         if header_end < grid.n_rows and squash(grid.text(header_end, c)) in _CODE_MARKERS:
             parts.append(squash(grid.text(header_end, c)))
-        headers.append("".join(parts))
+        paths.append(parts)
+    headers = ["".join(parts) for parts in paths]
     code_cols = [
         c
         for c, h in enumerate(headers)
-        if "编码" in h or "代码" in h or (h and h[-1] in _CODE_MARKERS and "名称" not in h)
+        if "编码" in h
+        or "代码" in h
+        # the marker printed alone, not a header ending in 款 (其中：经费拨款)
+        or (paths[c] and paths[c][-1] in _CODE_MARKERS and "名称" not in h)
     ]
-    name_col = next((c for c, h in enumerate(headers) if c not in code_cols and "名称" in h), None)
+    name_col = _name_column(
+        [c for c, h in enumerate(headers) if c not in code_cols and "名称" in h], headers
+    )
     if name_col is None and code_cols and code_cols[-1] + 1 < grid.n_cols:
         name_col = code_cols[-1] + 1
+    if name_col is None:  # rows named by unit (预算单位) or by 支出功能分类科目
+        name_col = _name_column(
+            [
+                c
+                for c, h in enumerate(headers)
+                if c not in code_cols
+                and any(word in h for word in _NAME_HEADER_WORDS)
+                and not _holds_amounts(grid, c, header_end)  # 单位资金, an amount column
+            ],
+            headers,
+        )
+    # A second classification printed beside the rows' own (政府预算支出经济分类 beside
+    # the 部门预算's): its code and name columns are neither the rows' code nor amounts.
+    other_classes: set[int] = set()
+    if name_col is not None:
+        other_classes = {c for c in code_cols if c > name_col} | {
+            c
+            for c, h in enumerate(headers)
+            if c != name_col and c not in code_cols and ("名称" in h or h.endswith("科目"))
+        }
+        code_cols = [c for c in code_cols if c < name_col]
     if name_col is not None:
         # Left of the names, a column whose body holds only digits is a code column
         # whatever its header says (a spanning 科目编码 may not reach every one of 类|款|项).
@@ -87,16 +175,29 @@ def column_roles(grid: Grid, spec: TableSpec, header_end: int) -> ColumnRoles:
     unmapped: list[str] = []
     taken: set[str] = set()
     rules = spec.rules_for(headers)
-    for c, header in enumerate(headers):
-        if c in code_cols or c == name_col:
-            continue
-        canonical = spec.map_column(header, taken, rules)
+    others = [
+        c
+        for c in range(grid.n_cols)
+        if c not in code_cols and c != name_col and c not in other_classes
+    ]
+    _without_wrapper(paths, others)
+    for c in others:
+        canonical = spec.name_column(paths[c], taken, rules)
         if canonical:
             amount_cols[c] = canonical
             taken.add(canonical)
-        elif header:
-            unmapped.append(header)
-    return ColumnRoles(code_cols, name_col, amount_cols, unmapped)
+        elif headers[c]:
+            unmapped.append(headers[c])
+    # A table printing the year's group without a 合计 of its own: the group's 小计 is
+    # the table's total.
+    year_subtotals = {group.subtotal for group in spec.column_groups if not group.prefix}
+    if TOTAL not in taken:
+        for c, name in amount_cols.items():
+            if name in year_subtotals:
+                amount_cols[c] = TOTAL
+                break
+    unit_codes = bool(code_cols) and all(_UNIT_CODE_HEADER in headers[c] for c in code_cols)
+    return ColumnRoles(code_cols, name_col, amount_cols, unmapped, unit_codes)
 
 
 def align_roles(grid: Grid, reference: Grid, roles: ColumnRoles) -> ColumnRoles:
@@ -118,6 +219,7 @@ def align_roles(grid: Grid, reference: Grid, roles: ColumnRoles) -> ColumnRoles:
             if nearest[c] in roles.amount_cols
         },
         [],
+        roles.unit_codes,
     )
 
 
@@ -176,6 +278,16 @@ def parse_rows(
                 amount = None
             cells.append(ExtractedCell(name, printed, amount, grid.doubt(r, c), grid.box(r, c)))
         label = normalise_label(label_text)
+        if label.rstrip(":") in TOTAL_LABELS:  # "总计："
+            label = label.rstrip(":")
+        embedded = _CODE_IN_LABEL.match(label) if not code else None
+        if embedded:
+            code, label = embedded.group(1) or embedded.group(2), embedded.group(3)
+        if code and (roles.unit_codes or is_unit_row(code, label)):
+            # A unit's row (its totals by column), not a subject: no code, and no class
+            # for the 款/项 codes printed after it to inherit.
+            code = None
+            joiner.last_class = joiner.last_section = ""
         if not code and not label and all(cell.amount is None for cell in cells):
             continue
         rows.append(

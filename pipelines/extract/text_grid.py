@@ -14,6 +14,7 @@ import statistics
 from collections.abc import Callable
 
 from pipelines.domain.amounts import find_money_unit
+from pipelines.domain.budget_titles import classify_title, is_table_label
 from pipelines.domain.subjects import SUBJECT_CODE
 from pipelines.domain.tables import COLUMN_NUMBER, TOTAL_LABELS, numbers_columns
 from pipelines.domain.text import PAGE_FOOTER, squash
@@ -93,12 +94,15 @@ def _ends_table(line: list[Char]) -> bool:
 
 
 def _is_decoration(line: list[Char]) -> bool:
-    """Title, money unit, unit name or table label lines printed above the header."""
+    """Title, money unit, unit name or table label lines printed above the header, of a
+    final's table or a budget's ("部门名称：…", "预算01表", "2026年部门收支总表")."""
     text = squash(text_of(line))
     return bool(
         match_title(text)
+        or classify_title(text)
+        or is_table_label(text)
         or find_money_unit(text)
-        or text.startswith("单位")
+        or text.startswith(("单位", "部门名称", "预算单位", "编制单位"))
         or re.fullmatch(r"公开\d+表", text)
     )
 

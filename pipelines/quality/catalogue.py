@@ -213,6 +213,130 @@ CATALOGUE: tuple[Check, ...] = (
         "fct_expenditure",
         Rule.AT_LEAST,
     ),
+    # Budgets (预算): their own tables' identities, one check each, named b0N_… or
+    # budget_… so that a finding reads as the budget's (收入预算总表), never as T02's
+    _within(
+        "b02_row_total",
+        "收入预算总表：合计 = 各列收入之和，财政拨款小计 = 各资金之和",
+        "fct_budget_income",
+    ),
+    _within(
+        "b03_row_total",
+        "支出预算总表：合计 = 基本 + 项目 + 上缴上级 + 事业单位经营 + 对附属单位补助",
+        "fct_budget_expenditure",
+    ),
+    _within(
+        "b05_row_total",
+        "一般公共预算支出预算表：合计 = 基本支出 + 项目支出",
+        "fct_budget_appropriation_expenditure",
+    ),
+    _within(
+        "b08_row_total",
+        "政府性基金预算支出预算表：合计 = 基本支出 + 项目支出",
+        "fct_budget_appropriation_expenditure",
+    ),
+    _within(
+        "b09_row_total",
+        "国有资本经营预算支出预算表：合计 = 基本支出 + 项目支出",
+        "fct_budget_appropriation_expenditure",
+    ),
+    _within(
+        "budget_subject_hierarchy",
+        "预算表功能分类科目层级：合计 = Σ类，类 = Σ款，款 = Σ项",
+        "fct_budget_expenditure",
+    ),
+    _within(
+        "b06_hierarchy",
+        "一般公共预算基本支出预算表：经济分类类 = Σ款",
+        "fct_budget_basic_expenditure_econ",
+    ),
+    _within(
+        "b06_category_totals",
+        "一般公共预算基本支出预算表：合计、人员经费合计、公用经费合计 = 各类之和",
+        "fct_budget_basic_expenditure_econ",
+    ),
+    _within(
+        "b06_row_total",
+        "一般公共预算基本支出预算表：合计 = 人员经费 + 公用经费",
+        "fct_budget_basic_expenditure_econ",
+    ),
+    _within(
+        "b07_total",
+        "“三公”经费支出预算表：合计 = 因公出国（境）费 + 公务用车购置及运行维护费 + 公务接待费",
+        "fct_budget_three_public_costs",
+    ),
+    _within(
+        "b07_vehicle_subtotal",
+        "“三公”经费支出预算表：公务用车购置及运行维护费 = 购置费 + 运行维护费",
+        "fct_budget_three_public_costs",
+    ),
+    _within(
+        "budget_statement_income_total",
+        "收支预算总表：本年收入合计 = 各收入项之和",
+        "fct_budget_statement_lines",
+    ),
+    _within(
+        "budget_statement_expense_total",
+        "收支预算总表：本年支出合计 = 各支出项之和",
+        "fct_budget_statement_lines",
+    ),
+    _within(
+        "budget_statement_income_grand_total",
+        "收支预算总表：收入总计 = 本年收入合计 + 上年结转等",
+        "fct_budget_statement_lines",
+    ),
+    _within(
+        "budget_statement_expense_grand_total",
+        "收支预算总表：支出总计 = 本年支出合计 + 结转下年等",
+        "fct_budget_statement_lines",
+    ),
+    _within(
+        "budget_statement_balance",
+        "收支预算总表：收入总计 = 支出总计",
+        "fct_budget_statement_lines",
+    ),
+    _within(
+        "b04_fund_columns",
+        "财政拨款收支预算总表：每个支出项 合计 = 各资金来源列之和",
+        "fct_budget_statement_lines",
+    ),
+    _across(
+        "b01_b02_income",
+        "收支预算总表本年收入合计 = 收入预算总表合计",
+        "fct_budget_income",
+    ),
+    _across(
+        "b01_b03_expenditure",
+        "收支预算总表本年支出合计 = 支出预算总表合计",
+        "fct_budget_expenditure",
+    ),
+    _across(
+        "b04_b05_general_budget",
+        "财政拨款收支预算总表一般公共预算列 = 一般公共预算支出预算表",
+        "fct_budget_appropriation_expenditure",
+    ),
+    _across(
+        "b04_b08_government_fund",
+        "财政拨款收支预算总表政府性基金预算列 = 政府性基金预算支出预算表",
+        "fct_budget_appropriation_expenditure",
+    ),
+    _across(
+        "b04_b09_state_capital",
+        "财政拨款收支预算总表国有资本经营预算列 = 国有资本经营预算支出预算表",
+        "fct_budget_appropriation_expenditure",
+    ),
+    _across(
+        "b05_b06_basic",
+        "一般公共预算支出预算表基本支出 = 一般公共预算基本支出预算表合计",
+        "fct_budget_basic_expenditure_econ",
+    ),
+    # Across documents: the final accounts restate the same unit's and year's budget
+    # (only where both are loaded; other_document_id names the budget)
+    _across(
+        "t07_budget_vs_b07",
+        "决算“三公”经费表的预算数 = 同年度预算文件“三公”经费支出预算表的预算数",
+        "three_public_budget_vs_final",
+    ),
     # Narrative against tables
     Check(
         "narrative_matches_tables",
@@ -227,7 +351,7 @@ CATALOGUE: tuple[Check, ...] = (
     ),
     _narrative(
         "narrative_budget_vs_table",
-        "情况说明“年初预算为”与表中所印预算数一致（预算文件入库后对照 B05）",
+        "情况说明“年初预算为”与预算数一致（“三公”对照决算表预算数，功能科目对照同年度预算文件）",
     ),
     _narrative("narrative_budget_rate", "情况说明“完成年初预算的 Z%” = 支出决算 ÷ 年初预算"),
     _narrative("narrative_change_rate", "情况说明“增长/下降 Y%” = 变动额 ÷ 上年（或预算）数"),
@@ -263,6 +387,7 @@ CATALOGUE: tuple[Check, ...] = (
     _plausible("amount_non_negative", "金额不应为负", "dim_document"),
     _plausible("scale_outlier", "金额量级异常（疑似元与万元混用）", "dim_document"),
     _plausible("tables_complete", "九张公开表齐全（或注明无数据）", "dim_document"),
+    _plausible("budget_tables_complete", "预算九张表齐全（或注明无数据）", "dim_document"),
     # The document's identity and empty tables' notes, from its printed lines
     _identity_fact(
         "empty_table_note",

@@ -17,16 +17,39 @@ from decimal import Decimal
 from functools import cached_property
 
 from pipelines.domain.amounts import parse_amount, to_wan
-from pipelines.domain.tables import TABLES_BY_ID
+from pipelines.domain.tables import BUDGET_TABLES_BY_ID, TABLES_BY_ID
 from pipelines.quality.text import Box, FoldedText, PageLine, locate
 from pipelines.quality.tolerance import TABLE_DECIMALS, WAN, YUAN, Term, printed_decimals
 
+# The two disclosures (raw.documents.document_kind): final accounts and budgets.
+FINAL, BUDGET = "决算", "预算"
+# The final accounts' nine tables (T01…T09).
 TABLE_IDS = tuple(TABLES_BY_ID)
+# A budget's tables: the nine standard ones (B01…B09) and the two printed only by some
+# templates (B10 项目支出表, B11 政府采购预算表, recorded only where printed).
+BUDGET_TABLE_IDS = tuple(BUDGET_TABLES_BY_ID)
+BUDGET_STANDARD_IDS = BUDGET_TABLE_IDS[:9]
+TABLE_IDS_BY_KIND = {FINAL: TABLE_IDS, BUDGET: BUDGET_TABLE_IDS}
 # Absent: 'missing', and 'not_in_template' (an eight-table template has no T09).
 PRESENT_STATUSES = ("extracted", "empty")
 # How a message names each table: the canonical title, T07's shortened to its usual name.
 TABLE_TITLES = {table_id: spec.canonical_title for table_id, spec in TABLES_BY_ID.items()} | {
     "T07": "“三公”经费支出决算表"
+}
+# A budget table is named as budgets title it, with 预算 in the name, so that a finding on
+# a budget never reads like one on the final accounts (B02 is not 收入决算表).
+TABLE_TITLES |= {
+    "B01": "收支预算总表",
+    "B02": "收入预算总表",
+    "B03": "支出预算总表",
+    "B04": "财政拨款收支预算总表",
+    "B05": "一般公共预算支出预算表",
+    "B06": "一般公共预算基本支出预算表",
+    "B07": "“三公”经费支出预算表",
+    "B08": "政府性基金预算支出预算表",
+    "B09": "国有资本经营预算支出预算表",
+    "B10": "项目支出预算表",
+    "B11": "政府采购预算表",
 }
 NARRATIVE = "情况说明"
 
@@ -70,6 +93,9 @@ class Table:
     rows: tuple[Row, ...] = ()
     last_page: int | None = None
     note: str | None = None  # the printed reason an empty table has no data ("…故本表无数据")
+    # Why its blanks are unsure: a table read empty whose lines print amounts (set by
+    # pipelines.quality.checks from rules_identity.unread_amounts); None when sure.
+    unread: str | None = None
 
     @property
     def present(self) -> bool:
@@ -83,34 +109,69 @@ class Table:
     def columns(self) -> tuple[str, ...]:
         return tuple(dict.fromkeys(column for row in self.rows for column in row.cells))
 
+    @cached_property
+    def decimals(self) -> int:
+        """The decimals the table prints its money with: the most any of its figures
+        shows (元 integers 0, 万元 2, Beijing's 万元 6). A "0" printed in a two-decimal
+        table is a zero to the cent, not a figure rounded to the 万元; a table with no
+        figure counts as two decimals."""
+        printed = [
+            printed_decimals(cell.printed_text)
+            for row in self.rows
+            for cell in row.cells.values()
+            if cell.amount is not None
+        ]
+        return max(printed, default=TABLE_DECIMALS)
+
     def term(self, row: Row | None, column: str) -> Term:
-        """The figure a row prints in a column; an absent row or cell is a blank term."""
+        """The figure a row prints in a column; an absent row or cell is a blank term.
+        Its rounding is half a unit of the table's printed last digit (`decimals`)."""
         if row is None:
-            return Term(None, self.unit, TABLE_DECIMALS, page=self.first_page, table=self.table_id)
+            return Term(
+                None,
+                self.unit,
+                self.decimals,
+                page=self.first_page,
+                table=self.table_id,
+                uncertain_reason=self.unread,
+            )
         cell = row.cells.get(column)
+        blank = cell is None or cell.amount is None
         return Term(
             None if cell is None else cell.amount,
             self.unit,
-            TABLE_DECIMALS,
+            self.decimals,
             page=row.page,
             table=self.table_id,
-            uncertain_reason=None if cell is None else cell.uncertain_reason,
+            uncertain_reason=self.unread if blank or cell is None else cell.uncertain_reason,
             box=None if cell is None else cell.box,
         )
 
     def side(self, side: str) -> tuple[Row, ...]:
         return tuple(row for row in self.rows if row.side == side)
 
+    @property
+    def sums_repeated_codes(self) -> bool:
+        """Whether a code printed twice is two amounts: a department's budget tables list
+        each of its units' subjects one unit after another (北京, 深圳), so a code repeats
+        once per unit. In final accounts a repeated code is a plausibility finding."""
+        return self.table_id in BUDGET_TABLE_IDS
+
     def coded_rows(self) -> tuple[Row, ...]:
-        """Rows with a code, first printing of each code only (a repeated code is a
-        plausibility finding, not a second summand)."""
+        """Rows with a code: every printing in a budget table (`sums_repeated_codes`), else
+        the first printing of each code only (a repeated code is a plausibility finding,
+        not a second summand)."""
         seen: set[str] = set()
         rows = []
         for row in self.rows:
-            if row.code is not None and row.code not in seen:
+            if row.code is not None and (self.sums_repeated_codes or row.code not in seen):
                 seen.add(row.code)
                 rows.append(row)
         return tuple(rows)
+
+    def printings(self, code: str) -> tuple[Row, ...]:
+        """The rows a code's amount is read from (see coded_rows)."""
+        return tuple(row for row in self.coded_rows() if row.code == code)
 
     def find(self, code: str) -> Row | None:
         return next((row for row in self.rows if row.code == code), None)
@@ -154,6 +215,11 @@ class Document:
     # searches them).
     lines: tuple[PageLine, ...] = ()
     unit_level: str | None = None  # '部门' or '单位', as extraction read it from the cover
+    kind: str = FINAL  # '决算' or '预算' (raw.documents.document_kind)
+
+    @property
+    def is_budget(self) -> bool:
+        return self.kind == BUDGET
 
     @cached_property
     def text(self) -> FoldedText:
@@ -161,10 +227,12 @@ class Document:
         return FoldedText.of(self.lines)
 
     def table(self, table_id: str) -> Table:
-        return self.tables[table_id]
+        """A table by id; another kind's table (T05 of a budget) reads as missing."""
+        table = self.tables.get(table_id)
+        return Table(table_id, "missing", None, None) if table is None else table
 
     def present(self, *table_ids: str) -> bool:
-        return all(self.tables[t].present for t in table_ids)
+        return all(self.table(t).present for t in table_ids)
 
 
 # ---------------------------------------------------------------------------
@@ -211,7 +279,7 @@ def load_documents(con) -> list[Document]:
     """
     documents = con.execute(
         """select documents.document_id, documents.unit_id, units.unit_name,
-                  documents.fiscal_year, raw_documents.unit_level
+                  documents.fiscal_year, raw_documents.unit_level, raw_documents.document_kind
            from marts.dim_document as documents
            left join marts.dim_unit as units using (unit_id)
            left join staging.stg_raw__documents as raw_documents using (document_id)
@@ -308,9 +376,11 @@ def assemble_documents(
             locate(folded[document_id], context, page),
         )
     result = []
-    for document_id, unit_id, unit_name, fiscal_year, unit_level in documents:
+    for document_id, unit_id, unit_name, fiscal_year, unit_level, *more in documents:
+        # the kind is the sixth column (a row without it, or a null kind: final accounts)
+        kind = more[0] if more and more[0] in TABLE_IDS_BY_KIND else FINAL
         doc_tables = {}
-        for table_id in TABLE_IDS:
+        for table_id in TABLE_IDS_BY_KIND[kind]:
             row = table_rows.get((document_id, table_id))
             # A table the extractor did not record at all is as absent as a missing one.
             status, unit, first_page, last_page, note = (
@@ -335,6 +405,7 @@ def assemble_documents(
                 figures_by_document.get(document_id, {}),
                 tuple(lines_by_document.get(document_id, ())),
                 unit_level,
+                kind,
             )
         )
     return result

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import contextlib
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
@@ -27,7 +27,7 @@ from pathlib import Path
 import duckdb
 
 from pipelines import settings
-from pipelines.quality.checks import check_document, prior_documents
+from pipelines.quality.checks import budget_documents, check_document, prior_documents
 from pipelines.quality.document import DOCUMENT_RELATIONS, Document, load_documents
 from pipelines.quality.gx import QualityEngineError, validate_outcomes
 from pipelines.quality.outcomes import ERROR, INFO, REVIEW, ROUNDING, Outcome
@@ -102,9 +102,15 @@ def _per_term(value) -> Decimal:
 def check_documents(documents: Sequence[Document], per_term: Decimal) -> list[Outcome]:
     outcomes: list[Outcome] = []
     priors = prior_documents(documents)
+    budgets = budget_documents(documents)
     for document in documents:
         try:
-            outcomes += check_document(document, per_term, priors.get(document.document_id))
+            outcomes += check_document(
+                document,
+                per_term,
+                priors.get(document.document_id),
+                budgets.get(document.document_id),
+            )
         except Exception as error:  # a rule crashing is the engine's fault: say where
             raise QualityEngineError(
                 f"quality rules failed on document {document.document_id} "
@@ -113,17 +119,37 @@ def check_documents(documents: Sequence[Document], per_term: Decimal) -> list[Ou
     return outcomes
 
 
-# Why a cross-document finding is not this document's error (Chinese, in its message).
+# Why a cross-document finding is not this document's error (Chinese, in its message),
+# by the other document's kind: the previous year's final accounts, or the year's budget.
 OTHER_DOCUMENT_ERRING = "所据上年数来自一份本身有核对错误的上年度文件，无法判断是哪一年的数字有误"
+OTHER_BUDGET_ERRING = "所据预算数来自一份本身有核对错误的预算文件，无法判断是哪一份文件的数字有误"
 
 
-def attribute_across_documents(outcomes: Sequence[Outcome]) -> None:
-    """A failed comparison with another document (the previous year's) is this document's
-    error only when that document is sound: when the other document has errors of its own,
-    either may be wrong, so the finding is 'review' (需人工核对), not 'error'."""
-    erring = {o.document_id for o in outcomes if o.severity == ERROR and not o.other_document_id}
+def attribute_across_documents(
+    outcomes: Sequence[Outcome], budget_ids: Collection[str] = ()
+) -> None:
+    """A failed comparison with another document is this document's error only when what
+    it compares with is sound; else either may be wrong, and the finding is 'review'
+    (需人工核对), not 'error'. The previous year's document is sound when it has no error
+    of its own; the year's budget (`budget_ids`), when the budget table compared with
+    (B05, B07 …) has none (an error in its B02 says nothing of its B07)."""
+    own_errors = [o for o in outcomes if o.severity == ERROR and not o.other_document_id]
+    erring = {o.document_id for o in own_errors}
+    erring_tables = {
+        (o.document_id, table)
+        for o in own_errors
+        for table in (o.source_table, o.compared_table)
+        if table is not None
+    }
     for outcome in outcomes:
-        if outcome.severity == ERROR and outcome.other_document_id in erring:
+        other = outcome.other_document_id
+        if outcome.severity != ERROR or other is None:
+            continue
+        if other in budget_ids:
+            if (other, outcome.compared_table) in erring_tables:
+                outcome.uncertain_reasons += (OTHER_BUDGET_ERRING,)
+                outcome.severity = REVIEW
+        elif other in erring:
             outcome.uncertain_reasons += (OTHER_DOCUMENT_ERRING,)
             outcome.severity = REVIEW
 
@@ -166,7 +192,7 @@ def run_quality_checks(
     if build_data_docs:
         data_docs_dir = Path(reports_dir or settings.reports_dir()) / DATA_DOCS_FOLDER
     report = validate_outcomes(outcomes, run_id, data_docs_dir)
-    attribute_across_documents(outcomes)
+    attribute_across_documents(outcomes, {d.document_id for d in documents if d.is_budget})
 
     with _connection(con_or_path) as con:
         write_check_results(con, result_frame(outcomes, documents, run_id, checked_at), run_id)

@@ -110,6 +110,8 @@ class ChangeStatement:
     rate: Percentage
     against_budget: bool  # "比年初预算数减少…": not a year-over-year change
     place: Place
+    # F is stated in the change's own sentence (not in the one before)
+    figure_in_sentence: bool = True
 
 
 @dataclass(frozen=True)
@@ -346,21 +348,22 @@ def budget_statements(text: FoldedText) -> list[BudgetStatement]:
     return statements
 
 
-def _figure_before(text: str, offset: int) -> tuple[str | None, Figure | None]:
-    """The amount stated last before `offset`, in its sentence or the one before, and the
-    table figure (pattern table `figures`) it is, when one of their patterns ends there."""
+def _figure_before(text: str, offset: int) -> tuple[str | None, Figure | None, int]:
+    """The amount stated last before `offset`, in its sentence or the one before, the
+    table figure (pattern table `figures`) it is, when one of their patterns ends there,
+    and where it is stated (-1: nowhere)."""
     end_of_previous = text.rfind("。", 0, offset)
     window_start = text.rfind("。", 0, end_of_previous) + 1 if end_of_previous >= 0 else 0
     amounts = list(_AMOUNT.finditer(text, window_start, offset))
     if not amounts:
-        return None, None
+        return None, None, -1
     last = amounts[-1]
     for spec in figure_specs():
         for pattern in spec.patterns:
             for match in pattern.finditer(text, max(0, window_start - 60), last.end()):
                 if match.end(2) == last.end():
-                    return spec.name, _figure(last, "figure")
-    return _label_before(text[window_start : last.start()]), _figure(last, "figure")
+                    return spec.name, _figure(last, "figure"), last.start()
+    return _label_before(text[window_start : last.start()]), _figure(last, "figure"), last.start()
 
 
 def _label_before(words: str) -> str | None:
@@ -374,8 +377,9 @@ def _label_before(words: str) -> str | None:
 def change_statements(text: FoldedText) -> list[ChangeStatement]:
     statements = []
     for match in _patterns()["change"].finditer(text.text):
-        name, figure = _figure_before(text.text, match.start())
+        name, figure, stated_at = _figure_before(text.text, match.start())
         verb = match.group("verb")
+        sentence_start = text.text.rfind("。", 0, match.start())
         statements.append(
             ChangeStatement(
                 figure_name=name,
@@ -385,6 +389,7 @@ def change_statements(text: FoldedText) -> list[ChangeStatement]:
                 rate=Percentage(match.group("rate")),
                 against_budget="预算" in match.group(0)[:12],
                 place=_place(text, match.start(), match.end()),
+                figure_in_sentence=stated_at > sentence_start,
             )
         )
     return statements
@@ -433,19 +438,32 @@ def share_statements(text: FoldedText) -> list[ShareStatement]:
 
 
 def vehicle_counts(text: FoldedText) -> list[CountStatement]:
+    """Every "共有车辆 N 辆，其中 …" with its kinds. A list whose kinds are separated by
+    "，" as well as "、" ("…离退休干部用车0辆，其他用车1辆", 苏州, 泉州 budgets) is read to
+    its end: a kind left unread would make a correct total look wrong."""
     counts = pattern_table()["counts"]
     part = re.compile(counts["part"])
-    return [
-        CountStatement(
-            int(match.group("total")),
-            tuple(
-                (found.group("name"), int(found.group("count")))
-                for found in part.finditer(match.group("parts"))
-            ),
-            _place(text, match.start(), match.end()),
+    # a kind after a "，" is read only when named as a kind is (…用车 N 辆), never an
+    # explanation after the list ("…其他用车主要是…各有 3 辆")
+    more = re.compile(r"[,、](?P<name>[^。;,、\d]{1,20}?用车)(?P<count>\d+)辆")
+    statements = []
+    for match in re.finditer(counts["vehicles"], text.text):
+        parts = [
+            (found.group("name"), int(found.group("count")))
+            for found in part.finditer(match.group("parts"))
+        ]
+        end = match.end()
+        while (following := more.match(text.text, end)) is not None:
+            parts.append((following.group("name"), int(following.group("count"))))
+            end = following.end()
+        if text.text.startswith("、", end):
+            continue  # the list goes on past a kind we cannot read (a page footer in it)
+        statements.append(
+            CountStatement(
+                int(match.group("total")), tuple(parts), _place(text, match.start(), end)
+            )
         )
-        for match in re.finditer(counts["vehicles"], text.text)
-    ]
+    return statements
 
 
 def _count(match: re.Match[str], name: str) -> Count:

@@ -217,10 +217,12 @@ class Collector:
             deviation=deviation,
             tolerance=envelope(terms, self.per_term),
             printed_terms=len(printed),
+            # a printed figure read unsurely, or a blank of a table whose figures were
+            # printed but not read (Table.unread)
             uncertain_reasons=tuple(
                 dict.fromkeys(
                     f"{table_place(t.table, None)}第{t.page}页 {t.uncertain_reason}"
-                    for t in printed
+                    for t in terms
                     if t.uncertain_reason
                 )
             ),

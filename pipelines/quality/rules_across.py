@@ -8,17 +8,26 @@ second's. A check is skipped when either table is missing.
 
 from __future__ import annotations
 
+from pipelines.domain.tables import BUDGET_AMOUNT
 from pipelines.quality.document import Document, Row, Table
 from pipelines.quality.outcomes import Collector, table_place
 from pipelines.quality.rules_within import (
+    BUDGET_ROW_PARTS,
     FLOW_INCOME,
     FLOW_SPENT,
+    T07_TOTAL,
+    T07_VEHICLES,
     children_by_parent,
     is_flow_layout,
     t06_category_terms,
+    t07_item,
 )
 from pipelines.quality.statements import EXPENSE, INCOME, StatementSide, statement_side
 from pipelines.quality.tolerance import Term
+
+# How a department's own level is named among its units' rows (labels are normalised to
+# ASCII brackets; both kept for a label read otherwise).
+OWN_LEVEL_SUFFIXES = ("(本级)", "（本级）")
 
 # T02 source columns other than appropriations, and the fragment naming each T01 line.
 T02_OTHER_SOURCES = {
@@ -31,17 +40,38 @@ T02_OTHER_SOURCES = {
 
 
 def subject_total_terms(table: Table, column: str) -> list[Term]:
-    """A subject table's 合计 in a column: its 合计 row, else the sum of its top rows."""
+    """A subject table's 合计 in a column: its 合计 row, else the sum of its top rows;
+    a budget table listing its units' lines with neither (北京 B02: one unlabelled line
+    for the department) adds those lines."""
     total_row = table.total_row()
     if total_row is not None:
         return [table.term(total_row, column)]
-    return [table.term(row, column) for row in children_by_parent(table).get(None, [])]
+    top_rows = children_by_parent(table).get(None, [])
+    if not top_rows and table.sums_repeated_codes:
+        top_rows = list(table.rows)
+        heading = department_heading_row(top_rows)
+        if heading is not None:  # 深圳: the department, then its units (本级 first)
+            top_rows = [heading]
+    # nothing printed: one blank (it carries the table's doubt when read empty, Table.unread)
+    return [table.term(row, column) for row in top_rows] or [table.term(None, column)]
+
+
+def department_heading_row(rows: list[Row]) -> Row | None:
+    """The row of a department printed above its units' rows: the one whose name comes
+    back with (本级) on another row ("深圳市人力资源和社会保障局" over "深圳市人力资源和
+    社会保障局(本级)" and its other units). It is their total, not one more unit."""
+    labels = {row.label for row in rows if row.label}
+    for row in rows:
+        label = row.label or ""
+        if label and any(f"{label}{own}" in labels for own in OWN_LEVEL_SUFFIXES):
+            return row
+    return None
 
 
 def _subject_terms(table: Table, code: str | None, column: str) -> list[Term]:
     if code is None:
         return subject_total_terms(table, column)
-    return [table.term(table.find(code), column)]
+    return [table.term(row, column) for row in table.printings(code)] or [table.term(None, column)]
 
 
 def _first_column(side: StatementSide) -> str:
@@ -124,7 +154,7 @@ def _t01_t04(c: Collector, t01: Table, t04: Table) -> None:
 def _t04_fund(
     c: Collector, check: str, t04: Table, fund: str, other: Table, other_column: str
 ) -> None:
-    """T04's fund column, class lines and 本年支出合计, against the fund's own table."""
+    """T04's (B04's) fund column, class lines and 本年支出合计, against the fund's own table."""
     expense = statement_side(t04, EXPENSE)
     title = table_place(other.table_id, None)
     for line in (*expense.class_lines(), expense.subtotal):
@@ -134,11 +164,11 @@ def _t04_fund(
         code = line.code if line is not expense.subtotal else None
         c.identity(
             check,
-            "T04",
+            t04.table_id,
             location,
             [t04.term(line, fund)],
             _subject_terms(other, code, other_column),
-            where=table_place("T04", location, fund),
+            where=table_place(t04.table_id, location, fund),
             observed_label=fund,
             expected_label=f"{title} {code or '合计'} {other_column}",
             compared_table=other.table_id,
@@ -203,8 +233,98 @@ def _t03_t05(c: Collector, t03: Table, t05: Table) -> None:
         )
 
 
+# ---------------------------------------------------------------------------
+# Budgets: B01 against B02/B03, B04's fund columns against B05/B08/B09, B05 against B06
+
+BUDGET_FUND_TABLES = (
+    ("b04_b05_general_budget", "一般公共预算", "B05"),
+    ("b04_b08_government_fund", "政府性基金预算", "B08"),
+    ("b04_b09_state_capital", "国有资本经营预算", "B09"),
+)
+
+
+# B02's carry-over column: its 合计 counts it, B01's 本年收入合计 does not (it is a line
+# below, with 收入总计).
+B02_CARRY_OVER = "上年结转结余"
+
+
+def _b01_total(c: Collector, check: str, b01: Table, side: str, other: Table, what: str) -> None:
+    """B01's 本年收入合计 / 本年支出合计 against B02's / B03's 合计 (B02's less its
+    上年结转结余 column where printed)."""
+    structure = statement_side(b01, side)
+    if structure.subtotal is None:
+        return
+    location = structure.location(structure.subtotal)
+    expected = subject_total_terms(other, "合计")
+    expected_label = f"{what}合计"
+    if side == INCOME and B02_CARRY_OVER in other.columns:
+        expected += [term.negated() for term in subject_total_terms(other, B02_CARRY_OVER)]
+        expected_label += f" − {B02_CARRY_OVER}"
+    # sources B01 prints below its 合计 but B02/B03 count in theirs (上级补助收入 …)
+    parts = BUDGET_ROW_PARTS[other.table_id]
+    below = structure.sources_below_total(tuple(c for c in other.columns if c in parts))
+    column = _first_column(structure)
+    c.identity(
+        check,
+        "B01",
+        location,
+        [b01.term(row, column) for row in (structure.subtotal, *below)],
+        expected,
+        where=table_place("B01", location),
+        observed_label=" + ".join([location, *(structure.location(row) for row in below)]),
+        expected_label=expected_label,
+        compared_table=other.table_id,
+    )
+
+
+def b06_total_terms(b06: Table) -> list[Term]:
+    """B06's total: its 合计 row, else 人员经费合计 + 公用经费合计, else its classes (the
+    合计 column, a B06 printing one amount per row has it alone)."""
+    total_row = next((r for r in b06.rows if r.code is None and r.label == "合计"), None)
+    if total_row is not None:
+        return [b06.term(total_row, "合计")]
+    return [
+        *t06_category_terms(b06, "人员经费", "合计"),
+        *t06_category_terms(b06, "公用经费", "合计"),
+    ]
+
+
+def budget_across_table_rules(c: Collector, document: Document) -> None:
+    """Every cross-table identity of a budget whose tables are all present. B04's fund
+    columns are compared only where B04 prints them (a B04 printing 合计 alone says
+    nothing per fund)."""
+    tables = document.tables
+    if document.present("B01", "B02"):
+        _b01_total(c, "b01_b02_income", tables["B01"], INCOME, tables["B02"], "收入预算总表")
+    if document.present("B01", "B03"):
+        _b01_total(c, "b01_b03_expenditure", tables["B01"], EXPENSE, tables["B03"], "支出预算总表")
+    for check, fund, table_id in BUDGET_FUND_TABLES:
+        if document.present("B04", table_id):
+            b04 = tables["B04"]
+            if fund in statement_side(b04, EXPENSE).columns:
+                _t04_fund(c, check, b04, fund, tables[table_id], "合计")
+    b06_terms = b06_total_terms(tables["B06"])
+    # a B06 printing neither a 合计 nor a code (深圳, 杭州: names only) has no total we read
+    b06_read = any(term.printed for term in b06_terms)
+    if document.present("B05", "B06") and "基本支出" in tables["B05"].columns and b06_read:
+        c.identity(
+            "b05_b06_basic",
+            "B05",
+            "合计",
+            subject_total_terms(tables["B05"], "基本支出"),
+            b06_terms,
+            where=table_place("B05", "合计"),
+            observed_label="基本支出",
+            expected_label="一般公共预算基本支出预算表 合计",
+            compared_table="B06",
+        )
+
+
 def across_table_rules(c: Collector, document: Document) -> None:
     """Every cross-table identity whose tables are all present."""
+    if document.is_budget:
+        budget_across_table_rules(c, document)
+        return
     tables = document.tables
     if document.present("T01", "T02"):
         _t01_t02(c, tables["T01"], tables["T02"])
@@ -226,3 +346,47 @@ def across_table_rules(c: Collector, document: Document) -> None:
         _t05_t06(c, tables["T05"], tables["T06"])
     if document.present("T03", "T05"):
         _t03_t05(c, tables["T03"], tables["T05"])
+
+
+# ---------------------------------------------------------------------------
+# Across documents: the final accounts against the same unit's and year's budget
+
+# The 三公 items both documents print (机关运行经费, 会议费, 培训费 are no 三公 item).
+THREE_PUBLIC_ITEMS = (
+    T07_TOTAL,
+    "因公出国（境）费",
+    T07_VEHICLES,
+    "公务用车购置费",
+    "公务用车运行维护费",
+    "公务接待费",
+)
+
+
+def final_against_budget_rules(c: Collector, final: Document, budget: Document) -> None:
+    """The final accounts' T07 预算数 per 三公 item = the budget's B07 预算数, reported at
+    T07 with other_document_id = the budget. An item either document does not print, or
+    a T07/B07 with no 预算数 column, is not compared."""
+    if not (final.present("T07") and budget.present("B07")):
+        return
+    t07, b07 = final.table("T07"), budget.table("B07")
+    if BUDGET_AMOUNT not in t07.columns or BUDGET_AMOUNT not in b07.columns:
+        return
+    year = f"{budget.fiscal_year}年预算" if budget.fiscal_year is not None else "预算文件"
+    for item in THREE_PUBLIC_ITEMS:
+        final_row, budget_row = t07_item(t07, item), t07_item(b07, item)
+        if final_row is None or budget_row is None:
+            continue
+        outcome = c.identity(
+            "t07_budget_vs_b07",
+            "T07",
+            item,
+            [t07.term(final_row, BUDGET_AMOUNT)],
+            [b07.term(budget_row, BUDGET_AMOUNT)],
+            where=table_place("T07", item, BUDGET_AMOUNT),
+            observed_label="决算表所印预算数",
+            expected_label=f"{year}{table_place('B07', item, BUDGET_AMOUNT)}",
+            measure=BUDGET_AMOUNT,
+            compared_table="B07",
+        )
+        if outcome is not None:
+            outcome.other_document_id = budget.document_id

@@ -22,6 +22,11 @@ page and the box of what it speaks of. The patterns are data (identity_patterns.
   and every table and part printed is listed. A table missing altogether is left to
   tables_complete (one finding for one missing table).
 
+A budget (预算) is read for placeholders, its empty tables' notes (B07/B08/B09 name their
+fund), its unit's name and the budget year in its headings ("2026年部门预算"; its as-of
+dates are the year before's and are not read); 部门/单位 wording and contents are judged
+for final accounts only.
+
 Outcomes are facts checks (Rule.PLAUSIBILITY) of the document_identity family: the suite
 (expectations/document_identity.json) decides each verdict from their facts
 (pipelines.quality.gx.DOCUMENT_IDENTITY_FACTS).
@@ -38,6 +43,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from pipelines.domain.budget_titles import classify_title
 from pipelines.domain.text import PAGE_FOOTER, fold_quotes, fold_quotes_squash, squash
 from pipelines.extract.document import COVER_MAX_LINE_CHARS, COVER_MAX_LINES
 from pipelines.extract.locate import find_titles
@@ -72,7 +78,10 @@ _YEAR_DIGITS = re.compile(r"\d{4}")
 # Contents are printed within the first pages.
 CONTENTS_SEARCH_PAGES = 6
 # An amount printed in a table's lines ("12.34", "1,234.56").
-_AMOUNT = re.compile(r"(?<![\d.])(?:\d{1,3}(?:,\d{3})+|\d+)\.\d{2}(?![\d.])")
+# (two to six decimals: a budget prints 万元 to the 元 in six; or 元 integers with separators)
+_AMOUNT = re.compile(
+    r"(?<![\d.])(?:(?:\d{1,3}(?:,\d{3})+|\d+)\.\d{2,6}|\d{1,3}(?:,\d{3})+)(?![\d.])"
+)
 LEVELS = ("部门", "单位")
 _PARTY = re.compile(r"^(?:中共|中国共产党)")
 
@@ -91,6 +100,7 @@ class NameMention:
 class IdentityPatterns:
     placeholders: tuple[re.Pattern[str], ...]
     heading_years: tuple[re.Pattern[str], ...]
+    budget_heading_years: tuple[re.Pattern[str], ...]
     as_of_dates: tuple[re.Pattern[str], ...]
     note_sentence: re.Pattern[str]
     funds: dict[str, tuple[str, ...]]
@@ -125,6 +135,7 @@ def identity_patterns(path: Path = PATTERNS_FILE) -> IdentityPatterns:
     return IdentityPatterns(
         placeholders=_compiled(data["placeholders"]),
         heading_years=_compiled(data["heading_years"]),
+        budget_heading_years=_compiled(data["budget_heading_years"]),
         as_of_dates=_compiled(data["as_of_dates"]),
         note_sentence=re.compile(empty["note_sentence"].replace("{markers}", markers)),
         funds={table_id: tuple(words) for table_id, words in empty["funds"].items()},
@@ -203,9 +214,10 @@ def _text_lines(lines: Sequence[PageLine]) -> list[PageLine]:
     return [line for line in lines if _folded(line) and not PAGE_FOOTER.match(_folded(line))]
 
 
-def _cover(pages: dict[int, tuple[PageLine, ...]]) -> tuple[PageLine, ...]:
+def _cover(pages: dict[int, tuple[PageLine, ...]], kind: str = "决算") -> tuple[PageLine, ...]:
     """The first page with text, when it looks like a cover (a few short lines naming a
-    决算); a document that opens with its contents or narrative has none."""
+    决算, or a 预算 for a budget); a document that opens with its contents, narrative or
+    tables has none."""
     for number in sorted(pages):
         lines = _text_lines(pages[number])
         if not lines:
@@ -213,7 +225,7 @@ def _cover(pages: dict[int, tuple[PageLine, ...]]) -> tuple[PageLine, ...]:
         if (
             len(lines) <= COVER_MAX_LINES
             and all(len(_folded(line)) <= COVER_MAX_LINE_CHARS for line in lines)
-            and "决算" in "".join(_folded(line) for line in lines)
+            and kind in "".join(_folded(line) for line in lines)
             and not _PART.match(_folded(lines[0]))
         ):
             return tuple(lines)
@@ -314,14 +326,18 @@ def _part_kind(text: str, p: IdentityPatterns) -> str | None:
 
 
 def _title_lines(
-    lines: Sequence[PageLine], text: Callable[[PageLine], str] = lambda line: line.text
+    lines: Sequence[PageLine],
+    text: Callable[[PageLine], str] = lambda line: line.text,
+    budget: bool = False,
 ) -> dict[str, tuple[int, int]]:
     """table id → (first, last) index in `lines` of its title (pipelines.extract.locate's
-    title reading: aliases, decorations, a title wrapped on two lines)."""
+    title reading: aliases, decorations, a title wrapped on two lines; a budget's titles
+    by pipelines.domain.budget_titles)."""
     texts = [text(line) for line in lines]
     found: dict[str, tuple[int, int]] = {}
     cursor = 0
-    for table_id, printed in find_titles(texts):
+    titles = find_titles(texts, classify_title) if budget else find_titles(texts)
+    for table_id, printed in titles:
         target = squash(printed)
         for first in range(cursor, len(texts)):
             joined = ""
@@ -345,7 +361,9 @@ def _tables(
     and its lines (title onwards, up to another table's title on its last page)."""
     blocks: dict[str, tuple[PageLine, ...]] = {}
     spans: dict[str, tuple[PageLine, ...]] = {}
-    titles_by_page = {number: _title_lines(lines) for number, lines in pages.items()}
+    titles_by_page = {
+        number: _title_lines(lines, budget=document.is_budget) for number, lines in pages.items()
+    }
     for table_id, table in document.tables.items():
         if not table.present or table.first_page is None:
             continue
@@ -384,7 +402,7 @@ def _tables(
 def layout_of(document: Document, p: IdentityPatterns | None = None) -> Layout:
     p = p or identity_patterns()
     pages = _by_page(document.lines)
-    cover = _cover(pages)
+    cover = _cover(pages, document.kind)
     contents = _contents(pages, p)
     blocks, spans = _tables(document, pages)
     return Layout(
@@ -417,6 +435,22 @@ def _amounts_printed(lines: Sequence[PageLine]) -> list[str]:
     return [m.group(0) for line in lines for m in _AMOUNT.finditer(line.text)]
 
 
+def unread_amounts(document: Document, layout: Layout | None = None) -> dict[str, str]:
+    """The tables read empty whose lines print amounts, each with why its blanks are
+    unsure (an identity failing on them is ours to review, not the document's error)."""
+    if not document.lines:
+        return {}
+    layout = layout or layout_of(document)
+    found = {}
+    for table_id, table in document.tables.items():
+        if table.status != "empty":
+            continue
+        amounts = _amounts_printed(layout.table_lines.get(table_id, ()))
+        if amounts:
+            found[table_id] = f"表中印有金额（如“{amounts[0]}”）但未能读出，可能是抽取有误"
+    return found
+
+
 def empty_table_notes(
     c: Collector, document: Document, layout: Layout, p: IdentityPatterns
 ) -> None:
@@ -435,6 +469,10 @@ def empty_table_notes(
         names_own = any(word in folded for word in own)
         names_other = bool(own) and not names_own and any(word in folded for word in others)
         amounts = _amounts_printed(lines) if note_text is None else []
+        if document.is_budget and note_text is None and not amounts:
+            # budgets print an empty table with or without a note (北京: blank cells, no
+            # note): a missing note is no finding there; a note naming another fund is
+            continue
         if amounts:
             # the page prints figures we did not read: our misreading, not the document's
             fail = (
@@ -507,12 +545,15 @@ def placeholders(c: Collector, document: Document, p: IdentityPatterns) -> None:
 
 
 def _year_matches(layout: Layout, document: Document, p: IdentityPatterns) -> list[TextMatch]:
+    """The years the headings print (a budget's: "YYYY年…预算"), and, in final accounts,
+    the as-of dates (a budget's are the year before's, or its targets')."""
     found: dict[tuple[Any, ...], TextMatch] = {}
+    budget = document.is_budget
     for group in layout.heading_groups():
-        for pattern in p.heading_years:
+        for pattern in p.budget_heading_years if budget else p.heading_years:
             for match in _search(group, pattern):
                 found.setdefault((match.page, match.box, match.group("year")), match)
-    for pattern in p.as_of_dates:
+    for pattern in () if budget else p.as_of_dates:
         for match in document.text.finditer(pattern):
             found.setdefault((match.page, match.box, match.group("year")), match)
     return sorted(found.values(), key=lambda m: (m.page, -m.box[3]))
@@ -529,6 +570,8 @@ def report_years(c: Collector, document: Document, layout: Layout, p: IdentityPa
     common, count = years.most_common(1)[0]
     if common != expected and count * 2 > len(matches):
         expected = common
+    # a budget's year is the one it budgets
+    which = "预算年度" if document.is_budget else "报告年度"
     for match in matches:
         year = int(match.group("year") or 0)
         c.plausibility(
@@ -538,9 +581,9 @@ def report_years(c: Collector, document: Document, layout: Layout, p: IdentityPa
             {"printed_value": str(year), "expected_value": str(expected)},
             page=match.page,
             box=match.box,
-            pass_message=f"第{match.page}页“{match.text}”：年度与报告年度 {expected} 一致",
+            pass_message=f"第{match.page}页“{match.text}”：年度与{which} {expected} 一致",
             fail_message=(
-                f"第{match.page}页“{match.text}”印的是 {year} 年，报告年度是 {expected} 年"
+                f"第{match.page}页“{match.text}”印的是 {year} 年，{which}是 {expected} 年"
             ),
         )
 
@@ -872,5 +915,9 @@ def identity_rules(c: Collector, document: Document) -> None:
     placeholders(c, document, p)
     report_years(c, document, layout, p)
     unit_names(c, document, layout, p)
+    if document.is_budget:
+        # 部门/单位 wording and the contents are read with the final accounts' template
+        # words (部门决算, 第X部分 …决算表); a budget's are not theirs: not judged
+        return
     unit_levels(c, document, layout, p)
     contents_match(c, document, layout, p)

@@ -33,6 +33,7 @@ subject not found in its table, or a missing table is not checked.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, ROUND_UP, Decimal
 
 from pipelines.domain.narrative import figure_specs, pattern_table
@@ -57,7 +58,7 @@ from pipelines.quality.narrative_statements import (
     vehicle_counts,
     visit_counts,
 )
-from pipelines.quality.outcomes import Collector, Outcome, fmt
+from pipelines.quality.outcomes import Collector, Outcome, fmt, table_place
 from pipelines.quality.rules_across import subject_total_terms
 from pipelines.quality.rules_within import T07_TOTAL, T07_VEHICLES, t06_category_terms, t07_item
 from pipelines.quality.statements import EXPENSE, INCOME, statement_side
@@ -282,16 +283,20 @@ def _final_column(table: Table) -> str:
 
 
 def statement_terms(
-    document: Document, statement: BudgetStatement, column: str | None = None
+    document: Document,
+    statement: BudgetStatement,
+    column: str | None = None,
+    table_id: str | None = None,
 ) -> tuple[str, list[Term]] | None:
-    """(location, the table's terms) for what a budget statement is of; None when its
-    subject is not found in its table."""
-    table_id = statement.table
+    """(location, the table's terms) for what a budget statement is of, in its own table
+    or in `table_id` of `document` (the budget's B05 for a T05 statement); None when its
+    subject is not found there."""
+    table_id = table_id or statement.table
     if table_id is None or not document.present(table_id):
         return None
     table = document.table(table_id)
     column = column or _final_column(table)
-    if table_id == "T07":
+    if statement.table == "T07":
         subject = statement.subject[-40:]
         item = next((item for word, item in _T07_ITEMS if word in subject), None)
         if item is None:
@@ -317,16 +322,39 @@ def _unresolved_location(statement: BudgetStatement) -> str:
     return "合计"
 
 
-def budget_terms(document: Document, statement: BudgetStatement) -> tuple[str, list[Term]] | None:
+# The budget table restating each final table's subjects (一般公共预算, 政府性基金, 国有资本经营).
+BUDGET_TABLE_OF = {"T05": "B05", "T08": "B08", "T09": "B09"}
+
+
+@dataclass(frozen=True)
+class BudgetFigure:
+    """What a statement's "年初预算为 X" is checked against, and where it is printed."""
+
+    location: str
+    terms: list[Term]
+    table: str  # T07 (the final accounts' own 预算数), or the budget's B05/B08/B09
+    document_id: str | None = None  # the budget document, when it is another document
+
+
+def budget_terms(
+    document: Document, statement: BudgetStatement, budget: Document | None = None
+) -> BudgetFigure | None:
     """The budget a statement's "年初预算为 X" restates, where a loaded document prints it.
 
-    T07 prints the 三公 budget (预算数). The budget of a 功能分类 subject is the same year's
-    budget document's B05 row: that check waits for budgets to be loaded into the
-    warehouse (the budgets issue), and until then returns None here rather than guess.
-    """
+    T07 prints the 三公 budget (预算数). The budget of a 功能分类 subject is the same
+    unit's and year's budget document's row (B05 for 一般公共预算, B08, B09), its 合计:
+    checked only where that budget is loaded (`budget`) and prints the subject; else
+    None, never a guess."""
     if statement.table == "T07":
-        return statement_terms(document, statement, "预算数")
-    return None
+        found = statement_terms(document, statement, "预算数")
+        return None if found is None else BudgetFigure(found[0], found[1], "T07")
+    budget_table = BUDGET_TABLE_OF.get(statement.table or "")
+    if budget is None or budget_table is None:
+        return None
+    found = statement_terms(budget, statement, "合计", budget_table)
+    if found is None:
+        return None
+    return BudgetFigure(found[0], found[1], budget_table, budget.document_id)
 
 
 def _actual_relation(statement: BudgetStatement) -> str:
@@ -351,8 +379,9 @@ def _stated_against_table(
     stated: Figure,
     found: tuple[str, list[Term]],
     where: str,
-    column_words: str,
-) -> None:
+    expected_label: str,
+    compared_table: str | None,
+) -> Outcome | None:
     """A budget statement's figure (年初预算 or 支出决算) against what its table prints."""
     location, terms = found
     outcome = c.identity(
@@ -363,13 +392,14 @@ def _stated_against_table(
         terms,
         where=where,
         observed_label="年初预算" if stated is statement.budget else "支出决算",
-        expected_label=f"{statement.table} {location}{column_words}",
-        compared_table=statement.table,
+        expected_label=expected_label,
+        compared_table=compared_table,
         page=statement.place.page,
         box=statement.place.box,
     )
     if outcome is not None:
         outcome.observed_text = stated.printed
+    return outcome
 
 
 def _statement_fact(
@@ -396,7 +426,18 @@ def _statement_fact(
     )
 
 
-def _budget_rules(c: Collector, document: Document, statements: list[BudgetStatement]) -> None:
+def budget_year(budget: Document | None) -> str:
+    """How a message names the budget document: "2024年预算"."""
+    year = None if budget is None else budget.fiscal_year
+    return f"{year}年预算" if year is not None else "预算文件"
+
+
+def _budget_rules(
+    c: Collector,
+    document: Document,
+    statements: list[BudgetStatement],
+    budget: Document | None = None,
+) -> None:
     for statement in statements:
         place = statement.place
         found = statement_terms(document, statement)
@@ -404,19 +445,35 @@ def _budget_rules(c: Collector, document: Document, statements: list[BudgetState
         where = f"情况说明第 {place.page} 页“{location}”年初预算与决算"
         if found is not None:
             _stated_against_table(
-                c, "narrative_final_vs_table", statement, statement.final, found, where, ""
+                c,
+                "narrative_final_vs_table",
+                statement,
+                statement.final,
+                found,
+                where,
+                f"{statement.table} {found[0]}",
+                statement.table,
             )
-        budget = budget_terms(document, statement)
-        if budget is not None:
-            _stated_against_table(
+        printed_budget = budget_terms(document, statement, budget)
+        if printed_budget is not None:
+            budget_place = table_place(printed_budget.table, printed_budget.location, "合计")
+            table_words = (
+                f"{printed_budget.table} {printed_budget.location} 预算数"
+                if printed_budget.document_id is None
+                else f"{budget_year(budget)}{budget_place}"
+            )
+            outcome = _stated_against_table(
                 c,
                 "narrative_budget_vs_table",
                 statement,
                 statement.budget,
-                budget,
+                (printed_budget.location, printed_budget.terms),
                 where,
-                " 预算数",
+                table_words,
+                printed_budget.table,
             )
+            if outcome is not None:
+                outcome.other_document_id = printed_budget.document_id
         if statement.rate is not None:
             _ratio_identity(
                 c,
@@ -478,6 +535,10 @@ def _change_rules(
     for statement in statements:
         figure, place = statement.figure, statement.place
         if figure is None:
+            continue
+        if document.is_budget and not statement.figure_in_sentence:
+            # a budget's "2026年预算比2025年预算增加 A 万元" restates no figure: the amount
+            # of the sentence before is another one's (长春 2026: 项目支出预算)
             continue
         name = statement.figure_name or "变动"
         sign = -1 if statement.increase else 1
@@ -750,14 +811,20 @@ def last_table_page(document: Document) -> int:
     return max(pages)
 
 
-def narrative_rules(c: Collector, document: Document, prior: Document | None = None) -> None:
+def narrative_rules(
+    c: Collector,
+    document: Document,
+    prior: Document | None = None,
+    budget: Document | None = None,
+) -> None:
     """Every narrative check of the document; `prior`: the same unit's previous-year
-    document, when the warehouse holds it."""
+    document of the same kind, `budget`: the same unit's and year's budget (for final
+    accounts), when the warehouse holds them."""
     _restated_figures(c, document)
     if not document.lines:
         return  # read by an extractor that kept no lines: only the restated figures
     text = FoldedText.of(narrative_lines(document.lines, last_table_page(document)))
-    _budget_rules(c, document, budget_statements(text))
+    _budget_rules(c, document, budget_statements(text), budget)
     _change_rules(c, document, change_statements(text), prior)
     _share_rules(c, document, share_statements(text))
     _count_rules(c, vehicle_counts(text))

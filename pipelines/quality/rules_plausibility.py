@@ -26,10 +26,12 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from pipelines.quality.document import TABLE_IDS, Document, Row, Table
+from pipelines.quality.document import BUDGET_STANDARD_IDS, TABLE_IDS, Document, Row, Table
 from pipelines.quality.outcomes import Collector, fmt, table_place
 
 FUNCTION_CODE_TABLES = ("T01", "T02", "T03", "T04", "T05", "T08", "T09")
+BUDGET_FUNCTION_CODE_TABLES = ("B01", "B02", "B03", "B04", "B05", "B08", "B09")
+STATEMENT_TABLES = ("T01", "T04", "B01", "B04")
 FUNCTION_CODE = re.compile(r"\d{3}(?:\d{2}){0,2}")
 ECONOMIC_CODE = re.compile(r"\d{3}(?:\d{2})?")
 FUNCTION_SYSTEM, ECONOMIC_SYSTEM = "功能分类", "经济分类"
@@ -99,9 +101,8 @@ def _function_codes(c: Collector, table: Table) -> None:
             )
             # a malformed code has no meaningful parent: reported as malformed only
             consistent = above is None or not well_formed or code.startswith(above)
-            _code_outcome(
-                c, table, row, FUNCTION_SYSTEM, well_formed, above, consistent, code not in seen
-            )
+            once = code not in seen or table.sums_repeated_codes
+            _code_outcome(c, table, row, FUNCTION_SYSTEM, well_formed, above, consistent, once)
             seen.add(code)
 
 
@@ -114,9 +115,9 @@ def _economic_codes(c: Collector, table: Table) -> None:
         code = row.code
         well_formed = ECONOMIC_CODE.fullmatch(code) is not None
         consistent = len(code) == 3 or not classes or code[:3] in classes
-        _code_outcome(
-            c, table, row, ECONOMIC_SYSTEM, well_formed, code[:3], consistent, code not in seen
-        )
+        # a department's budget lists a code once per unit (Table.sums_repeated_codes)
+        once = code not in seen or table.sums_repeated_codes
+        _code_outcome(c, table, row, ECONOMIC_SYSTEM, well_formed, code[:3], consistent, once)
         seen.add(code)
 
 
@@ -141,7 +142,7 @@ def _class_codes(c: Collector, table: Table, national: dict[str, str]) -> None:
 
 def _may_be_negative(table: Table, row: Row, column: str) -> bool:
     label = row.label or ""
-    if table.table_id in ("T01", "T04") and ("结转" in label or "结余" in label):
+    if table.table_id in STATEMENT_TABLES and ("结转" in label or "结余" in label):
         return True
     return column in CARRY_OVER_COLUMNS
 
@@ -173,7 +174,14 @@ def _non_negative(c: Collector, table: Table) -> None:
 
 
 def _completeness(c: Collector, document: Document) -> None:
-    for table_id in TABLE_IDS:
+    """Each standard table of the document's kind: T01…T09, or a budget's B01…B09 (B10
+    项目支出表 and B11 政府采购预算表 are printed by some templates only)."""
+    check, table_ids = (
+        ("budget_tables_complete", BUDGET_STANDARD_IDS)
+        if document.is_budget
+        else ("tables_complete", TABLE_IDS)
+    )
+    for table_id in table_ids:
         table = document.table(table_id)
         title = table_place(table_id, None)
         state = {
@@ -183,7 +191,7 @@ def _completeness(c: Collector, document: Document) -> None:
             "not_in_template": "模板不含此表（目录或表号只到第八张）",
         }.get(table.status, "缺失")
         c.plausibility(
-            "tables_complete",
+            check,
             table,
             None,
             {"table_status": table.status},
@@ -194,14 +202,17 @@ def _completeness(c: Collector, document: Document) -> None:
 
 
 def plausibility_rules(c: Collector, document: Document, national: dict[str, str]) -> None:
-    for table_id in FUNCTION_CODE_TABLES:
+    budget = document.is_budget
+    for table_id in BUDGET_FUNCTION_CODE_TABLES if budget else FUNCTION_CODE_TABLES:
         table = document.table(table_id)
         if table.present:
             _function_codes(c, table)
             _class_codes(c, table, national)
-    if document.present("T06"):
-        _economic_codes(c, document.table("T06"))
-    for table_id in TABLE_IDS:
+    econ = document.table("B06" if budget else "T06")
+    if econ.present:
+        _economic_codes(c, econ)
+    # a budget's listings (B10, B11) print quantities and words beside money: not read
+    for table_id in BUDGET_STANDARD_IDS if budget else TABLE_IDS:
         table = document.table(table_id)
         if table.present:
             _non_negative(c, table)

@@ -8,6 +8,9 @@ compares several columns reports one outcome per column (`measure`).
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+
 from pipelines.domain.subjects import cost_category
 from pipelines.quality.document import Document, Row, Table
 from pipelines.quality.outcomes import Collector, table_place
@@ -66,6 +69,35 @@ def children_by_parent(table: Table) -> dict[str | None, list[Row]]:
     return grouped
 
 
+def _row_total_identities(
+    c: Collector,
+    check: str,
+    table: Table,
+    total: str,
+    parts: Sequence[str],
+    parts_label: str,
+    measure: str | None = None,
+    locate: Callable[[Row], str] = lambda row: row.location,
+) -> None:
+    """total column = Σ part columns, on every coded row and the total rows."""
+    table_id = table.table_id
+    for row in table.rows:
+        if row.code is None and not row.is_total:
+            continue
+        location = locate(row)
+        c.identity(
+            check,
+            table_id,
+            location,
+            [table.term(row, total)],
+            [table.term(row, part) for part in parts],
+            where=table_place(table_id, location, measure),
+            observed_label=total.replace("本年支出小计", "本年支出"),
+            expected_label=parts_label,
+            measure=measure,
+        )
+
+
 def _row_totals(c: Collector, table: Table) -> None:
     table_id = table.table_id
     check = f"{table_id.lower()}_row_total"
@@ -77,19 +109,9 @@ def _row_totals(c: Collector, table: Table) -> None:
     else:
         total, parts = ROW_TOTALS[table_id]
         parts_label = "各项之和" if len(parts) > 2 else "基本支出 + 项目支出"
-    rows = [row for row in table.rows if row.code is not None or row.is_total]
-    for row in rows:
-        c.identity(
-            check,
-            table_id,
-            row.location,
-            [table.term(row, total)],
-            [table.term(row, part) for part in parts],
-            where=table_place(table_id, row.location),
-            observed_label=total.replace("本年支出小计", "本年支出"),
-            expected_label=parts_label,
-        )
+    _row_total_identities(c, check, table, total, parts, parts_label)
     if flow:
+        rows = [row for row in table.rows if row.code is not None or row.is_total]
         for row in rows:
             c.identity(
                 f"{table_id.lower()}_carry_over",
@@ -107,33 +129,48 @@ def _row_totals(c: Collector, table: Table) -> None:
             )
 
 
-def _hierarchy(c: Collector, table: Table) -> None:
+def prints_amounts(row: Row) -> bool:
+    """Whether any amount was read on the row."""
+    return any(cell.amount is not None for cell in row.cells.values())
+
+
+def _hierarchy(c: Collector, table: Table, check: str = "subject_hierarchy") -> None:
     """合计 = Σ 类, 类 = Σ 款, 款 = Σ 项, in every column, where children are printed."""
     grouped = children_by_parent(table)
     total_row = table.total_row()
-    parents: list[tuple[Row, list[Row]]] = []
+    # (location, the parent's printings, its children's)
+    parents: list[tuple[str, tuple[Row, ...], list[Row]]] = []
     if total_row is not None and grouped.get(None):
-        parents.append((total_row, grouped[None]))
-    for row in table.coded_rows():
-        if grouped.get(row.code):
-            parents.append((row, grouped[row.code]))
+        parents.append((total_row.location, (total_row,), grouped[None]))
+    for code in dict.fromkeys(row.code for row in table.coded_rows() if row.code is not None):
+        if grouped.get(code):
+            parents.append((code, table.printings(code), grouped[code]))
+    # Children printing no amount in any column were not read (a continuation page whose
+    # columns were not found): their parent against 0.00 would be our misreading.
+    parents = [parent for parent in parents if any(prints_amounts(row) for row in parent[2])]
     for column in table.columns:
-        for parent, children in parents:
+        for location, printings, children in parents:
             c.identity(
-                "subject_hierarchy",
+                check,
                 table.table_id,
-                parent.location,
-                [table.term(parent, column)],
+                location,
+                [table.term(parent, column) for parent in printings],
                 [table.term(child, column) for child in children],
-                where=table_place(table.table_id, parent.location),
+                where=table_place(table.table_id, location),
                 observed_label=column,
-                expected_label="各类之和" if parent.code is None else "下级科目之和",
+                expected_label="各类之和" if total_row in printings else "下级科目之和",
                 measure=column,
             )
 
 
 # ---------------------------------------------------------------------------
 # T06 basic expenditure by economic class
+
+
+def econ_location(row: Row) -> str:
+    """Where a finding on an econ row is reported: its code, else its label (合计,
+    人员经费合计, 公用经费合计)."""
+    return row.code or row.label or f"第{row.row_number}行"
 
 
 def t06_total_row(table: Table, category: str) -> Row | None:
@@ -151,22 +188,24 @@ def t06_top_rows(table: Table, category: str) -> list[Row]:
     ]
 
 
-def t06_category_terms(table: Table, category: str) -> list[Term]:
-    """A cost category's 决算数: its total row, else its classes when no total is printed."""
+def t06_category_terms(table: Table, category: str, column: str = "决算数") -> list[Term]:
+    """A cost category's amount: its total row, else its classes when no total is printed."""
     total_row = t06_total_row(table, category)
     if total_row is not None:
-        return [table.term(total_row, "决算数")]
-    return [table.term(row, "决算数") for row in t06_top_rows(table, category)]
+        return [table.term(total_row, column)]
+    return [table.term(row, column) for row in t06_top_rows(table, category)]
 
 
-def _t06(c: Collector, table: Table) -> None:
+def _t06(c: Collector, table: Table, prefix: str = "t06") -> None:
+    """类 = Σ 款 and 人员经费合计 / 公用经费合计 = Σ their classes, in every column (the
+    checks `<prefix>_hierarchy`, `<prefix>_category_totals`: t06 for T06, b06 for B06)."""
+    table_id = table.table_id
     coded = [(row.code, row) for row in table.coded_rows() if row.code is not None]
-    classes = []  # (class code, class row, its printed 款), for the classes that print any
-    for code, econ_class in coded:
-        if len(code) == 3:
-            items = [row for item, row in coded if len(item) == 5 and item[:3] == code]
-            if items:
-                classes.append((code, econ_class, items))
+    classes = []  # (class code, its printings, its printed 款), for the classes printing any
+    for code in dict.fromkeys(code for code, _ in coded if len(code) == 3):
+        items = [row for item, row in coded if len(item) == 5 and item[:3] == code]
+        if items:
+            classes.append((code, table.printings(code), items))
     categories = []  # (category, location, total row, its classes)
     for category, location in zip(("人员经费", "公用经费"), T06_CATEGORY_TOTALS, strict=True):
         total_row = t06_total_row(table, category)
@@ -174,26 +213,26 @@ def _t06(c: Collector, table: Table) -> None:
         if total_row is not None:
             categories.append((category, location, total_row, t06_top_rows(table, category)))
     for column in table.columns:
-        for code, econ_class, items in classes:
+        for code, printings, items in classes:
             c.identity(
-                "t06_hierarchy",
-                "T06",
+                f"{prefix}_hierarchy",
+                table_id,
                 code,
-                [table.term(econ_class, column)],
+                [table.term(econ_class, column) for econ_class in printings],
                 [table.term(row, column) for row in items],
-                where=table_place("T06", code),
-                observed_label=econ_class.label or code,
+                where=table_place(table_id, code),
+                observed_label=printings[0].label or code,
                 expected_label="各款之和",
                 measure=column,
             )
         for category, location, total_row, top_rows in categories:
             c.identity(
-                "t06_category_totals",
-                "T06",
+                f"{prefix}_category_totals",
+                table_id,
                 location,
                 [table.term(total_row, column)],
                 [table.term(row, column) for row in top_rows],
-                where=table_place("T06", location),
+                where=table_place(table_id, location),
                 observed_label=location,
                 expected_label=f"{category}各类之和",
                 measure=column,
@@ -212,17 +251,18 @@ _T07_MATCHERS = {
     "公务用车运行维护费": lambda label: "运行维护费" in label and "购置及" not in label,
     "公务接待费": lambda label: "接待" in label,
 }
-# (check, total item, its parts, observed label suffix, expected label)
+# (check suffix, total item, its parts, observed label suffix, expected label); the check
+# is the table's id + suffix (t07_total, b07_total)
 _T07_SUMS = (
     (
-        "t07_total",
+        "_total",
         T07_TOTAL,
         ("因公出国（境）费", T07_VEHICLES, "公务接待费"),
         "合计",
         "因公出国（境）费 + 公务用车购置及运行维护费 + 公务接待费",
     ),
     (
-        "t07_vehicle_subtotal",
+        "_vehicle_subtotal",
         T07_VEHICLES,
         ("公务用车购置费", "公务用车运行维护费"),
         "小计",
@@ -238,21 +278,26 @@ def t07_item(table: Table, item: str) -> Row | None:
 
 
 def _t07(c: Collector, table: Table) -> None:
+    """合计 = 出国 + 用车 + 接待 and 用车 = 购置 + 运行维护, in every column (T07's 预算数
+    and 决算数, B07's 预算数 and a printed 上年预算数)."""
+    table_id = table.table_id
     sums = []  # the sums whose total row is printed, with their rows found once
-    for check, item, parts, suffix, expected_label in _T07_SUMS:
+    for check_suffix, item, parts, suffix, expected_label in _T07_SUMS:
         total_row = t07_item(table, item)
-        if total_row is not None:
-            part_rows = [t07_item(table, part) for part in parts]
+        part_rows = [t07_item(table, part) for part in parts]
+        # a part not printed at all (no row for it) leaves the sum unknown: not checked
+        if total_row is not None and None not in part_rows:
+            check = f"{table_id.lower()}{check_suffix}"
             sums.append((check, item, total_row, part_rows, suffix, expected_label))
     for column in table.columns:
         for check, item, total_row, part_rows, suffix, expected_label in sums:
             c.identity(
                 check,
-                "T07",
+                table_id,
                 item,
                 [table.term(total_row, column)],
                 [table.term(row, column) for row in part_rows],
-                where=table_place("T07", item),
+                where=table_place(table_id, item),
                 observed_label=f"{column}{suffix}",
                 expected_label=expected_label,
                 measure=column,
@@ -262,17 +307,56 @@ def _t07(c: Collector, table: Table) -> None:
 # ---------------------------------------------------------------------------
 # Two-sided statements (T01, T04)
 
-_SIDE_CHECKS = {
-    INCOME: ("statement_income_total", "statement_income_grand_total"),
-    EXPENSE: ("statement_expense_total", "statement_expense_grand_total"),
+
+@dataclass(frozen=True)
+class StatementChecks:
+    """The checks of a two-sided statement: the final accounts' T01/T04 or a budget's B01/B04."""
+
+    income_total: str
+    income_grand_total: str
+    expense_total: str
+    expense_grand_total: str
+    balance: str
+    carry_by_fund: str | None  # a carry-over line = Σ its per-fund sub-lines
+    fund_columns: str | None  # every expense line: 合计 = Σ fund columns (T04, B04)
+
+
+_FINAL_STATEMENT = StatementChecks(
+    "statement_income_total",
+    "statement_income_grand_total",
+    "statement_expense_total",
+    "statement_expense_grand_total",
+    "statement_balance",
+    "statement_carry_by_fund",
+    None,
+)
+_BUDGET_STATEMENT = StatementChecks(
+    "budget_statement_income_total",
+    "budget_statement_income_grand_total",
+    "budget_statement_expense_total",
+    "budget_statement_expense_grand_total",
+    "budget_statement_balance",
+    None,  # budgets print 上年结转 by fund in too many shapes to tell sub-lines apart
+    None,
+)
+ROW_TOTAL_COLUMNS = ("合计", "预算数")
+STATEMENT_CHECKS = {
+    "T01": _FINAL_STATEMENT,
+    "T04": replace(_FINAL_STATEMENT, fund_columns="t04_fund_columns"),
+    "B01": _BUDGET_STATEMENT,
+    "B04": replace(_BUDGET_STATEMENT, fund_columns="b04_fund_columns"),
 }
 
 
 def _statement(c: Collector, table: Table) -> None:
     table_id = table.table_id
+    checks = STATEMENT_CHECKS[table_id]
     sides = {side: statement_side(table, side) for side in (INCOME, EXPENSE)}
     for side, structure in sides.items():
-        total_check, grand_check = _SIDE_CHECKS[side]
+        total_check, grand_check = {
+            INCOME: (checks.income_total, checks.income_grand_total),
+            EXPENSE: (checks.expense_total, checks.expense_grand_total),
+        }[side]
         subtotal, grand = structure.subtotal, structure.grand
         for column in structure.columns:
             if subtotal is not None:
@@ -282,32 +366,39 @@ def _statement(c: Collector, table: Table) -> None:
                     table_id,
                     location,
                     [table.term(subtotal, column)],
-                    [table.term(line, column) for line in structure.lines],
+                    [table.term(line, column) for line in structure.summands],
                     where=table_place(table_id, location, column),
                     observed_label=location,
                     expected_label=f"各{side}项之和",
                     measure=column,
                 )
             if grand is not None:
+                # without a 本年收入合计, 总计 adds the lines themselves
+                this_year = [subtotal] if subtotal is not None else list(structure.summands)
+                this_year_label = (
+                    structure.location(subtotal) if subtotal is not None else f"各{side}项"
+                )
                 c.identity(
                     grand_check,
                     table_id,
                     structure.location(grand),
                     [table.term(grand, column)],
-                    [table.term(subtotal, column)]
+                    [table.term(row, column) for row in this_year]
                     + [table.term(carry, column) for carry in structure.carries],
                     where=table_place(table_id, f"{side}总计", column),
                     observed_label=f"{side}总计",
-                    expected_label=f"{structure.location(subtotal) if subtotal else side} + "
-                    + " + ".join(structure.location(carry) for carry in structure.carries),
+                    expected_label=" + ".join(
+                        [this_year_label, *(structure.location(c) for c in structure.carries)]
+                    ),
                     measure=column,
                 )
-            for carry in structure.carries:
+            carry_check = checks.carry_by_fund
+            for carry in structure.carries if carry_check else ():
                 subs = structure.subs.get(carry.row_number)
-                if subs:
+                if subs and carry_check:
                     location = structure.location(carry)
                     c.identity(
-                        "statement_carry_by_fund",
+                        carry_check,
                         table_id,
                         location,
                         [table.term(carry, column)],
@@ -320,7 +411,7 @@ def _statement(c: Collector, table: Table) -> None:
     income, expense = sides[INCOME], sides[EXPENSE]
     if income.grand is not None and expense.grand is not None:
         c.identity(
-            "statement_balance",
+            checks.balance,
             table_id,
             income.location(income.grand),
             [table.term(income.grand, income.first_column or "")],
@@ -329,25 +420,171 @@ def _statement(c: Collector, table: Table) -> None:
             observed_label="收入总计",
             expected_label="支出总计",
         )
-    if table_id == "T04":
+    # the expense side's total column: 合计 (a budget's may be headed 预算数)
+    total_column = next((c for c in ROW_TOTAL_COLUMNS if c in expense.columns), None)
+    funds_printed = set(FUND_COLUMNS) & set(expense.columns)
+    if checks.fund_columns is not None and total_column is not None and funds_printed:
         for row in (expense.subtotal, *expense.lines, *expense.carries, expense.grand):
             if row is None:
                 continue
             location = expense.location(row)
             c.identity(
-                "t04_fund_columns",
-                "T04",
+                checks.fund_columns,
+                table_id,
                 location,
-                [table.term(row, "合计")],
+                [table.term(row, total_column)],
                 [table.term(row, fund) for fund in FUND_COLUMNS],
-                where=table_place("T04", location),
-                observed_label="合计",
+                where=table_place(table_id, location),
+                observed_label=total_column,
                 expected_label="各资金来源列之和",
             )
 
 
+# ---------------------------------------------------------------------------
+# Budgets (B01…B09): the final accounts' identities, over the budget's columns
+
+BUDGET_SUBJECT_TABLES = ("B02", "B03", "B05", "B08", "B09")
+BUDGET_TOTAL = "合计"
+CARRY_OVER = "上年结转结余"  # its parts, "上年结转结余<part>", are details inside it
+_FUNDS = ("一般公共预算拨款收入", "政府性基金预算拨款收入", "国有资本经营预算拨款收入")
+_UNIT_FUNDS = ("事业收入", "事业单位经营收入", "上级补助收入", "附属单位上缴收入", "其他收入")
+_INCOME_PARTS = (
+    "财政拨款收入小计",
+    "财政拨款收入",
+    *_FUNDS,
+    "财政专户管理资金收入",
+    "单位资金",
+    *_UNIT_FUNDS,
+    "用事业基金弥补收支差额",
+    "上年实户资金余额",
+    "使用非财政拨款结余",
+)
+_EXPENSE_PARTS = (
+    "基本支出",
+    "人员经费",
+    "公用经费",
+    "项目支出",
+    "上缴上级支出",
+    "事业单位经营支出",
+    "对附属单位补助支出",
+)
+# What a budget subject table's 合计 adds (the columns it prints among these): this year's
+# parts, "本年…小计" over them when printed, and the carry-over.
+BUDGET_ROW_PARTS = {
+    "B02": _INCOME_PARTS,
+    "B03": _EXPENSE_PARTS,
+    "B05": _EXPENSE_PARTS,
+    "B08": _EXPENSE_PARTS,
+    "B09": _EXPENSE_PARTS,
+}
+# A group column and the parts it adds up. A group whose parts are printed is a subtotal
+# (checked on its own, not added again into 合计); one printed without them is a part.
+BUDGET_GROUPS = {
+    "财政拨款收入小计": _FUNDS,
+    "财政拨款收入": _FUNDS,
+    "单位资金": _UNIT_FUNDS,
+    "基本支出": ("人员经费", "公用经费"),
+}
+# "本年收入小计" and the like: this year's parts, without the carry-over
+THIS_YEAR_SUBTOTALS = ("本年收入小计", "本年支出小计", "本年预算小计")
+B06_CATEGORIES = ("人员经费", "公用经费")
+
+
+def budget_row_parts(table: Table) -> tuple[list[str], dict[str, list[str]]]:
+    """The printed columns a budget table's 合计 adds, and each printed subtotal column
+    with the printed columns it adds.
+
+    Budgets print their columns in groups (财政拨款 小计 | 一般公共预算 | 政府性基金 …,
+    单位资金 | 事业收入 …, 基本支出 split as 人员经费 | 公用经费, 本年收入小计 | 上年结转结余):
+    合计 adds the finest columns printed, each group with printed parts is checked as a
+    subtotal of them. A column the canonical names do not list is no part (it is read
+    but not added). A table printing only 合计 has no row total, nor one whose
+    this-year parts are not read (Xi'an's 支出总表, printed by funding source: only 合计
+    and 上年结转 are read, so 合计 = 上年结转 alone would be our misreading)."""
+    columns = set(table.columns)
+    printed = [part for part in BUDGET_ROW_PARTS[table.table_id] if part in columns]
+    if not printed:
+        return [], {}
+    subtotals: dict[str, list[str]] = {}
+    for group, group_parts in BUDGET_GROUPS.items():
+        found = [part for part in group_parts if part in columns]
+        if group in columns and found:
+            subtotals[group] = found
+    grouped = set(subtotals)
+    parts = [part for part in printed if part not in grouped]
+    this_year = list(parts)
+    for subtotal in THIS_YEAR_SUBTOTALS:
+        if subtotal in columns and this_year:
+            subtotals[subtotal] = this_year
+    if CARRY_OVER in columns:
+        parts.append(CARRY_OVER)
+    return parts, subtotals
+
+
+def _budget_row_totals(c: Collector, table: Table) -> None:
+    parts, subtotals = budget_row_parts(table)
+    if not parts or BUDGET_TOTAL not in table.columns:
+        return
+    check = f"{table.table_id.lower()}_row_total"
+    label = "基本支出 + 项目支出" if parts == ["基本支出", "项目支出"] else "各列之和"
+    _row_total_identities(c, check, table, BUDGET_TOTAL, parts, label)
+    for subtotal, its_parts in subtotals.items():
+        _row_total_identities(c, check, table, subtotal, its_parts, "各分列之和", subtotal)
+
+
+def _b06(c: Collector, table: Table) -> None:
+    """B06: 类 = Σ 款 and the category totals (as T06), the 合计 row = Σ classes, and,
+    where 人员经费 / 公用经费 are printed as columns, 合计 = 人员经费 + 公用经费 per row."""
+    _t06(c, table, "b06")
+    total_row = next((r for r in table.rows if r.code is None and r.label == "合计"), None)
+    top_rows = [row for category in B06_CATEGORIES for row in t06_top_rows(table, category)]
+    if total_row is not None and top_rows:
+        for column in table.columns:
+            c.identity(
+                "b06_category_totals",
+                "B06",
+                "合计",
+                [table.term(total_row, column)],
+                [table.term(row, column) for row in top_rows],
+                where=table_place("B06", "合计"),
+                observed_label="合计",
+                expected_label="各类之和",
+                measure=column,
+            )
+    if BUDGET_TOTAL in table.columns and set(B06_CATEGORIES) & set(table.columns):
+        _row_total_identities(
+            c,
+            "b06_row_total",
+            table,
+            BUDGET_TOTAL,
+            B06_CATEGORIES,
+            "人员经费 + 公用经费",
+            locate=econ_location,
+        )
+
+
+def budget_within_table_rules(c: Collector, document: Document) -> None:
+    """Every within-table identity of a budget's present tables (B10/B11 are listings
+    with no identity)."""
+    for table_id in BUDGET_SUBJECT_TABLES:
+        table = document.table(table_id)
+        if table.present:
+            _budget_row_totals(c, table)
+            _hierarchy(c, table, "budget_subject_hierarchy")
+    if document.present("B06"):
+        _b06(c, document.table("B06"))
+    if document.present("B07"):
+        _t07(c, document.table("B07"))
+    for table_id in ("B01", "B04"):
+        if document.present(table_id):
+            _statement(c, document.table(table_id))
+
+
 def within_table_rules(c: Collector, document: Document) -> None:
     """Every within-table identity of every present table of the document."""
+    if document.is_budget:
+        budget_within_table_rules(c, document)
+        return
     for table_id in SUBJECT_TABLES:
         table = document.table(table_id)
         if table.present:

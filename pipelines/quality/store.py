@@ -45,8 +45,12 @@ CHECK_RESULT_COLUMNS: tuple[tuple[str, str, str], ...] = (
     ("passed", "boolean", "是否通过（由 Great Expectations 校验套件判定）"),
     ("document_id", "varchar", "文件内容的 sha256"),
     ("unit_id", "varchar", "单位键：left(md5(单位名称), 16)，与 marts.dim_unit 相同"),
-    ("fiscal_year", "integer", "决算年度"),
-    ("source_table", "varchar", "所在表 T01…T09（表间核对报告在编号中的第一张表；文字说明为空）"),
+    ("fiscal_year", "integer", "年度：决算的决算年度，预算的预算年度"),
+    (
+        "source_table",
+        "varchar",
+        "所在表：决算 T01…T09，预算 B01…B11（表间核对报告在编号中的第一张表；文字说明为空）",
+    ),
     ("source_page", "integer", "所在页（从 1 起）"),
     (
         "location",
@@ -77,6 +81,12 @@ CHECK_RESULT_COLUMNS: tuple[tuple[str, str, str], ...] = (
     ("box_y0", "double", "所指位置框下边（PDF 点）"),
     ("box_x1", "double", "所指位置框右边（PDF 点）"),
     ("box_y1", "double", "所指位置框上边（PDF 点）"),
+    ("document_kind", "varchar", "文件类型：决算或预算"),
+    (
+        "other_document_id",
+        "varchar",
+        "跨文件核对时对照的另一份文件（同一单位上年度的决算，或同年度的预算）；文件内的核对为空",
+    ),
 )
 CHECK_RESULTS_COMMENT = (
     "质量检查结果：每次运行、每份已入库文件、每项检查、每个位置一行；保留历史运行，"
@@ -228,6 +238,8 @@ def result_frame(
                 "box_y0": box[1],
                 "box_x1": box[2],
                 "box_y1": box[3],
+                "document_kind": document.kind,
+                "other_document_id": outcome.other_document_id,
             }
         )
     columns = [name for name, _, _ in CHECK_RESULT_COLUMNS]

@@ -1,7 +1,9 @@
 """The finance bureau's data-quality report: one self-contained HTML file (each finding
 with its page image, pipelines.report.pages), and the findings exported as Excel, CSV and
 JSON, read from the warehouse (marts.dim_document, marts.dim_unit, quality.check_results,
-quality.dismissals, quality.document_coverage).
+quality.dismissals, quality.document_coverage); with each unit's budget against its final
+accounts (marts.fct_budget_vs_final, marts.three_public_budget_vs_final) in the HTML and
+the Excel workbook.
 
     from pipelines.report import write_report
     files = write_report(settings.warehouse_path(), settings.reports_dir())

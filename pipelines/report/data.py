@@ -3,8 +3,11 @@
 The report reads only the public names of the warehouse contract: marts.dim_document,
 marts.dim_unit, quality.check_results_latest and quality.document_coverage, with the
 reviewers' quality.dismissals and each document's source path (raw.documents, to render
-the pages its findings point at). Any of them may be absent (a warehouse before its first
-check run, no unit registry configured): the report then says so instead of failing.
+the pages its findings point at), and for the budget against the final accounts
+marts.fct_budget_vs_final, marts.three_public_budget_vs_final and
+marts.dim_function_subject. Any of them may be absent (a warehouse before its first check
+run, no unit registry configured, built before budgets): the report then says so instead
+of failing.
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ STATUS_TITLES = {
     "missing": "未报送",
     "unknown": "未知",
 }
+FINAL_ACCOUNTS, BUDGET = "决算", "预算"
 # Order in which a unit-year's documents decide its status.
 _STATUS_RANK = {"loaded": 0, "superseded": 1, "rejected": 2, "unknown": 3}
 
@@ -69,6 +73,7 @@ class Document:
     run_id: str | None = None
     dismissed: int = 0  # findings a reviewer dismissed as false alarms (not counted above)
     source_path: str | None = None  # relative to the inbox (raw.documents)
+    kind: str = FINAL_ACCOUNTS  # '决算' or '预算' (dim_document.document_kind)
 
 
 @dataclass
@@ -113,6 +118,7 @@ class OverviewRow:
     coverage: str | None  # 'expected', 'expected_missing', 'unregistered'; None: not known
     conclusion: str  # Chinese
     reviews: int = 0
+    kind: str = FINAL_ACCOUNTS  # the documents' kind: a unit-year has a budget and final accounts
 
 
 @dataclass
@@ -123,6 +129,117 @@ class CheckSummary:
     roundings: int
     documents: int
     reviews: int = 0
+
+
+# How a line of the budget-against-final view stands: both sides printed, or which one is
+# missing and why (the document not loaded, or loaded without the row).
+BUDGET_LINE_STATES = {
+    "both": "预算与决算均列",
+    "no_budget_document": "未载入预算",
+    "no_final_document": "未载入决算",
+    "not_in_budget": "预算未列该科目",
+    "not_in_final": "决算未列该科目",
+}
+
+
+@dataclass
+class BudgetLine:
+    """One row of marts.fct_budget_vs_final: a unit-year's leaf subject × fund × expenditure
+    type, its budget and its final figure (万元)."""
+
+    unit_key: str
+    fiscal_year: int
+    subject_code: str | None
+    subject_name: str | None  # marts.dim_function_subject
+    class_code: str | None  # the subject's 类
+    class_name: str | None
+    fund_type: str | None
+    expenditure_type: str | None
+    budget: Decimal | None
+    final: Decimal | None
+    execution_rate: Decimal | None  # final ÷ budget, as the mart computes it
+    state: str  # a key of BUDGET_LINE_STATES
+    budget_document_id: str | None = None
+    final_document_id: str | None = None
+
+    @property
+    def gap(self) -> Decimal | None:
+        """Final − budget: positive where more was spent than budgeted."""
+        if self.budget is None or self.final is None:
+            return None
+        return self.final - self.budget
+
+
+@dataclass
+class ThreePublicLine:
+    """One row of marts.three_public_budget_vs_final: a 三公 item's budget as the budget
+    document prints it, as the final accounts restate it (T07 预算数), and its final."""
+
+    unit_key: str
+    fiscal_year: int
+    cost_item: str
+    budget: Decimal | None  # the budget document's B07
+    final_budget: Decimal | None  # the final accounts' T07 预算数
+    final: Decimal | None  # T07 决算数
+    state: str  # a key of BUDGET_LINE_STATES
+
+    @property
+    def execution_rate(self) -> Decimal | None:
+        if self.budget is None or self.final is None or self.budget == 0:
+            return None
+        return self.final / self.budget
+
+    @property
+    def gap(self) -> Decimal | None:
+        """Final − budget (the budget document's)."""
+        if self.budget is None or self.final is None:
+            return None
+        return self.final - self.budget
+
+    @property
+    def restatement_gap(self) -> Decimal | None:
+        """The final accounts' 预算数 − the budget document's: 0 when restated correctly."""
+        if self.budget is None or self.final_budget is None:
+            return None
+        return self.final_budget - self.budget
+
+
+@dataclass
+class BudgetSummary:
+    """A unit-year's budget against its final accounts, over its leaf rows."""
+
+    unit_key: str
+    fiscal_year: int
+    budget_loaded: bool
+    final_loaded: bool
+    budget_total: Decimal | None  # the sum of the budget's rows (None: not loaded)
+    final_total: Decimal | None
+    matched: int  # rows printed in both documents
+    only_budget: int
+    only_final: int
+
+    @property
+    def execution_rate(self) -> Decimal | None:
+        if not self.budget_total or self.final_total is None:
+            return None
+        return self.final_total / self.budget_total
+
+    @property
+    def gap(self) -> Decimal | None:
+        if self.budget_total is None or self.final_total is None:
+            return None
+        return self.final_total - self.budget_total
+
+
+@dataclass
+class BudgetComparison:
+    """The budget-against-final view. `note` says, in Chinese, why there is nothing (or
+    only one side) to compare; the lines are then empty."""
+
+    lines: list[BudgetLine] = field(default_factory=list)  # largest absolute gap first
+    three_public: list[ThreePublicLine] = field(default_factory=list)
+    summary: list[BudgetSummary] = field(default_factory=list)
+    note: str | None = None
 
 
 @dataclass
@@ -143,6 +260,7 @@ class ReportData:
     warnings: list[str] = field(default_factory=list)
     # Findings a reviewer dismissed (quality.dismissals), not among `findings`.
     dismissed: list[Finding] = field(default_factory=list)
+    budget: BudgetComparison = field(default_factory=BudgetComparison)
 
     @property
     def coverage_configured(self) -> bool:
@@ -180,7 +298,7 @@ def table_title(table_id: str | None) -> str | None:
     return spec.canonical_title if spec else None
 
 
-def _value(value: object) -> Value:
+def plain_value(value: object) -> Value:
     """A JSON- and Excel-friendly scalar: amounts as numbers, anything else as text."""
     if value is None or isinstance(value, bool):
         return None if value is None else str(value)
@@ -285,6 +403,7 @@ def _read(wh: _Warehouse, warehouse_path: Path) -> ReportData:
         checks_ran=checks_ran,
         warnings=warnings,
         dismissed=dismissed,
+        budget=_read_budget_comparison(wh, documents, units),
     )
 
 
@@ -329,6 +448,7 @@ def _read_documents(wh: _Warehouse, units: dict[str, Unit], warnings: list[str])
         "status",
         "status_reason",
         "ingested_at",
+        "document_kind",
     ]
     source_paths = {}
     if wh.has("raw.documents"):
@@ -351,6 +471,7 @@ def _read_documents(wh: _Warehouse, units: dict[str, Unit], warnings: list[str])
                 page_count=r["page_count"],
                 ingested_at=_local(r["ingested_at"]),
                 source_path=source_paths.get(r["document_id"]),
+                kind=str(r["document_kind"] or FINAL_ACCOUNTS),
             )
         )
     return documents
@@ -410,7 +531,7 @@ def _is_finding(row: dict) -> bool:
     passing one."""
     if row["passed"] is not True:
         return True
-    difference = _value(row["difference"])
+    difference = plain_value(row["difference"])
     return row["severity"] == "rounding" and isinstance(difference, int | float) and difference != 0
 
 
@@ -473,10 +594,10 @@ def _read_findings(
                 table_title=table_title(table),
                 source_page=int(page) if isinstance(page, int | Decimal) else None,
                 location=str(row["location"]) if row["location"] is not None else None,
-                expected=_value(row["expected"]),
-                observed=_value(row["observed"]),
-                difference=_value(row["difference"]),
-                tolerance=_value(row["tolerance"]),
+                expected=plain_value(row["expected"]),
+                observed=plain_value(row["observed"]),
+                difference=plain_value(row["difference"]),
+                tolerance=plain_value(row["tolerance"]),
                 message=row["message"],
                 unit_key=unit_key,
                 fiscal_year=row["fiscal_year"] if doc is None else doc.fiscal_year,
@@ -506,8 +627,9 @@ def _read_findings(
 class _Coverage:
     unit_key: str
     fiscal_year: int
-    has_document: bool  # a loaded document exists for the unit-year
+    has_document: bool  # a loaded document of the kind exists for the unit-year
     registered: bool | None  # in_registry: False for a unit that sent a document unregistered
+    kind: str = FINAL_ACCOUNTS
 
 
 # The columns of the dbt model quality.document_coverage the report reads.
@@ -519,6 +641,7 @@ _COVERAGE_COLUMNS = [
     "fiscal_year",
     "has_loaded_document",
     "in_registry",
+    "document_kind",  # absent before budgets: every row is about final accounts
 ]
 
 
@@ -540,7 +663,8 @@ def _read_coverage(
         if key not in units:  # a registered unit that never sent a document
             units[key] = Unit(key, str(r["unit_name"]), r["region"], r["unit_level"])
         loaded = r["has_loaded_document"] is True
-        coverage.append(_Coverage(key, int(r["fiscal_year"]), loaded, r["in_registry"]))
+        kind = str(r["document_kind"] or FINAL_ACCOUNTS)
+        coverage.append(_Coverage(key, int(r["fiscal_year"]), loaded, r["in_registry"], kind))
     registry = any(r["in_registry"] is not None for r in rows)
     return coverage, "registry" if registry else "warehouse"
 
@@ -565,16 +689,18 @@ def _overview(
     coverage_basis: str | None,
     units: dict[str, Unit],
 ) -> list[OverviewRow]:
-    groups: dict[tuple[str, int], list[Document]] = defaultdict(list)
+    # One row per unit × year × kind: a unit-year's budget and final accounts are two
+    # documents, each sent (or not) and checked on its own.
+    groups: dict[tuple[str, int, str], list[Document]] = defaultdict(list)
     for doc in documents:
         if doc.unit_key is not None and doc.fiscal_year is not None:
-            groups[(doc.unit_key, int(doc.fiscal_year))].append(doc)
+            groups[(doc.unit_key, int(doc.fiscal_year), doc.kind)].append(doc)
     # Registry unit-years, with the coverage table's own word on a loaded document (it may
     # match a registry name to a document that the marts file under another spelling).
-    expected: dict[tuple[str, int], bool] = {}
-    listed: set[tuple[str, int]] = set()
+    expected: dict[tuple[str, int, str], bool] = {}
+    listed: set[tuple[str, int, str]] = set()
     for c in coverage:
-        key = (c.unit_key, c.fiscal_year)
+        key = (c.unit_key, c.fiscal_year, c.kind)
         listed.add(key)
         if c.registered is not False:
             expected[key] = expected.get(key, False) or c.has_document
@@ -605,9 +731,11 @@ def _overview(
                 coverage=cover,
                 conclusion=_conclusion(status, checks, errors, roundings, reviews),
                 reviews=reviews,
+                kind=key[2],
             )
         )
-    rows.sort(key=lambda r: (units[r.unit_key].name, r.fiscal_year))
+    # Within a unit-year, the budget first: it is published before the final accounts.
+    rows.sort(key=lambda r: (units[r.unit_key].name, r.fiscal_year, r.kind != BUDGET))
     return rows
 
 
@@ -627,4 +755,196 @@ def _check_summary(findings: list[Finding], docs: dict[str, Document]) -> list[C
         for name, items in by_check.items()
     ]
     summary.sort(key=lambda s: (-s.errors, -s.reviews, -s.roundings, s.check_name))
+    return summary
+
+
+BUDGET_VS_FINAL = "marts.fct_budget_vs_final"
+THREE_PUBLIC_VS_FINAL = "marts.three_public_budget_vs_final"
+_BUDGET_COLUMNS = [
+    "unit_id",
+    "fiscal_year",
+    "subject_code",
+    "fund_type",
+    "expenditure_type",
+    "budget_amount",
+    "final_amount",
+    "execution_rate",
+    "budget_document_id",
+    "final_document_id",
+]
+_THREE_PUBLIC_COLUMNS = [
+    "unit_id",
+    "fiscal_year",
+    "cost_item",
+    "budget_amount",
+    "final_budget_amount",
+    "final_amount",
+]
+
+
+def _decimal(value: object) -> Decimal | None:
+    if value is None:
+        return None
+    return value if isinstance(value, Decimal) else Decimal(str(value))
+
+
+def _line_state(budget: Decimal | None, final: Decimal | None, loaded: set[str]) -> str:
+    """`loaded`: the kinds of the unit-year with a loaded document."""
+    if budget is not None and final is not None:
+        return "both"
+    if budget is None:
+        return "not_in_budget" if BUDGET in loaded else "no_budget_document"
+    return "not_in_final" if FINAL_ACCOUNTS in loaded else "no_final_document"
+
+
+def _gap_order(line: BudgetLine | ThreePublicLine) -> tuple:
+    """Largest absolute gap first; a line missing one side after every compared line,
+    the larger amount it has first."""
+    gap = line.gap
+    if gap is not None:
+        return (0, -abs(gap))
+    present = line.budget if line.budget is not None else line.final
+    return (1, -abs(present) if present is not None else Decimal(0))
+
+
+def _read_budget_comparison(
+    wh: _Warehouse, documents: list[Document], units: dict[str, Unit]
+) -> BudgetComparison:
+    if not wh.has(BUDGET_VS_FINAL):
+        return BudgetComparison(
+            note="数据仓库中还没有预算与决算对比（marts.fct_budget_vs_final）："
+            "该仓库建于支持预算之前，或上次建模（dbt）未完成；重新运行 juesuan ingest 后即可生成。"
+        )
+    loaded: dict[tuple[str, int], set[str]] = defaultdict(set)
+    for doc in documents:
+        if doc.status == "loaded" and doc.unit_key is not None and doc.fiscal_year is not None:
+            loaded[(doc.unit_key, int(doc.fiscal_year))].add(doc.kind)
+    kinds = set().union(*loaded.values()) if loaded else set()
+    if BUDGET not in kinds:
+        return BudgetComparison(
+            note="尚未载入任何预算文件，无法对比预算与决算；各单位的预算（每年 2–3 月公开）"
+            "入库后，此处按单位和科目列出预算数、决算数与执行率。"
+        )
+    if FINAL_ACCOUNTS not in kinds:
+        return BudgetComparison(
+            note="尚未载入任何决算文件，无法对比预算与决算；同一单位同一年度的决算"
+            "（次年 8–9 月公开）入库后，此处列出执行率。"
+        )
+    names: dict[str, tuple] = {}
+    if wh.has("marts.dim_function_subject"):
+        wanted = ["subject_code", "subject_name", "class_code", "class_name"]
+        for r in wh.select("marts.dim_function_subject", wanted):
+            names[str(r["subject_code"])] = (r["subject_name"], r["class_code"], r["class_name"])
+
+    def unit_key(value: object) -> str:
+        key = str(value)
+        if key not in units:
+            units[key] = Unit(key=key, name=key)
+        return key
+
+    lines: list[BudgetLine] = []
+    for r in wh.select(BUDGET_VS_FINAL, _BUDGET_COLUMNS):
+        if r["unit_id"] is None or r["fiscal_year"] is None:
+            continue
+        key, year = unit_key(r["unit_id"]), int(r["fiscal_year"])
+        budget, final = _decimal(r["budget_amount"]), _decimal(r["final_amount"])
+        code = _text(r["subject_code"])
+        subject_name, class_code, class_name = names.get(code or "", (None, None, None))
+        lines.append(
+            BudgetLine(
+                unit_key=key,
+                fiscal_year=year,
+                subject_code=code,
+                subject_name=subject_name,
+                class_code=class_code,
+                class_name=class_name,
+                fund_type=_text(r["fund_type"]),
+                expenditure_type=_text(r["expenditure_type"]),
+                budget=budget,
+                final=final,
+                execution_rate=_decimal(r["execution_rate"]),
+                state=_line_state(budget, final, loaded[(key, year)]),
+                budget_document_id=_text(r["budget_document_id"]),
+                final_document_id=_text(r["final_document_id"]),
+            )
+        )
+    lines.sort(
+        key=lambda line: (
+            *_gap_order(line),
+            units[line.unit_key].name,
+            line.fiscal_year,
+            line.subject_code or "",
+        )
+    )
+    three_public: list[ThreePublicLine] = []
+    if wh.has(THREE_PUBLIC_VS_FINAL):
+        for r in wh.select(THREE_PUBLIC_VS_FINAL, _THREE_PUBLIC_COLUMNS):
+            if r["unit_id"] is None or r["fiscal_year"] is None:
+                continue
+            key, year = unit_key(r["unit_id"]), int(r["fiscal_year"])
+            budget, final = _decimal(r["budget_amount"]), _decimal(r["final_amount"])
+            three_public.append(
+                ThreePublicLine(
+                    unit_key=key,
+                    fiscal_year=year,
+                    cost_item=str(r["cost_item"] or ""),
+                    budget=budget,
+                    final_budget=_decimal(r["final_budget_amount"]),
+                    final=final,
+                    state=_line_state(budget, final, loaded[(key, year)]),
+                )
+            )
+        three_public.sort(
+            key=lambda line: (
+                *_gap_order(line),
+                units[line.unit_key].name,
+                line.fiscal_year,
+                line.cost_item,
+            )
+        )
+    summary = _budget_summary(lines, loaded, units)
+    note = None
+    if not lines:
+        note = f"{BUDGET_VS_FINAL} 中没有数据行：已载入的预算与决算文件中没有读到功能分类支出科目。"
+    elif not any(s.budget_loaded and s.final_loaded for s in summary):
+        note = (
+            "没有哪个单位同一年度的预算和决算都已载入：下表各行只有一方的数字，"
+            "另一方载入后即可看到执行率。"
+        )
+    return BudgetComparison(lines=lines, three_public=three_public, summary=summary, note=note)
+
+
+def _budget_summary(
+    lines: list[BudgetLine], loaded: dict[tuple[str, int], set[str]], units: dict[str, Unit]
+) -> list[BudgetSummary]:
+    by_unit_year: dict[tuple[str, int], list[BudgetLine]] = defaultdict(list)
+    for line in lines:
+        by_unit_year[(line.unit_key, line.fiscal_year)].append(line)
+    summary = []
+    for (key, year), items in by_unit_year.items():
+        kinds = loaded[(key, year)]
+        budgets = [line.budget for line in items if line.budget is not None]
+        finals = [line.final for line in items if line.final is not None]
+        summary.append(
+            BudgetSummary(
+                unit_key=key,
+                fiscal_year=year,
+                budget_loaded=BUDGET in kinds,
+                final_loaded=FINAL_ACCOUNTS in kinds,
+                budget_total=sum(budgets, Decimal(0)) if BUDGET in kinds else None,
+                final_total=sum(finals, Decimal(0)) if FINAL_ACCOUNTS in kinds else None,
+                matched=sum(line.state == "both" for line in items),
+                only_budget=sum(line.budget is not None and line.final is None for line in items),
+                only_final=sum(line.final is not None and line.budget is None for line in items),
+            )
+        )
+    # Both documents first, the largest gap between them first.
+    summary.sort(
+        key=lambda s: (
+            s.gap is None,
+            -abs(s.gap) if s.gap is not None else Decimal(0),
+            units[s.unit_key].name,
+            s.fiscal_year,
+        )
+    )
     return summary

@@ -1,5 +1,6 @@
 """The Excel export: every finding (问题清单), the findings a reviewer dismissed (已排除,
-with the reason), every document (文档), the overview (概览).
+with the reason), every document (文档), the overview (概览), and the budget against the
+final accounts per unit, year and subject (预算执行) and per 三公 item (三公预算执行).
 
 Chinese headers, amounts as numbers (not text), a frozen header row and an autofilter,
 so a reviewer can sort and filter in Excel or WPS as in the HTML report.
@@ -15,19 +16,26 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from pipelines.report.data import (
+    BUDGET_LINE_STATES,
     SEVERITY_TITLES,
     STATUS_TITLES,
+    BudgetComparison,
     Finding,
     ReportData,
+    plain_value,
 )
 
 FINDINGS_SHEET = "问题清单"
 DISMISSED_SHEET = "已排除"
 DOCUMENTS_SHEET = "文档"
 OVERVIEW_SHEET = "概览"
+BUDGET_SHEET = "预算执行"
+THREE_PUBLIC_SHEET = "三公预算执行"
 
 AMOUNT_FORMAT = "#,##0.00####"
 DATETIME_FORMAT = "yyyy-mm-dd hh:mm:ss"
+PERCENT_FORMAT = "0.00%"
+_NUMBER_FORMATS = {"amount": AMOUNT_FORMAT, "datetime": DATETIME_FORMAT, "percent": PERCENT_FORMAT}
 _HEADER_FILL = PatternFill("solid", fgColor="1F3A5F")
 _HEADER_FONT = Font(bold=True, color="FFFFFF")
 # How the 严重程度 cell of a finding is highlighted, by severity (info: not at all).
@@ -37,7 +45,7 @@ _SEVERITY_STYLES = {
     "rounding": (PatternFill("solid", fgColor="FFF6E0"), Font(bold=False, color="93370D")),
 }
 
-# (header, width, kind) — kind: 'text', 'int', 'amount', 'datetime'
+# (header, width, kind) — kind: 'text', 'int', 'amount', 'datetime', 'percent'
 FINDING_COLUMNS = [
     ("单位", 28, "text"),
     ("地区", 12, "text"),
@@ -84,6 +92,7 @@ DOCUMENT_COLUMNS = [
     ("尾数误差", 9, "int"),
     ("文件编号（SHA-256）", 20, "text"),
     ("需人工核对", 11, "int"),
+    ("文件类型", 8, "text"),  # 决算 or 预算
 ]
 OVERVIEW_COLUMNS = [
     ("单位", 28, "text"),
@@ -97,6 +106,37 @@ OVERVIEW_COLUMNS = [
     ("覆盖情况", 12, "text"),
     ("文件数", 7, "int"),
     ("需人工核对", 11, "int"),  # last: the earlier columns keep their places
+    ("文件类型", 8, "text"),
+]
+BUDGET_COLUMNS = [
+    ("单位", 28, "text"),
+    ("地区", 12, "text"),
+    ("年度", 7, "int"),
+    ("科目编码", 10, "text"),
+    ("科目名称", 28, "text"),
+    ("类", 24, "text"),
+    ("资金性质", 14, "text"),
+    ("支出类型", 10, "text"),
+    ("预算数（万元）", 15, "amount"),
+    ("决算数（万元）", 15, "amount"),
+    ("执行率", 9, "percent"),
+    ("差额（决算−预算，万元）", 16, "amount"),
+    ("对比情况", 14, "text"),
+    ("预算文件编号（SHA-256）", 20, "text"),
+    ("决算文件编号（SHA-256）", 20, "text"),
+]
+THREE_PUBLIC_COLUMNS = [
+    ("单位", 28, "text"),
+    ("地区", 12, "text"),
+    ("年度", 7, "int"),
+    ("项目", 24, "text"),
+    ("预算数（预算文件，万元）", 16, "amount"),
+    ("预算数（决算所列，万元）", 16, "amount"),
+    ("决算数（万元）", 15, "amount"),
+    ("执行率", 9, "percent"),
+    ("差额（决算−预算，万元）", 16, "amount"),
+    ("决算所列预算数与预算文件之差（万元）", 18, "amount"),
+    ("对比情况", 14, "text"),
 ]
 COVERAGE_TITLES = {
     "registry": {"expected": "应报已报", "expected_missing": "应报未报", "unregistered": "名册外"},
@@ -120,9 +160,9 @@ def _sheet(wb: Workbook, title: str, columns: list[tuple[str, int, str]], rows: 
         cell.alignment = Alignment(vertical="center", wrap_text=True)
         ws.column_dimensions[get_column_letter(index)].width = width
     formats = {
-        index: AMOUNT_FORMAT if kind == "amount" else DATETIME_FORMAT
+        index: _NUMBER_FORMATS[kind]
         for index, (_, _, kind) in enumerate(columns, start=1)
-        if kind in ("amount", "datetime")
+        if kind in _NUMBER_FORMATS
     }
     for row_index, row in enumerate(rows, start=2):
         for index, value in enumerate(row, start=1):
@@ -211,6 +251,7 @@ def write_workbook(data: ReportData, path: Path) -> None:
                 doc.roundings,
                 doc.document_id,
                 doc.reviews,
+                doc.kind,
             ]
         )
     _sheet(wb, DOCUMENTS_SHEET, DOCUMENT_COLUMNS, document_rows)
@@ -231,10 +272,65 @@ def write_workbook(data: ReportData, path: Path) -> None:
                 COVERAGE_TITLES.get(data.coverage_basis or "", {}).get(row.coverage or ""),
                 len(row.document_ids),
                 row.reviews,
+                row.kind,
             ]
         )
     _sheet(wb, OVERVIEW_SHEET, OVERVIEW_COLUMNS, overview_rows)
+    _budget_sheets(wb, data)
 
-    wb.properties.title = "决算公开数据质量检查问题清单"
+    wb.properties.title = "预算决算公开数据质量检查问题清单"
     wb.properties.creator = "Juesuan"
     wb.save(path)
+
+
+def _budget_sheets(wb: Workbook, data: ReportData) -> None:
+    """预算执行 (largest absolute gap first) and 三公预算执行; where there is nothing to
+    compare, the sentence saying why under the header."""
+    budget: BudgetComparison = data.budget
+
+    def unit(key: str):
+        return data.units.get(key)
+
+    lines = []
+    for line in budget.lines:
+        u = unit(line.unit_key)
+        lines.append(
+            [
+                u.name if u else line.unit_key,
+                u.region if u else None,
+                line.fiscal_year,
+                line.subject_code,
+                line.subject_name,
+                " ".join(p for p in (line.class_code, line.class_name) if p) or None,
+                line.fund_type,
+                line.expenditure_type,
+                plain_value(line.budget),
+                plain_value(line.final),
+                plain_value(line.execution_rate),
+                plain_value(line.gap),
+                BUDGET_LINE_STATES[line.state],
+                line.budget_document_id,
+                line.final_document_id,
+            ]
+        )
+    three_public = []
+    for item in budget.three_public:
+        u = unit(item.unit_key)
+        three_public.append(
+            [
+                u.name if u else item.unit_key,
+                u.region if u else None,
+                item.fiscal_year,
+                item.cost_item,
+                plain_value(item.budget),
+                plain_value(item.final_budget),
+                plain_value(item.final),
+                plain_value(item.execution_rate),
+                plain_value(item.gap),
+                plain_value(item.restatement_gap),
+                BUDGET_LINE_STATES[item.state],
+            ]
+        )
+    note = [[budget.note]] if budget.note else []
+    _sheet(wb, BUDGET_SHEET, BUDGET_COLUMNS, lines or note)
+    _sheet(wb, THREE_PUBLIC_SHEET, THREE_PUBLIC_COLUMNS, three_public or note)

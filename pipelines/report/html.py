@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 from datetime import datetime
+from decimal import Decimal
 from functools import cache
 from html import escape
 from pathlib import Path
@@ -19,11 +20,18 @@ from string import Template
 
 from pipelines.domain.tables import TABLES
 from pipelines.report import assets
-from pipelines.report.data import Document, Finding, ReportData
+from pipelines.report.data import (
+    BUDGET_LINE_STATES,
+    BudgetComparison,
+    Document,
+    Finding,
+    ReportData,
+    plain_value,
+)
 from pipelines.report.pages import PAGES_FOLDER, RenderedPages
 
 _SEVERITY_CODES = {"error": "e", "review": "v", "rounding": "r", "info": "i"}
-TITLE = "决算公开数据质量报告"
+TITLE = "预算决算公开数据质量报告"
 
 
 @cache
@@ -128,6 +136,7 @@ def build_payload(data: ReportData, pages: RenderedPages | None = None) -> dict:
             row.conclusion,
             [doc_index[d] for d in row.document_ids if d in doc_index],
             row.reviews,
+            row.kind,
         ]
         for row in data.overview
     ]
@@ -146,6 +155,73 @@ def build_payload(data: ReportData, pages: RenderedPages | None = None) -> dict:
         "cov": data.coverage_basis,
         "x": dismissed,
         "pg": images,
+        "bv": _budget_payload(data.budget, unit_ref),
+    }
+
+
+def _budget_payload(budget: BudgetComparison, unit_ref) -> dict:
+    """The budget-against-final view (positions named in static/report.js): its lines
+    largest absolute gap first, the unit-years' totals, and the 三公 items."""
+    # A city's lines run to tens of thousands: each subject is named once.
+    subject_index: dict[tuple, int] = {}
+    subjects: list[list] = []
+
+    def subject_ref(line) -> int:
+        key = (line.subject_code, line.subject_name, line.class_code, line.class_name)
+        if key not in subject_index:
+            subject_index[key] = len(subjects)
+            subjects.append(list(key))
+        return subject_index[key]
+
+    return {
+        "states": BUDGET_LINE_STATES,
+        "rows": [
+            [
+                unit_ref(line.unit_key),
+                line.fiscal_year,
+                subject_ref(line),
+                line.fund_type,
+                line.expenditure_type,
+                plain_value(line.budget),
+                plain_value(line.final),
+                plain_value(line.execution_rate),
+                plain_value(line.gap),
+                line.state,
+            ]
+            for line in budget.lines
+        ],
+        "subj": subjects,
+        "sum": [
+            [
+                unit_ref(s.unit_key),
+                s.fiscal_year,
+                s.budget_loaded,
+                s.final_loaded,
+                plain_value(s.budget_total),
+                plain_value(s.final_total),
+                plain_value(s.execution_rate),
+                plain_value(s.gap),
+                s.matched,
+                s.only_budget,
+                s.only_final,
+            ]
+            for s in budget.summary
+        ],
+        "tp": [
+            [
+                unit_ref(line.unit_key),
+                line.fiscal_year,
+                line.cost_item,
+                plain_value(line.budget),
+                plain_value(line.final_budget),
+                plain_value(line.final),
+                plain_value(line.execution_rate),
+                plain_value(line.gap),
+                plain_value(line.restatement_gap),
+                line.state,
+            ]
+            for line in budget.three_public
+        ],
     }
 
 
@@ -296,6 +372,10 @@ def render_html(
             )
         )
 
+    budget_card = _budget_card(data.budget)
+    if budget_card:
+        cards.append(budget_card)
+
     notices = list(data.warnings)
     if pages is not None and pages.missing_files:
         notices.append(
@@ -350,5 +430,47 @@ def render_html(
         info_option=info_option,
         old_toggle=old_toggle,
         dismissed=len(data.dismissed),
+        budget_body=_budget_body(data.budget),
         data=_data_island(build_payload(data, pages)),
     )
+
+
+def _percent(ratio: Decimal | None) -> str:
+    return "—" if ratio is None else f"{ratio * 100:.2f}%"
+
+
+def _budget_card(budget: BudgetComparison) -> str | None:
+    """The overall execution rate of the unit-years whose two documents are loaded."""
+    paired = [s for s in budget.summary if s.budget_loaded and s.final_loaded]
+    if not paired:
+        return None
+    total_budget = sum((s.budget_total or Decimal(0) for s in paired), Decimal(0))
+    total_final = sum((s.final_total or Decimal(0) for s in paired), Decimal(0))
+    rate = total_final / total_budget if total_budget else None
+    return _card(
+        "c-bud",
+        "预算执行率",
+        f"{_percent(rate)}",
+        escape(f"{len(paired)} 个单位年度预算与决算均已载入（决算数 ÷ 预算数）"),
+        "#budget-h",
+    )
+
+
+def _budget_body(budget: BudgetComparison) -> str:
+    """The section's sentence when there is nothing (or one side only) to compare, and the
+    hosts the script draws the tables into (without JavaScript: the Excel sheets)."""
+    parts = []
+    if budget.note:
+        parts.append(f'<p class="empty" id="budget-note">{escape(budget.note)}</p>')
+    if budget.lines:
+        parts.append('<h3>按单位与年度</h3>\n<div id="budget-sum"></div>')
+        parts.append(
+            f"<h3>按科目（{len(budget.lines)} 行，差额绝对值从大到小）</h3>\n"
+            '<div id="budget-rows"></div>'
+        )
+    if budget.three_public:
+        parts.append(
+            "<h3>“三公”经费：预算文件的预算数、决算所列预算数与决算数</h3>\n"
+            '<div id="budget-tp"></div>'
+        )
+    return "\n".join(parts)

@@ -1,4 +1,6 @@
 -- The raw schema: what the extractor read, with provenance. dbt reads only these tables.
+-- Two kinds of disclosure share it: final accounts (决算: tables T01…T09) and budgets
+-- (预算: tables B01…B11), told apart by raw.documents.document_kind.
 -- Amounts are converted exactly to 万元 from the unit printed above each table.
 create schema if not exists raw;
 
@@ -9,21 +11,22 @@ create table if not exists raw.documents (
     source_path        varchar not null,     -- path relative to the inbox
     file_size          bigint not null,
     page_count         integer,              -- null when the file could not be opened
-    document_kind      varchar,              -- '决算', or null when not recognised
+    document_kind      varchar,              -- '决算' or '预算', or null when not recognised
     unit_name          varchar,              -- from the cover/title page, whitespace removed
     region             varchar,              -- e.g. 枣庄市, 上海市普陀区; null if unknown
     unit_level         varchar,              -- '部门' or '单位'
-    fiscal_year        integer,
+    fiscal_year        integer,              -- the year accounted for (决算) or budgeted (预算)
     status             varchar not null,     -- 'loaded' or 'rejected' ('superseded' is derived in dbt)
     status_reason      varchar,              -- Chinese, human-readable; null when loaded
     extractor_version  varchar not null,
     ingested_at        timestamp not null
 );
 
--- One row per standard table per loaded document: found, printed empty, or missing.
+-- One row per standard table per loaded document: found, printed empty, or missing
+-- (a budget: B01…B09 always, B10/B11 only when printed).
 create table if not exists raw.extracted_tables (
     document_id      varchar not null,
-    table_id         varchar not null,      -- 'T01'…'T09'
+    table_id         varchar not null,      -- 'T01'…'T09' (决算) or 'B01'…'B11' (预算)
     canonical_title  varchar not null,
     printed_title    varchar,               -- null when missing
     status           varchar not null,      -- 'extracted', 'empty', 'missing', 'not_in_template'
@@ -38,7 +41,7 @@ create table if not exists raw.extracted_tables (
 -- One row per cell of a table body: the canonical record with its provenance.
 create table if not exists raw.table_cells (
     document_id   varchar not null,
-    table_id      varchar not null,
+    table_id      varchar not null,         -- 'T01'…'T09' (决算) or 'B01'…'B11' (预算)
     row_number    integer not null,         -- order of the row within the table, from 1
     page          integer not null,         -- 1-based page the row is printed on
     side          varchar,                  -- '收入' / '支出' for two-sided statements, else null
@@ -93,21 +96,21 @@ comment on column raw.documents.file_name is '收件目录中的文件名';
 comment on column raw.documents.source_path is '相对收件目录的路径';
 comment on column raw.documents.file_size is '文件大小（字节）';
 comment on column raw.documents.page_count is '页数；无法打开时为空';
-comment on column raw.documents.document_kind is '公开文件类型（决算）；无法识别时为空';
+comment on column raw.documents.document_kind is '公开文件类型：决算或预算；无法识别时为空';
 comment on column raw.documents.unit_name is '封面上的单位名称（去除空白）';
 comment on column raw.documents.region is '地区，如枣庄市、上海市普陀区；未知时为空';
 comment on column raw.documents.unit_level is '部门或单位';
-comment on column raw.documents.fiscal_year is '决算年度';
+comment on column raw.documents.fiscal_year is '财政年度：决算为决算年度，预算为预算年度';
 comment on column raw.documents.status is '抽取状态：loaded 已入库，rejected 已拒收';
 comment on column raw.documents.status_reason is '拒收原因（中文）；入库时为空';
 comment on column raw.documents.extractor_version is '抽取程序版本';
 comment on column raw.documents.ingested_at is '入库时间（UTC）';
-comment on table raw.extracted_tables is '表格抽取表：每份已读文件的九张标准表各一行（已抽取、空表或缺失）';
+comment on table raw.extracted_tables is '表格抽取表：每份已读文件的每张标准表一行（已抽取、空表或缺失）：决算九张 T01…T09；预算 B01…B09 各一行，B10、B11 印出时才有';
 comment on column raw.extracted_tables.document_id is '文件内容的 sha256';
-comment on column raw.extracted_tables.table_id is '标准表编号 T01…T09';
+comment on column raw.extracted_tables.table_id is '标准表编号：决算 T01…T09，预算 B01…B11';
 comment on column raw.extracted_tables.canonical_title is '标准表名';
 comment on column raw.extracted_tables.printed_title is '文件中印刷的表名；缺失时为空';
-comment on column raw.extracted_tables.status is 'extracted 已抽取，empty 空表（有说明），missing 缺失，not_in_template 模板不含此表（目录或表号只到第八张）';
+comment on column raw.extracted_tables.status is 'extracted 已抽取，empty 空表（有说明），missing 缺失，not_in_template 模板不含此表（目录或表号表明未列此表）';
 comment on column raw.extracted_tables.money_unit is '表上方印刷的金额单位（万元或元）';
 comment on column raw.extracted_tables.first_page is '表格起始页（从 1 起）';
 comment on column raw.extracted_tables.last_page is '表格结束页（从 1 起）';
@@ -115,7 +118,7 @@ comment on column raw.extracted_tables.note is '空表的说明文字，如“�
 comment on column raw.extracted_tables.parsing_report is 'camelot 逐页解析报告与抽取问题（JSON）';
 comment on table raw.table_cells is '单元格表：每张表每行每列一个单元格，含出处';
 comment on column raw.table_cells.document_id is '文件内容的 sha256';
-comment on column raw.table_cells.table_id is '标准表编号 T01…T09';
+comment on column raw.table_cells.table_id is '标准表编号：决算 T01…T09，预算 B01…B11';
 comment on column raw.table_cells.row_number is '行在表中的顺序（从 1 起）';
 comment on column raw.table_cells.page is '该行所在页（从 1 起）';
 comment on column raw.table_cells.side is '收支两侧表的一侧：收入或支出；其他表为空';

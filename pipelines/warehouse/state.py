@@ -185,7 +185,9 @@ class Reasons(NamedTuple):
 
 class Coverage(NamedTuple):
     expected_from: list[str]  # where the expected units came from (registry or warehouse)
-    rows: list[tuple[int, int, int]]  # (fiscal_year, expected_units, units_without_loaded)
+    # (fiscal_year, document_kind, expected_units, units_without_loaded); the kind is
+    # '决算' in a warehouse built before budgets were read
+    rows: list[tuple[int, str, int, int]]
 
 
 def document_source(con: duckdb.DuckDBPyConnection) -> str:
@@ -252,7 +254,8 @@ def rejection_reasons(con: duckdb.DuckDBPyConnection, year: int | None = None) -
 
 
 def coverage_gaps(con: duckdb.DuckDBPyConnection, year: int | None = None) -> Coverage | None:
-    """Per fiscal year: expected units and how many have no loaded document, from
+    """Per fiscal year and document kind (预算, 决算): expected units and how many have no
+    loaded document of that kind, from
     quality.document_coverage; None when that table (or its has_loaded_document flag) is
     absent. Units that sent documents without being in the unit registry (in_registry
     false) are not expected, so they are not counted."""
@@ -271,15 +274,17 @@ def coverage_gaps(con: duckdb.DuckDBPyConnection, year: int | None = None) -> Co
     where += " and fiscal_year is not null"
     if "in_registry" in columns:
         where += " and in_registry is distinct from false"
+    kind = "document_kind" if "document_kind" in columns else "'决算'"
     rows = con.execute(
         f"""
         select fiscal_year,
+               coalesce({kind}, '决算') as document_kind,
                count(*) as expected_units,
                count(*) filter (where not coalesce(has_loaded_document, false)) as gaps
         from {COVERAGE}
         {where}
-        group by fiscal_year
-        order by fiscal_year
+        group by all
+        order by fiscal_year, document_kind
         """,
         params,
     ).fetchall()

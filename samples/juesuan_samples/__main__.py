@@ -1,4 +1,5 @@
-"""python -m juesuan_samples --out DIR [--units N] [--years Y …] [--seed S] [--plant-errors N]"""
+"""python -m juesuan_samples --out DIR [--units N] [--years Y …] [--seed S] [--plant-errors N]
+[--no-budgets] [--plant-budget-mismatches N]"""
 
 from juesuan_samples.cli import main
 

@@ -55,6 +55,19 @@ from juesuan_samples.corpus import (
     help="Who prints the PDFs: our reportlab layout, or office (a .docx exported by "
     "LibreOffice Writer, in drawn fonts and layouts; needs soffice).",
 )
+@click.option(
+    "--no-budgets",
+    is_flag=True,
+    help="Final accounts only: leave out each unit's budget (预算) for the year.",
+)
+@click.option(
+    "--plant-budget-mismatches",
+    type=int,
+    default=0,
+    show_default=True,
+    help="In N finals, restate the budget wrongly: a 三公 预算数 item of T07, or a 五(三) "
+    "item's 年初预算, differing from the budget document (recorded in their ground truth).",
+)
 def main(
     out: Path,
     units: int,
@@ -64,6 +77,8 @@ def main(
     plant_errors: int,
     plant_review: int,
     producer: str,
+    no_budgets: bool,
+    plant_budget_mismatches: int,
 ) -> None:
     """Generate realistic sample disclosures with ground truth."""
     try:
@@ -76,9 +91,15 @@ def main(
             planted_errors=plant_errors,
             producer=producer,
             review_errors=plant_review,
+            budgets=not no_budgets,
+            budget_mismatches=plant_budget_mismatches,
         )
     except (ValueError, OfficeUnavailable) as exc:  # too many units; no LibreOffice
         raise click.ClickException(str(exc)) from exc
     registry = write_unit_registry(out, units=units, include_seed_case=not no_seed_case)
-    click.echo(f"已生成 {len(docs)} 份样例决算 PDF（含标准答案 JSON）：{out}")
+    finals = sum(doc.document_kind == "决算" for doc in docs)
+    budgets = len(docs) - finals
+    click.echo(
+        f"已生成 {finals} 份样例决算 PDF、{budgets} 份样例预算 PDF（含标准答案 JSON）：{out}"
+    )
     click.echo(f"应报单位名册 (unit registry): {registry}")

@@ -164,7 +164,9 @@ class _Geometry:
     page_size: tuple[float, float]
 
 
-def _column_widths(spec: TableSpec, wrapped_names: bool, m: _Metrics) -> _Geometry | None:
+def _column_widths(
+    spec: TableSpec, wrapped_names: bool, m: _Metrics, amount_gap: float = 0.0
+) -> _Geometry | None:
     size = m.size
     count = len(spec.columns)
     needed = [2 * H_PAD + size] * count
@@ -178,7 +180,7 @@ def _column_widths(spec: TableSpec, wrapped_names: bool, m: _Metrics) -> _Geomet
             minimum = text_width(cell.text.replace(" ", ""), size) / max_lines + size + 2 * H_PAD
             needed[cell.col] = max(needed[cell.col], minimum)
     amount_columns = [i for i, column in enumerate(spec.columns) if column.kind == AMOUNT]
-    amount_width = max([needed[i] for i in amount_columns] + [42.0])
+    amount_width = max([needed[i] for i in amount_columns] + [42.0]) + amount_gap
     for i in amount_columns:
         needed[i] = amount_width
     name_columns = [i for i, column in enumerate(spec.columns) if column.wraps]
@@ -290,6 +292,9 @@ class TableStyle:
     continuation: str  # none, repeat_header, no_header
     wrapped_names: bool
     rule_width: float
+    # Points every amount column gets beyond its widest figure (budgets: figures of
+    # neighbouring columns never run together, as in the real budgets' wide grids).
+    amount_gap: float = 0.0
 
 
 def layout_table(spec: TableSpec, style: TableStyle) -> TableLayout:
@@ -309,7 +314,7 @@ def layout_table(spec: TableSpec, style: TableStyle) -> TableLayout:
         candidates = [(_FITTING_METRICS[0], style.wrapped_names)]
     first = None
     for m, wrap in candidates:
-        geometry = _column_widths(spec, wrap, m)
+        geometry = _column_widths(spec, wrap, m, style.amount_gap)
         if geometry is None:
             continue
         attempt = _paginate(spec, geometry, m, style, capped)

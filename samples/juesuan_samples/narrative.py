@@ -422,7 +422,7 @@ class _Writer:
         ]
 
 
-def _duties(d: Disclosure) -> tuple[str, ...]:
+def duties(d: Disclosure) -> tuple[str, ...]:
     if d.duties:
         return d.duties
     kind = d.unit.kind
@@ -493,9 +493,7 @@ def profile_blocks(d: Disclosure, style: DocumentStyle) -> list[Block]:
         Block(f"{who}概况", 16, "center", space_before=4),
         Block("一、" + ("主要职能" if who == "部门" else "单位职责"), 12, indent=0, space_before=8),
     ]
-    blocks += [
-        Block(f"（{chinese_number(i)}）{duty}") for i, duty in enumerate(_duties(d), start=1)
-    ]
+    blocks += [Block(f"（{chinese_number(i)}）{duty}") for i, duty in enumerate(duties(d), start=1)]
     offices = d.offices or d.unit.kind.offices
     if who == "部门":
         members = [

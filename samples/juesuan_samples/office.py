@@ -39,10 +39,22 @@ from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
+from juesuan_samples.budget import Budget
+from juesuan_samples.budget_document import budget_specs, budget_truth, pair_truth
+from juesuan_samples.budget_document import front_blocks as budget_front_blocks
+from juesuan_samples.budget_document import glossary_blocks as budget_glossary_blocks
+from juesuan_samples.budget_document import narrative_blocks as budget_narrative_blocks
+from juesuan_samples.budget_tables import (
+    BudgetStyle,
+    budget_order,
+    budget_variants,
+    draw_budget_style,
+)
 from juesuan_samples.corpus import (
     DocumentJob,
     GeneratedDocument,
     OfficeUnavailable,
+    prepare_budget,
     prepare_disclosure,
 )
 from juesuan_samples.formatting import chinese_number, format_amount
@@ -69,7 +81,7 @@ from juesuan_samples.tables import (
     HeaderCell,
     TableSpec,
 )
-from juesuan_samples.truth import build_truth, write_truth
+from juesuan_samples.truth import build_truth, load_truth, write_truth
 from juesuan_samples.variants import Variants, balanced_column
 
 FONTS = (
@@ -587,6 +599,47 @@ def render_docx(
     return OfficeDocument(document, style, specs, order, font_sizes, layout)
 
 
+def render_budget_docx(
+    budget: Budget,
+    variants: Variants,
+    style: BudgetStyle,
+    layout: OfficeLayout,
+    rng: random.Random,
+) -> OfficeDocument:
+    """A budget (budget_document.py) as a Word document: its front matter, its tables in
+    the family's order, each in its own section, then 第三部分 and the glossary."""
+    doc_style, specs = budget_specs(budget, variants, style, rng)
+    if layout.header_breaks:
+        specs = {
+            table_id: replace(
+                spec, header=tuple(replace(c, text=_broken(c.text)) for c in spec.header)
+            )
+            for table_id, spec in specs.items()
+        }
+    order = budget_order(style)
+    document = Document()
+    _set_font(document, layout.font)
+    section = document.sections[0]
+    section.page_width, section.page_height = PORTRAIT
+    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
+        setattr(section, side, PAGE_MARGIN)
+    _footer(document, doc_style.footer)
+    for index, block in enumerate(budget_front_blocks(budget, style)):
+        _paragraph(document, block, page_break=index > 0)
+    font_sizes = {}
+    table_rng = random.Random(rng.random())
+    for table_id in order:
+        spec = specs[table_id]
+        landscape = layout.landscape == "all_tables" or len(spec.columns) >= WIDE_TABLE_COLUMNS
+        _page_section(document, landscape)
+        font_sizes[table_id] = _table(document, spec, variants, layout, landscape, table_rng)
+    _page_section(document, landscape=False)
+    back = budget_narrative_blocks(budget) + budget_glossary_blocks()
+    for index, block in enumerate(back):
+        _paragraph(document, block, page_break=index > 0)
+    return OfficeDocument(document, doc_style, specs, order, font_sizes, layout)
+
+
 # ---------------------------------------------------------------------------
 # The workbook (Calc)
 
@@ -926,7 +979,9 @@ def generate_office_documents(
     """Render jobs as Word documents or workbooks, export them in one LibreOffice run,
     write the truth.
 
-    `layouts` defaults to a balanced draw over the jobs (assign_office_layouts).
+    `layouts` defaults to a balanced draw over the jobs (assign_office_layouts). A job
+    with a budget_path also gets its budget, as a Word document in the job's layout
+    (Writer: budgets are typed in Word or WPS), listed after its final.
     """
     soffice = soffice_path()
     out = Path(out_dir)
@@ -936,10 +991,17 @@ def generate_office_documents(
     with tempfile.TemporaryDirectory(prefix="juesuan-office-") as tmp:
         work = Path(tmp)
         rendered = []
+        budgets = {}
         for index, (job, layout) in enumerate(zip(jobs, layouts, strict=True)):
             variants = office_variants(job.variants, layout)
             clean, printed, planted = prepare_disclosure(
-                job.unit, job.fiscal_year, variants, seed, job.errors
+                job.unit,
+                job.fiscal_year,
+                variants,
+                seed,
+                job.errors,
+                job.mismatches,
+                job.budget_path is not None,
             )
             rng = random.Random(stable_seed("document", seed, job.unit.name, job.fiscal_year))
             render = render_xlsx if layout.application == "calc" else render_docx
@@ -953,8 +1015,12 @@ def generate_office_documents(
                 office.document.core_properties.title = title
             office.document.save(str(source))
             rendered.append((job, variants, printed, planted, office, source))
-        convert_to_pdf(soffice, [source for *_, source in rendered], work / "pdf")
-        for job, variants, printed, planted, office, source in rendered:
+            if job.budget_path is not None:
+                budgets[index] = _render_budget(job, variants, layout, seed, work, index)
+        sources = [source for *_, source in rendered]
+        sources += [budget[-1] for budget in budgets.values()]
+        convert_to_pdf(soffice, sources, work / "pdf")
+        for index, (job, variants, printed, planted, office, source) in enumerate(rendered):
             pdf_path = out / job.relative_path
             pdf_path.parent.mkdir(parents=True, exist_ok=True)
             shutil.move(work / "pdf" / f"{source.stem}.pdf", pdf_path)
@@ -962,7 +1028,54 @@ def generate_office_documents(
             write_truth(
                 office_truth(printed, variants, office, pdf_path, seed, planted), truth_path
             )
-            documents.append(
-                GeneratedDocument(pdf_path, truth_path, job.unit.name, job.fiscal_year, planted)
-            )
+            final = GeneratedDocument(pdf_path, truth_path, job.unit.name, job.fiscal_year, planted)
+            documents.append(final)
+            if index in budgets:
+                documents.append(_write_budget(budgets[index], job, out, seed, final))
     return documents
+
+
+def _render_budget(
+    job: DocumentJob, variants: Variants, layout: OfficeLayout, seed: int, work: Path, index: int
+) -> tuple[Budget, Variants, BudgetStyle, OfficeDocument, Path]:
+    variants = budget_variants(variants)
+    budget = prepare_budget(job.unit, job.fiscal_year, variants, seed)
+    rng = random.Random(stable_seed("budget document", seed, job.unit.name, job.fiscal_year))
+    style = draw_budget_style(job.budget_family or "jiangsu", budget.amount_unit, rng)
+    # Typed in Word and ruled, as every real budget with a text layer is (budget_variants).
+    budget_layout = replace(
+        layout, application="writer", summary=False, template="nine_tables", borders="grid"
+    )
+    office = render_budget_docx(budget, variants, style, budget_layout, rng)
+    assert isinstance(office.document, DocxDocument)
+    office.document.core_properties.title = f"{job.unit.name}{job.fiscal_year}年度预算"
+    source = work / f"{index:04d}_budget.docx"
+    office.document.save(str(source))
+    return budget, variants, style, office, source
+
+
+def _write_budget(
+    rendered: tuple[Budget, Variants, BudgetStyle, OfficeDocument, Path],
+    job: DocumentJob,
+    out: Path,
+    seed: int,
+    final: GeneratedDocument,
+) -> GeneratedDocument:
+    budget, variants, style, office, source = rendered
+    assert job.budget_path is not None
+    pdf_path = out / job.budget_path
+    pdf_path.parent.mkdir(parents=True, exist_ok=True)
+    shutil.move(source.parent / "pdf" / f"{source.stem}.pdf", pdf_path)
+    composed = composed_from_pdf(office, pdf_path)
+    truth = budget_truth(
+        budget, variants, style, composed, pdf_path.name, seed, final.pdf_path.name
+    )
+    truth["producer"] = "office"
+    truth["office_layout"] = office.layout.as_dict()
+    layout = cast(dict, truth["layout"])
+    layout["rule_width"] = None
+    layout["ruling_none"] = "no rules at all" if office.layout.borders == "none" else None
+    truth |= pair_truth(truth, load_truth(final.truth_path))
+    truth_path = pdf_path.with_name(pdf_path.stem + ".truth.json")
+    write_truth(truth, truth_path)
+    return GeneratedDocument(pdf_path, truth_path, job.unit.name, job.fiscal_year, (), "预算")

@@ -64,13 +64,26 @@ REVIEW_CHECKS = {
     "placeholder": "placeholder_text",
     "wrong_year": "report_year",
 }
+# Across the two documents of a unit and year (generate_corpus(budget_mismatches=…)): the
+# final restates its budget wrongly, consistently within itself, so that only the
+# comparison with the budget document trips:
+#     three_public_budget_mismatch  a T07 预算数 item ≠ the budget's B07 item (T07's 小计 and
+#                                   合计 and the narrative's 三公 figures move with it)
+#     narrative_budget_mismatch     a 五(三) item's "年初预算为 X" ≠ the budget's B05 row
+MISMATCH_KINDS = ("three_public_budget_mismatch", "narrative_budget_mismatch")
+MISMATCH_CHECKS = {
+    "three_public_budget_mismatch": "t07_budget_vs_b07",
+    "narrative_budget_mismatch": "narrative_budget_vs_table",
+}
 TABLE_LEVEL_KINDS = frozenset({"unit_slip", "missing_table"})
 NOTED_TABLES = ("T07", "T08", "T09")  # tables printed empty with a 本表无数据 note
 SUBJECT_TABLES = ("T02", "T03", "T05", "T08", "T09")
 UNIT_SLIP_TABLES = ("T02", "T03", "T05", "T06", "T07")
 UNIT_SLIP_FACTOR = 10_000
 # Checks that are not accounting identities: identities.identity_findings never reports them.
-NON_IDENTITY_CHECKS = frozenset({"scale_outlier", "tables_complete", *REVIEW_CHECKS.values()})
+NON_IDENTITY_CHECKS = frozenset(
+    {"scale_outlier", "tables_complete", *REVIEW_CHECKS.values(), *MISMATCH_CHECKS.values()}
+)
 
 # Narrative figures that can be misstated (ground-truth keys) and their NarrativeFigures field.
 NARRATIVE_FIELDS = {
@@ -809,3 +822,137 @@ def assign_review_errors(
             kinds.append(deck.pop())
         assigned[index] = tuple(kinds)
     return assigned
+
+
+# ---------------------------------------------------------------------------
+# Cross-document mismatches: the final restates its budget wrongly
+
+
+_T07_VEHICLE_ITEMS = ("公务用车购置费", "公务用车运行维护费")
+
+
+def _mismatch_three_public(d: Disclosure, rng: random.Random) -> tuple[Disclosure, PlantedError]:
+    budget = d.t07.budget
+    items = [label for label in _T07_LEAVES if budget.item(label)]
+    if not items:
+        raise ValueError("no 三公 budget item to misstate")
+    label = rng.choice(items)
+    correct = budget.item(label) or 0
+    one_wan = 100 if d.amount_unit == "万元" else 1_000_000
+    printed = wrong_value(correct, one_wan, rng)
+    delta = printed - correct
+    changed = {THREE_PUBLIC_FIELDS[label]: printed, "total": (budget.total or 0) + delta}
+    moved = [label, "合计"]
+    if label in _T07_VEHICLE_ITEMS:
+        changed["vehicles"] = (budget.vehicles or 0) + delta
+        moved.append(T07_SUBTOTAL_LABEL)
+    t07 = replace(d.t07, budget=replace(budget, **changed))
+    narrative = replace(d.narrative, three_public_budget=d.narrative.three_public_budget + delta)
+    check = MISMATCH_CHECKS["three_public_budget_mismatch"]
+    error = PlantedError(
+        "three_public_budget_mismatch",
+        "T07",
+        label,
+        "预算数",
+        None,
+        printed,
+        correct,
+        tuple((check, "T07", item) for item in moved),
+    )
+    return replace(d, t07=t07, narrative=narrative), error
+
+
+def _mismatch_narrative(d: Disclosure, rng: random.Random) -> tuple[Disclosure, PlantedError]:
+    items = [item for item in d.narrative.subject_budgets if item.budget]
+    if not items:
+        raise ValueError("no 五(三) item with a budget to misstate")
+    item = rng.choice(items)
+    one_wan = 100 if d.amount_unit == "万元" else 1_000_000
+    printed = wrong_value(item.budget, one_wan, rng)
+    budgets = tuple(
+        replace(other, budget=printed) if other is item else other
+        for other in d.narrative.subject_budgets
+    )
+    check = MISMATCH_CHECKS["narrative_budget_mismatch"]
+    error = PlantedError(
+        "narrative_budget_mismatch",
+        None,
+        item.code,
+        "年初预算",
+        None,
+        printed,
+        item.budget,
+        ((check, None, item.code),),
+    )
+    return replace(d, narrative=replace(d.narrative, subject_budgets=budgets)), error
+
+
+def plant_mismatches(
+    d: Disclosure, kinds: Sequence[str], rng: random.Random
+) -> tuple[Disclosure, tuple[PlantedError, ...]]:
+    """The final restating its budget wrongly (MISMATCH_KINDS), each kind at most once."""
+    planted = []
+    for kind in dict.fromkeys(kinds):
+        if kind == "three_public_budget_mismatch":
+            d, error = _mismatch_three_public(d, rng)
+        elif kind == "narrative_budget_mismatch":
+            d, error = _mismatch_narrative(d, rng)
+        else:
+            raise ValueError(f"mismatch kind must be one of {MISMATCH_KINDS}, got {kind!r}")
+        planted.append(error)
+    return d, tuple(planted)
+
+
+def mismatch_candidates(d: Disclosure) -> tuple[str, ...]:
+    """The mismatch kinds a final can carry (a 三公 budget item; a 五(三) item's budget)."""
+    kinds = []
+    if any(d.t07.budget.item(label) for label in _T07_LEAVES):
+        kinds.append("three_public_budget_mismatch")
+    if any(item.budget for item in d.narrative.subject_budgets):
+        kinds.append("narrative_budget_mismatch")
+    return tuple(kinds)
+
+
+def assign_mismatches(count: int, documents: int, seed: int) -> dict[int, tuple[str, ...]]:
+    """Which of `count` finals restate their budget wrongly, and how: `documents` of them,
+    kinds dealt in turn (one each, now and then both)."""
+    if documents < 0:
+        raise ValueError(f"budget_mismatches must not be negative, got {documents}")
+    rng = random.Random(stable_seed("budget mismatches", seed))
+    chosen = sorted(rng.sample(range(count), min(documents, count)))
+    assigned = {}
+    for position, index in enumerate(chosen):
+        first = MISMATCH_KINDS[position % 2]
+        assigned[index] = MISMATCH_KINDS if rng.random() < 0.25 else (first,)
+    return assigned
+
+
+def with_budget_comparison(
+    planned: ThreePublic,
+    printed: Disclosure,
+    restated: Sequence[PlantedError],
+    in_document: Sequence[PlantedError],
+) -> tuple[PlantedError, ...]:
+    """`in_document` errors with the cross-document sites they trip as well, when the
+    final has a budget: a planted T07 预算数 (a leaf or total changed, or the whole table
+    slipped to 元) differs from the budget's B07 (`planned`), so t07_budget_vs_b07 reports
+    it too. Sites the mismatches (`restated`) already hold stay theirs."""
+    if "T07" in printed.missing_tables:
+        return tuple(in_document)
+    check = MISMATCH_CHECKS["three_public_budget_mismatch"]
+    taken = {site for error in restated for site in error.checks}
+    differing = [
+        label
+        for label, _ in THREE_PUBLIC_ITEMS
+        if (printed.t07.budget.item(label) or 0) != (planned.item(label) or 0)
+        and (check, "T07", label) not in taken
+    ]
+    errors = []
+    for error in in_document:
+        if error.table == "T07" and (error.kind == "unit_slip" or error.column == "预算数"):
+            mine = [
+                label for label in differing if error.kind == "unit_slip" or label == error.location
+            ]
+            error = replace(error, checks=(*error.checks, *((check, "T07", item) for item in mine)))
+        errors.append(error)
+    return tuple(errors)

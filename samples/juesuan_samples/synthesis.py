@@ -834,6 +834,12 @@ def _build(
         evaluated_funds=t03.value(t03_total, "项目支出") or 0,
     )
     narrative = _with_visitors(narrative, rng)
+    # The budget document (budget.plan_budget) prints these 项 budgets as its B05 rows, so
+    # the stated 一般公共预算 budget is their sum, B05's 合计 (the draw above keeps the
+    # random stream of every later figure unchanged).
+    narrative = replace(
+        narrative, general_budget=sum(item.budget for item in narrative.subject_budgets)
+    )
     return Disclosure(
         unit=unit,
         fiscal_year=fiscal_year,

@@ -28,10 +28,12 @@ from juesuan_samples.model import (
     ThreePublic,
 )
 from juesuan_samples.variants import Variants
-from pipelines.domain.tables import TABLES
+from pipelines.domain.tables import BUDGET_TABLES, TABLES
 
 CANONICAL_TITLES = {spec.table_id: spec.canonical_title for spec in TABLES}
 TABLE_IDS = tuple(CANONICAL_TITLES)
+# The budget's B01–B11 (juesuan_samples.budget_tables) besides the final's T01–T09.
+BUDGET_CANONICAL_TITLES = {spec.table_id: spec.canonical_title for spec in BUDGET_TABLES}
 
 CODE = "code"
 CODE_PART = "code_part"
@@ -91,7 +93,7 @@ class TableSpec:
 
     @property
     def canonical_title(self) -> str:
-        return CANONICAL_TITLES[self.table_id]
+        return (CANONICAL_TITLES | BUDGET_CANONICAL_TITLES)[self.table_id]
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,8 @@ table cell's or the narrative key's truth value, and what it should have been); 
 unit_slip printed is the header's unit ("万元") and correct the amounts' ("元"); a
 missing table has page, printed and correct null and is recorded under "tables" as
 {"canonical_title", "missing": true, …} with no rows and pages [].
+A final restating its budget wrongly (planting.MISMATCH_KINDS) has the T07 预算数 cell, or
+the 五(三) item's 年初预算 (location: its 项 code), as printed and as the budget prints it.
 A problem of words (planting.REVIEW_KINDS) has its page, and as printed/correct: the
 relation word ("大于"/"小于") of a narrative_word, the heading of a placeholder or
 wrong_year; an empty_table_note has both null (no note printed).
@@ -183,6 +185,11 @@ def _planted_truth(
     page = printed = correct = None
     if error.kind in REVIEW_KINDS:
         page, printed, correct = _review_truth(error, d, document, tables)
+    elif error.kind == "narrative_budget_mismatch":  # a 五(三) item's 年初预算 (a 项 code)
+        path = subject_path(d, error.location or "")
+        page = _page_printing(document, [path], document.narrative_pages)
+        printed = _narrative_value(error.printed or 0, d.amount_unit)
+        correct = _narrative_value(error.correct or 0, d.amount_unit)
     elif error.kind == "unit_slip":
         page, printed, correct = tables[error.table]["pages"][0], "万元", "元"
     elif error.kind != "missing_table" and error.table is None:

@@ -1,11 +1,15 @@
 {#
     Derives each document version's status. Among documents the extractor loaded, the
-    latest ingested one (ingested_at, tie-broken by document_id) for a unit_name and
-    fiscal_year is current; earlier ones are 'superseded' by it. Loaded documents without
-    a unit name or year cannot be matched to another version and stay loaded.
+    latest ingested one (ingested_at, tie-broken by document_id) for a unit_name, fiscal_year
+    and document_kind is current; earlier ones are 'superseded' by it. A unit publishes a
+    budget (预算) and final accounts (决算) for the same year: the two never supersede each
+    other. Loaded documents without a unit name or year cannot be matched to another
+    version and stay loaded.
     A rejected document is superseded too once a document from the same inbox path, or of
-    the same unit and year, loaded after it (a half-copied file, then the whole one): it is
-    no longer a live problem. Rejected documents never supersede anything.
+    the same unit, year and kind, loaded after it (a half-copied file, then the whole one):
+    it is no longer a live problem. A rejected document whose kind was not recognised (or
+    a later one without a kind) matches on unit and year alone. Rejected documents never
+    supersede anything.
 #}
 
 with
@@ -23,9 +27,10 @@ loaded_versions as (
         file_name,
         unit_name,
         fiscal_year,
+        document_kind,
         ingested_at,
         row_number() over (
-            partition by unit_name, fiscal_year
+            partition by unit_name, fiscal_year, document_kind
             order by ingested_at desc, document_id desc
         ) as version_rank
 
@@ -42,6 +47,7 @@ current_versions as (
     select
         unit_name,
         fiscal_year,
+        document_kind,
         document_id as current_document_id,
         file_name as current_file_name,
         ingested_at as current_ingested_at
@@ -61,7 +67,7 @@ rejected_then_loaded as (
         later.ingested_at as later_ingested_at,
         case
             when later.source_path = rejected.source_path then '同一路径'
-            else '同一单位同一年度'
+            else '同一单位同一年度' || coalesce(later.document_kind, '')
         end as matched_on,
         rejected.raw_status_reason as rejected_reason,
         row_number() over (
@@ -79,6 +85,11 @@ rejected_then_loaded as (
             or (
                 later.unit_name = rejected.unit_name
                 and later.fiscal_year = rejected.fiscal_year
+                and (
+                    later.document_kind = rejected.document_kind
+                    or later.document_kind is null
+                    or rejected.document_kind is null
+                )
             )
         )
 
@@ -95,13 +106,15 @@ superseded_versions as (
             || current_versions.current_file_name
             || ' 取代（新版入库时间 '
             || strftime(current_versions.current_ingested_at, '%Y-%m-%d %H:%M:%S')
-            || '）' as superseded_reason
+            || '；同为' || coalesce(current_versions.document_kind, '未识别类别的') || '文件）'
+            as superseded_reason
 
     from loaded_versions
 
     inner join current_versions
         on loaded_versions.unit_name = current_versions.unit_name
         and loaded_versions.fiscal_year = current_versions.fiscal_year
+        and loaded_versions.document_kind is not distinct from current_versions.document_kind
 
     where loaded_versions.version_rank > 1
 

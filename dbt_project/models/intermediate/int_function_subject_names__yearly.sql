@@ -1,6 +1,7 @@
 {#
     The names printed for each function subject code, per fiscal year, over the subject
-    tables (T02, T03, T05, T08, T09) of loaded documents only. Names of 款 and 项 change
+    tables (T02, T03, T05, T08, T09 and the budgets' B02, B03, B05, B08, B09) of loaded
+    documents only. Names of 款 and 项 change
     between years, so each year keeps its own. When the documents of one year print a
     code under different names, the name printed by the most documents wins, then the
     one in the latest ingested document. A code printed without a name has a null name.

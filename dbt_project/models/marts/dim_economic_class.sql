@@ -1,6 +1,6 @@
 {#
     One row per economic classification code printed in 一般公共预算财政拨款基本支出决算表
-    (T06) of loaded documents; codes never printed do not appear. The name is the one
+    (T06) or the budget's 一般公共预算基本支出表 (B06) of loaded documents; codes never printed do not appear. The name is the one
     printed in the latest fiscal year (then by the most documents, then the latest
     ingested); a 类 never printed with a name falls back to the seed's. The class name
     comes from the seed when the class is listed there, else as printed for the 3-digit

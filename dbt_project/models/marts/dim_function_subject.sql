@@ -1,6 +1,6 @@
 {#
     One row per function subject code printed in the subject tables (T02, T03, T05, T08,
-    T09) of loaded documents; codes never printed do not appear. The name is the one
+    T09; the budgets' B02, B03, B05, B08, B09) of loaded documents; codes never printed do not appear. The name is the one
     printed in the latest fiscal year that prints one (a 类 never printed with a name
     falls back to the national name). The class name is the national one when the class
     is in the seed, else the name printed for the 3-digit code; the section name is the

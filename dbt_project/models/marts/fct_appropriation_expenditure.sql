@@ -8,44 +8,8 @@
     printed 0.00 is a fact), loaded documents only.
 #}
 
-with
-
-leaf_amounts as (
-
-    select * from {{ ref('int_leaf_amounts__loaded') }}
-
-    where table_id in ('T05', 'T08', 'T09')
-        and column_name in ('基本支出', '项目支出', '本年支出基本支出', '本年支出项目支出')
-
-),
-
-final as (
-
-    select
-        cast(unit_id as varchar) as unit_id,
-        cast(fiscal_year as integer) as fiscal_year,
-        cast(document_id as varchar) as document_id,
-        cast(table_id as varchar) as source_table,
-        cast(page as integer) as source_page,
-        cast(subject_code as varchar) as subject_code,
-        cast(
-            case table_id
-                when 'T05' then '一般公共预算'
-                when 'T08' then '政府性基金预算'
-                when 'T09' then '国有资本经营预算'
-            end as varchar
-        ) as fund_type,
-        cast(
-            case column_name
-                when '本年支出基本支出' then '基本支出'
-                when '本年支出项目支出' then '项目支出'
-                else column_name
-            end as varchar
-        ) as expenditure_type,
-        cast(amount as decimal(20, 6)) as amount
-
-    from leaf_amounts
-
-)
-
-select * from final
+{{ appropriation_facts(
+    fund_types=[['T05', '一般公共预算'], ['T08', '政府性基金预算'], ['T09', '国有资本经营预算']],
+    part_columns=['基本支出', '项目支出', '本年支出基本支出', '本年支出项目支出'],
+    part_names={'本年支出基本支出': '基本支出', '本年支出项目支出': '项目支出'}
+) }}

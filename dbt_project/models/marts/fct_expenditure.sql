@@ -5,31 +5,8 @@
     whose derived status is 'loaded' contribute.
 #}
 
-with
-
-leaf_amounts as (
-
-    select * from {{ ref('int_leaf_amounts__loaded') }}
-
-    where table_id = 'T03'
-        and column_name in ('基本支出', '项目支出', '上缴上级支出', '经营支出', '对附属单位补助支出')
-
-),
-
-final as (
-
-    select
-        cast(unit_id as varchar) as unit_id,
-        cast(fiscal_year as integer) as fiscal_year,
-        cast(document_id as varchar) as document_id,
-        cast(table_id as varchar) as source_table,
-        cast(page as integer) as source_page,
-        cast(subject_code as varchar) as subject_code,
-        cast(column_name as varchar) as expenditure_type,
-        cast(amount as decimal(20, 6)) as amount
-
-    from leaf_amounts
-
-)
-
-select * from final
+{{ leaf_amount_facts(
+    table_ids=['T03'],
+    column_names=['基本支出', '项目支出', '上缴上级支出', '经营支出', '对附属单位补助支出'],
+    labels=[['subject_code', 'subject_code'], ['column_name', 'expenditure_type']]
+) }}

@@ -5,33 +5,8 @@
     whose derived status is 'loaded' contribute.
 #}
 
-with
-
-leaf_amounts as (
-
-    select * from {{ ref('int_leaf_amounts__loaded') }}
-
-    where table_id = 'T02'
-        and column_name in (
-            '财政拨款收入', '上级补助收入', '事业收入', '经营收入', '附属单位上缴收入', '其他收入'
-        )
-
-),
-
-final as (
-
-    select
-        cast(unit_id as varchar) as unit_id,
-        cast(fiscal_year as integer) as fiscal_year,
-        cast(document_id as varchar) as document_id,
-        cast(table_id as varchar) as source_table,
-        cast(page as integer) as source_page,
-        cast(subject_code as varchar) as subject_code,
-        cast(column_name as varchar) as income_source,
-        cast(amount as decimal(20, 6)) as amount
-
-    from leaf_amounts
-
-)
-
-select * from final
+{{ leaf_amount_facts(
+    table_ids=['T02'],
+    column_names=['财政拨款收入', '上级补助收入', '事业收入', '经营收入', '附属单位上缴收入', '其他收入'],
+    labels=[['subject_code', 'subject_code'], ['column_name', 'income_source']]
+) }}

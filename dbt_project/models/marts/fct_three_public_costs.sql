@@ -6,42 +6,4 @@
     table (本表无数据) has no cells and so no facts.
 #}
 
-with
-
-documents as (
-
-    select * from {{ ref('int_documents__current') }}
-
-    where status = 'loaded'
-
-),
-
-items as (
-
-    select * from {{ ref('int_three_public_costs__pivoted') }}
-
-    where is_leaf
-        and (budget_amount is not null or final_amount is not null)
-
-),
-
-final as (
-
-    select
-        cast(documents.unit_id as varchar) as unit_id,
-        cast(documents.fiscal_year as integer) as fiscal_year,
-        cast(items.document_id as varchar) as document_id,
-        cast(items.table_id as varchar) as source_table,
-        cast(items.page as integer) as source_page,
-        cast(items.cost_item as varchar) as cost_item,
-        cast(items.budget_amount as decimal(20, 6)) as budget_amount,
-        cast(items.final_amount as decimal(20, 6)) as final_amount
-
-    from items
-
-    inner join documents
-        on items.document_id = documents.document_id
-
-)
-
-select * from final
+{{ three_public_facts('T07', [['budget_amount', 'budget_amount'], ['final_amount', 'final_amount']]) }}

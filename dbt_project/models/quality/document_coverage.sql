@@ -6,9 +6,12 @@
     dbt run by hand reads JUESUAN_UNIT_REGISTRY), its units, plus the units
     that sent documents without being registered (listed only for the years they sent);
     without one, the units the warehouse already knows (dim_unit), so coverage shows gaps
-    between years rather than units that never sent anything. Years and kinds are those of
-    the ingested documents. A unit-year's document is its loaded version, else the latest
-    superseded one, else the latest rejected one.
+    between years rather than units that never sent anything. The years of each kind are
+    those some ingested document of that kind states: a year of final accounts (决算) no
+    unit has sent yet (a budget year, say, whose finals are published the year after) is
+    not a gap, nor is a year for which no budget (预算) was ever collected. A unit-year-kind's
+    document is its loaded version, else the latest superseded one, else the latest
+    rejected one. Budget against final per unit-year: quality.budget_final_coverage.
 #}
 
 {%- set unit_registry = var('juesuan_unit_registry', env_var('JUESUAN_UNIT_REGISTRY', '')) -%}
@@ -27,15 +30,16 @@ units as (
 
 ),
 
-fiscal_years as (
+kind_years as (
 
-    select distinct fiscal_year from documents where fiscal_year is not null
+    select distinct
+        fiscal_year,
+        document_kind
 
-),
+    from documents
 
-document_kinds as (
-
-    select distinct document_kind from documents where document_kind is not null
+    where fiscal_year is not null
+        and document_kind is not null
 
 ),
 
@@ -147,8 +151,8 @@ final as (
         cast(expected_units.unit_name as varchar) as unit_name,
         cast(expected_units.region as varchar) as region,
         cast(expected_units.unit_level as varchar) as unit_level,
-        cast(fiscal_years.fiscal_year as integer) as fiscal_year,
-        cast(document_kinds.document_kind as varchar) as document_kind,
+        cast(kind_years.fiscal_year as integer) as fiscal_year,
+        cast(kind_years.document_kind as varchar) as document_kind,
         cast(expected_units.expected_from as varchar) as expected_from,
         cast(expected_units.in_registry as boolean) as in_registry,
         coalesce(best_versions.status = 'loaded', false) as has_loaded_document,
@@ -157,7 +161,7 @@ final as (
         cast(
             case
                 when best_versions.document_id is null
-                    then '未收到该单位该年度的' || document_kinds.document_kind || '文件'
+                    then '未收到该单位该年度的' || kind_years.document_kind || '文件'
                 else best_versions.status_reason
             end as varchar
         ) as status_reason,
@@ -165,14 +169,12 @@ final as (
 
     from expected_units
 
-    cross join fiscal_years
-
-    cross join document_kinds
+    cross join kind_years
 
     left join best_versions
         on expected_units.unit_name = best_versions.unit_name
-        and fiscal_years.fiscal_year = best_versions.fiscal_year
-        and document_kinds.document_kind = best_versions.document_kind
+        and kind_years.fiscal_year = best_versions.fiscal_year
+        and kind_years.document_kind = best_versions.document_kind
 
     -- an unregistered unit is listed only for the years it sent something
     where expected_units.in_registry is distinct from false

@@ -5,42 +5,6 @@
 #}
 {% test loaded_documents_only(model, column_name) %}
 
-with
-
-facts as (
-
-    select
-        {{ column_name }} as document_id,
-        count(*) as fact_rows
-
-    from {{ model }}
-
-    group by {{ column_name }}
-
-),
-
-documents as (
-
-    select * from {{ ref('dim_document') }}
-
-),
-
-final as (
-
-    select
-        facts.document_id,
-        documents.status,
-        facts.fact_rows
-
-    from facts
-
-    left join documents
-        on facts.document_id = documents.document_id
-
-    where documents.status is distinct from 'loaded'
-
-)
-
-select * from final
+{{ facts_of_documents_other_than(model, column_name, 'status', 'loaded') }}
 
 {% endtest %}

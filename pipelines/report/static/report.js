@@ -176,6 +176,8 @@
         list.sort(function (a, b) { return cmp(v(a[0]), v(b[0]), state.d) || a[1] - b[1]; });
       }
       tbody.textContent = "";
+      var total = list.length;
+      if (opts.limit && total > opts.limit) list = list.slice(0, opts.limit);
       list.forEach(function (x) {
         var r = x[0], tr = el("tr", opts.rowCls ? opts.rowCls(r) : "");
         cols.forEach(function (c) {
@@ -195,6 +197,10 @@
       if (!list.length) {
         var tr = el("tr"), td = el("td", "empty", opts.empty || "无");
         td.colSpan = cols.length; tr.appendChild(td); tbody.appendChild(tr);
+      } else if (list.length < total) {
+        var more = el("tr", "more-rows"),
+          cell = el("td", "", "显示前 " + list.length + " 行，共 " + total + " 行；" + (opts.more || ""));
+        cell.colSpan = cols.length; more.appendChild(cell); tbody.appendChild(more);
       }
     }
     draw();
@@ -229,6 +235,7 @@
     } },
     { t: "地区", v: function (r) { return U[r[0]][1]; }, cls: "nw" },
     { t: "年度", v: function (r) { return r[1]; }, cls: "nw" },
+    { t: "类型", v: function (r) { return r[9]; }, cls: "nw" },
     { t: "文件状态", v: function (r) { return ST[r[2]] || r[2]; }, r: function (r, td) {
       td.appendChild(badge(ST[r[2]] || r[2], ST_CLS[r[2]] || "b-muted"));
       if (r[7].length > 1) td.appendChild(el("span", "tt", " 共 " + r[7].length + " 份"));
@@ -259,6 +266,125 @@
     onRow: function (r) { goto({ unit: U[r[0]][0], year: r[1] }); },
     empty: "没有符合条件的单位与年度"
   });
+
+  // ---- budget against final ----
+  var BV = D.bv || { rows: [], sum: [], tp: [], states: {} };
+  // Positions: a line (BV.rows), a unit-year (BV.sum), a 三公 item (BV.tp).
+  var BU = 0, BY = 1, BSUBJ = 2, BFUND = 3, BTYPE = 4, BB = 5, BF = 6, BRATE = 7, BGAP = 8,
+    BST = 9;
+  // A line's subject (BV.subj[line[BSUBJ]]): code, name, its 类's code and name.
+  var SUBJ = BV.subj || [];
+  function subj(r) { return SUBJ[r[BSUBJ]] || [null, null, null, null]; }
+  var SBL = 2, SFL = 3, SBT = 4, SFT = 5, SRATE = 6, SGAP = 7, SBOTH = 8, SONLYB = 9, SONLYF = 10;
+  var TITEM = 2, TB = 3, TFB = 4, TF = 5, TRATE = 6, TGAP = 7, TRGAP = 8, TST = 9;
+  var BUDGET_LIMIT = 300;
+  function pct(v) {
+    return typeof v === "number" ? (v * 100).toFixed(2) + "%" : "";
+  }
+  function gapCell(v) {
+    return function (r, td) {
+      var g = r[v];
+      if (typeof g !== "number") return;
+      td.textContent = (g > 0 ? "+" : "") + fmt(g);
+      if (g > 0) td.classList.add("over"); else if (g < 0) td.classList.add("under");
+    };
+  }
+  function stateCell(p) {
+    return function (r, td) {
+      if (r[p] !== "both") td.appendChild(badge(BV.states[r[p]] || r[p], "b-miss"));
+    };
+  }
+  function byUnitYear(u, y) {
+    return (!S.unit || (u >= 0 && U[u][0] === S.unit)) && (!S.year || String(y) === S.year);
+  }
+  function unitCell(r, td) {
+    td.textContent = unitName(r[0]);
+    if (r[0] >= 0 && U[r[0]][1]) td.appendChild(el("span", "tt", " " + U[r[0]][1]));
+  }
+  var moreText = "全部见 Excel 问题清单的“预算执行”表；可按单位、年度筛选";
+  var budgetTables = [];
+  if ($("budget-sum")) {
+    budgetTables.push(sortable($("budget-sum"), [
+      { t: "单位", v: function (r) { return unitName(r[BU]); }, r: unitCell },
+      { t: "年度", v: function (r) { return r[BY]; }, cls: "nw" },
+      { t: "预算文件", v: function (r) { return r[SBL] ? 1 : 0; }, r: function (r, td) {
+        td.appendChild(r[SBL] ? badge("已载入", "b-ok") : badge("未载入", "b-miss"));
+      } },
+      { t: "决算文件", v: function (r) { return r[SFL] ? 1 : 0; }, r: function (r, td) {
+        td.appendChild(r[SFL] ? badge("已载入", "b-ok") : badge("未载入", "b-miss"));
+      } },
+      { t: "预算数", v: function (r) { return r[SBT]; }, cls: "num", desc: true,
+        r: function (r, td) { td.textContent = fmt(r[SBT]); } },
+      { t: "决算数", v: function (r) { return r[SFT]; }, cls: "num", desc: true,
+        r: function (r, td) { td.textContent = fmt(r[SFT]); } },
+      { t: "执行率", v: function (r) { return r[SRATE]; }, cls: "num", desc: true,
+        r: function (r, td) { td.textContent = pct(r[SRATE]); } },
+      { t: "差额", v: function (r) { return typeof r[SGAP] === "number" ? Math.abs(r[SGAP]) : null; },
+        cls: "num", desc: true, r: gapCell(SGAP) },
+      { t: "两方均列的科目", v: function (r) { return r[SBOTH]; }, cls: "num" },
+      { t: "仅预算列", v: function (r) { return r[SONLYB]; }, cls: "num" },
+      { t: "仅决算列", v: function (r) { return r[SONLYF]; }, cls: "num" }
+    ], BV.sum, {
+      filter: function (r) { return byUnitYear(r[BU], r[BY]); },
+      empty: "没有符合筛选条件的单位与年度", limit: BUDGET_LIMIT, more: moreText
+    }));
+  }
+  if ($("budget-rows")) {
+    budgetTables.push(sortable($("budget-rows"), [
+      { t: "单位", v: function (r) { return unitName(r[BU]); }, r: unitCell },
+      { t: "年度", v: function (r) { return r[BY]; }, cls: "nw" },
+      { t: "科目", v: function (r) { return subj(r)[0]; }, r: function (r, td) {
+        var sj = subj(r);
+        td.appendChild(el("span", "tid", sj[0] || ""));
+        if (sj[1]) td.appendChild(el("span", "", " " + sj[1]));
+        if (sj[3] && sj[2] !== sj[0]) td.appendChild(el("div", "tt", "类 " + (sj[2] || "") + " " + sj[3]));
+      } },
+      { t: "资金性质", v: function (r) { return r[BFUND]; }, cls: "nw" },
+      { t: "支出类型", v: function (r) { return r[BTYPE]; }, cls: "nw" },
+      { t: "预算数", v: function (r) { return r[BB]; }, cls: "num", desc: true,
+        r: function (r, td) { td.textContent = fmt(r[BB]); } },
+      { t: "决算数", v: function (r) { return r[BF]; }, cls: "num", desc: true,
+        r: function (r, td) { td.textContent = fmt(r[BF]); } },
+      { t: "执行率", v: function (r) { return r[BRATE]; }, cls: "num", desc: true,
+        r: function (r, td) { td.textContent = pct(r[BRATE]); } },
+      { t: "差额（决算−预算）", v: function (r) {
+        return typeof r[BGAP] === "number" ? Math.abs(r[BGAP]) : null; },
+        cls: "num", desc: true, r: gapCell(BGAP) },
+      { t: "对比情况", v: function (r) { return BV.states[r[BST]]; }, r: stateCell(BST) }
+    ], BV.rows, {
+      filter: function (r) { return byUnitYear(r[BU], r[BY]); },
+      rowCls: function (r) { return "budget-line st-" + r[BST]; },
+      empty: "没有符合筛选条件的科目", limit: BUDGET_LIMIT, more: moreText
+    }));
+  }
+  if ($("budget-tp")) {
+    budgetTables.push(sortable($("budget-tp"), [
+      { t: "单位", v: function (r) { return unitName(r[BU]); }, r: unitCell },
+      { t: "年度", v: function (r) { return r[BY]; }, cls: "nw" },
+      { t: "项目", v: function (r) { return r[TITEM]; } },
+      { t: "预算数（预算文件）", v: function (r) { return r[TB]; }, cls: "num", desc: true,
+        r: function (r, td) { td.textContent = fmt(r[TB]); } },
+      { t: "预算数（决算所列）", v: function (r) { return r[TFB]; }, cls: "num", desc: true,
+        r: function (r, td) {
+          td.textContent = fmt(r[TFB]);
+          if (typeof r[TRGAP] === "number" && r[TRGAP] !== 0) {
+            td.appendChild(el("div", "tt", "与预算文件相差 " + (r[TRGAP] > 0 ? "+" : "") + fmt(r[TRGAP])));
+            td.classList.add("over");
+          }
+        } },
+      { t: "决算数", v: function (r) { return r[TF]; }, cls: "num", desc: true,
+        r: function (r, td) { td.textContent = fmt(r[TF]); } },
+      { t: "执行率", v: function (r) { return r[TRATE]; }, cls: "num", desc: true,
+        r: function (r, td) { td.textContent = pct(r[TRATE]); } },
+      { t: "差额（决算−预算）", v: function (r) {
+        return typeof r[TGAP] === "number" ? Math.abs(r[TGAP]) : null; },
+        cls: "num", desc: true, r: gapCell(TGAP) },
+      { t: "对比情况", v: function (r) { return BV.states[r[TST]]; }, r: stateCell(TST) }
+    ], BV.tp, {
+      filter: function (r) { return byUnitYear(r[BU], r[BY]); },
+      empty: "没有符合筛选条件的“三公”经费", limit: BUDGET_LIMIT, more: moreText
+    }));
+  }
 
   // ---- rejected documents ----
   var rejected = [];
@@ -510,6 +636,7 @@
     var none = $("nomatch");
     if (none) none.style.display = docsShown || !docOrder.length ? "none" : "";
     overview.draw();
+    budgetTables.forEach(function (t) { t.draw(); });
   }
 
   // ---- controls ----

@@ -404,6 +404,11 @@ BUDGET_TABLES: tuple[TableSpec, ...] = (
 )
 
 BUDGET_TABLES_BY_ID: dict[str, TableSpec] = {spec.table_id: spec for spec in BUDGET_TABLES}
+# The budget tables every template prints (B01…B09), recorded whether located or not; the
+# listings (B10 项目支出表, B11 政府采购预算表) are printed by some templates only.
+BUDGET_STANDARD_IDS: tuple[str, ...] = tuple(
+    spec.table_id for spec in BUDGET_TABLES if spec.kind != "listing"
+)
 # Every table of either disclosure by id (T01…T09, B01…B11).
 SPECS_BY_ID: dict[str, TableSpec] = TABLES_BY_ID | BUDGET_TABLES_BY_ID
 

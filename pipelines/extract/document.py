@@ -11,7 +11,13 @@ import pypdfium2 as pdfium
 
 from pipelines import settings
 from pipelines.domain.amounts import find_money_unit
-from pipelines.domain.tables import BUDGET_TABLES, SPECS_BY_ID, TABLES, TableSpec
+from pipelines.domain.tables import (
+    BUDGET_STANDARD_IDS,
+    BUDGET_TABLES,
+    SPECS_BY_ID,
+    TABLES,
+    TableSpec,
+)
 from pipelines.domain.text import PAGE_FOOTER, squash
 from pipelines.extract import EXTRACTOR_VERSION
 from pipelines.extract.certainty import mark_column_shifts, read_again
@@ -261,9 +267,6 @@ BUDGET_WITHOUT_TABLES = (
     "预算公开说明不含预算报表：文件中找不到任何一张预算公开表（收支总表、收入总表、"
     "支出总表、财政拨款收支总表等），报表可能是单独的附件"
 )
-# The budget tables every budget prints: always recorded, located or not. The others
-# (B10 项目支出表, B11 政府采购预算表) are recorded only where printed.
-BUDGET_STANDARD_TABLES = ("B01", "B02", "B03", "B04", "B05", "B06", "B07", "B08", "B09")
 # A budget's contents list at least this many of B01–B09 before a table they leave out is
 # taken as left out by its template (fewer: the contents are partial, not a template's).
 MIN_LISTED_BUDGET_TABLES = 6
@@ -276,7 +279,7 @@ def _recorded_budget_specs(locations: dict[str, TableLocation]) -> list[TableSpe
     return [
         spec
         for spec in BUDGET_TABLES
-        if spec.table_id in BUDGET_STANDARD_TABLES or spec.table_id in locations
+        if spec.table_id in BUDGET_STANDARD_IDS or spec.table_id in locations
     ]
 
 
@@ -289,10 +292,10 @@ def budget_left_out_reasons(
     them (Chongqing). Without such a signal a table not found is missing."""
     reasons = {
         tid: LEFT_OUT_BY_BUDGET_NUMBERING
-        for tid in budget_left_out_by_numbering(pages, locations, BUDGET_STANDARD_TABLES)
+        for tid in budget_left_out_by_numbering(pages, locations, BUDGET_STANDARD_IDS)
     }
     listed = contents_listing(pages, BUDGET_TABLE_SET)
-    standard = set(BUDGET_STANDARD_TABLES)
+    standard = set(BUDGET_STANDARD_IDS)
     if len(listed & standard) >= MIN_LISTED_BUDGET_TABLES:
         reasons.update(
             {tid: LEFT_OUT_BY_BUDGET_CONTENTS for tid in standard - listed if tid not in locations}

@@ -25,10 +25,9 @@ from pipelines.quality.tolerance import TABLE_DECIMALS, WAN, YUAN, Term, printed
 FINAL, BUDGET = "决算", "预算"
 # The final accounts' nine tables (T01…T09).
 TABLE_IDS = tuple(TABLES_BY_ID)
-# A budget's tables: the nine standard ones (B01…B09) and the two printed only by some
-# templates (B10 项目支出表, B11 政府采购预算表, recorded only where printed).
+# A budget's tables: the standard ones (BUDGET_STANDARD_IDS, B01…B09) and the two printed
+# only by some templates (B10 项目支出表, B11 政府采购预算表, recorded only where printed).
 BUDGET_TABLE_IDS = tuple(BUDGET_TABLES_BY_ID)
-BUDGET_STANDARD_IDS = BUDGET_TABLE_IDS[:9]
 TABLE_IDS_BY_KIND = {FINAL: TABLE_IDS, BUDGET: BUDGET_TABLE_IDS}
 # Absent: 'missing', and 'not_in_template' (an eight-table template has no T09).
 PRESENT_STATUSES = ("extracted", "empty")

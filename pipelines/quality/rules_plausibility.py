@@ -26,7 +26,8 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from pipelines.quality.document import BUDGET_STANDARD_IDS, TABLE_IDS, Document, Row, Table
+from pipelines.domain.tables import BUDGET_STANDARD_IDS
+from pipelines.quality.document import TABLE_IDS, Document, Row, Table
 from pipelines.quality.outcomes import Collector, fmt, table_place
 
 FUNCTION_CODE_TABLES = ("T01", "T02", "T03", "T04", "T05", "T08", "T09")

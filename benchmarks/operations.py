@@ -26,6 +26,7 @@ import importlib.metadata
 import json
 import os
 import platform
+import resource
 import subprocess
 import sys
 import tempfile
@@ -41,6 +42,30 @@ SAMPLE_SECONDS = 0.2
 NOTHING_TO_EXTRACT = "待提取 (to extract) 0"
 OUTPUT_TAIL_CHARS = 3000
 VERSIONED_PACKAGES = ("camelot-py", "dagster", "duckdb", "dbt-core")
+# Where things are: a run's own command line and folders say it, not the caller's settings.
+PATH_SETTINGS = (
+    "JUESUAN_SOURCES",
+    "JUESUAN_WAREHOUSE",
+    "JUESUAN_REPORTS",
+    "JUESUAN_UNIT_REGISTRY",
+    "DAGSTER_HOME",
+)
+
+
+@dataclass
+class ProcessPeak:
+    """One process of the tree: its parent, its command line, its largest RSS seen, and
+    when it was first and last seen (seconds since sampling began)."""
+
+    pid: int
+    parent_pid: int
+    command: str
+    peak_kib: int
+    first_seen: float
+    last_seen: float
+    # CPU seconds at the last sample: its own, and its reaped children's.
+    cpu_seconds: float = 0.0
+    children_cpu_seconds: float = 0.0
 
 
 @dataclass
@@ -54,6 +79,11 @@ class RunFigures:
     pages: int | None = None
     documents_in_warehouse: int | None = None
     statuses: dict[str, int] = field(default_factory=dict)
+    # Every process of the run's tree with its own peak (TreeMemorySampler.processes).
+    processes: dict[int, ProcessPeak] = field(default_factory=dict, repr=False)
+    root_pid: int = 0
+    root_timeline: list[tuple[float, int]] = field(default_factory=list, repr=False)
+    cpu_seconds: float = 0.0  # user + system of the whole tree (tree_cpu_seconds)
 
     @property
     def pages_per_second(self) -> float | None:
@@ -70,8 +100,14 @@ class BenchmarkFailed(Exception):
         self.output = output
 
 
-def _children_by_parent() -> dict[int, list[int]]:
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def _children_by_parent() -> tuple[dict[int, list[int]], dict[int, tuple[float, float]]]:
+    """Every process's children, and its CPU seconds: its own (user + system) and its
+    reaped children's (cutime + cstime), from /proc/<pid>/stat."""
     children: dict[int, list[int]] = {}
+    cpu: dict[int, tuple[float, float]] = {}
     for entry in os.scandir("/proc"):
         if not entry.name.isdigit():
             continue
@@ -80,9 +116,20 @@ def _children_by_parent() -> dict[int, list[int]]:
         except OSError:  # the process ended between listing and reading
             continue
         # The command name (field 2) may hold spaces and parentheses: split after its ")".
-        ppid = int(stat.rsplit(")", 1)[1].split()[1])
+        fields = stat.rsplit(")", 1)[1].split()
+        ppid = int(fields[1])
         children.setdefault(ppid, []).append(int(entry.name))
-    return children
+        utime, stime, cutime, cstime = (int(value) for value in fields[11:15])
+        cpu[int(entry.name)] = ((utime + stime) / CLOCK_TICKS, (cutime + cstime) / CLOCK_TICKS)
+    return children, cpu
+
+
+def _command_line(pid: int) -> str:
+    try:
+        raw = Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return ""
+    return raw.rstrip(b"\0").replace(b"\0", b" ").decode("utf-8", errors="replace")
 
 
 def _rss_kib(pid: int) -> int:
@@ -97,13 +144,19 @@ def _rss_kib(pid: int) -> int:
 
 class TreeMemorySampler(threading.Thread):
     """Peak summed RSS of a process and all its descendants (forkserver, extraction
-    workers, dbt), polled from /proc: ru_maxrss alone cannot see what runs at once."""
+    workers, dbt), polled from /proc: ru_maxrss alone cannot see what runs at once.
+    `processes` keeps every process seen, with its own peak and command line (read again
+    when its RSS grows: a child that execs, like dbt, changes its command line)."""
 
     def __init__(self, root_pid: int) -> None:
         super().__init__(daemon=True)
         self.root_pid = root_pid
         self.peak_total_kib = 0
         self.peak_single_kib = 0
+        self.processes: dict[int, ProcessPeak] = {}
+        # (seconds since start, KiB) of the root process: where in the run it grows.
+        self.root_timeline: list[tuple[float, int]] = []
+        self._sampling_since = time.perf_counter()
         self._finished = threading.Event()
 
     def run(self) -> None:
@@ -112,37 +165,68 @@ class TreeMemorySampler(threading.Thread):
             self._finished.wait(SAMPLE_SECONDS)
 
     def _sample(self) -> None:
-        children = _children_by_parent()
-        tree, pending = [], [self.root_pid]
+        children, cpu = _children_by_parent()
+        tree, pending = [], [(self.root_pid, 0)]
         while pending:
-            pid = pending.pop()
-            tree.append(pid)
-            pending.extend(children.get(pid, ()))
-        sizes = [_rss_kib(pid) for pid in tree]
+            pid, parent = pending.pop()
+            tree.append((pid, parent))
+            pending.extend((child, pid) for child in children.get(pid, ()))
+        sizes = [_rss_kib(pid) for pid, _ in tree]
         self.peak_total_kib = max(self.peak_total_kib, sum(sizes))
         self.peak_single_kib = max(self.peak_single_kib, *sizes)
+        now = time.perf_counter() - self._sampling_since
+        self.root_timeline.append((now, sizes[0]))
+        for (pid, parent), size in zip(tree, sizes, strict=True):
+            seen = self.processes.get(pid)
+            if seen is None:
+                command = _command_line(pid)
+                seen = self.processes[pid] = ProcessPeak(pid, parent, command, size, now, now)
+            seen.last_seen = now
+            seen.cpu_seconds, seen.children_cpu_seconds = cpu.get(pid, (0.0, 0.0))
+            if size > seen.peak_kib:
+                seen.peak_kib = size
+                seen.command = _command_line(pid) or seen.command
 
     def stop(self) -> None:
         self._finished.set()
         self.join()
 
 
-def _ingest_environment(reports: Path) -> dict[str, str]:
-    """The caller's environment without any Juesuan or Dagster setting: the command line
-    alone says where things are, Dagster's instance is ephemeral, and the report goes to
-    the temporary folder instead of the checkout's reports/."""
-    env = {
-        name: value
-        for name, value in os.environ.items()
-        if not name.startswith("JUESUAN_") and name != "DAGSTER_HOME"
-    }
+def tree_cpu_seconds(
+    usage: resource.struct_rusage, processes: dict[int, ProcessPeak], root_pid: int
+) -> float:
+    """CPU seconds (user + system) of a run's whole process tree. wait4's usage covers the
+    root and every descendant reaped through it (dbt, Celery workers); multiprocessing's
+    fork server outlives the root (it ends when the root does), so it is never reaped
+    through it: its own CPU and its reaped workers' (the extraction) are added from its
+    last sample."""
+    outliving = [
+        process
+        for process in processes.values()
+        if process.parent_pid == root_pid and "multiprocessing.forkserver" in process.command
+    ]
+    return (
+        usage.ru_utime
+        + usage.ru_stime
+        + sum(process.cpu_seconds + process.children_cpu_seconds for process in outliving)
+    )
+
+
+def _ingest_environment(reports: Path, dagster_home: Path | None = None) -> dict[str, str]:
+    """The caller's environment without any Juesuan or Dagster path: the command line
+    alone says where things are, Dagster's instance is ephemeral (in memory) unless
+    `dagster_home` is given, and the report goes to the temporary folder instead of the
+    checkout's reports/. Other Juesuan settings (JUESUAN_DUCKDB_MEMORY_LIMIT …) pass."""
+    env = {name: value for name, value in os.environ.items() if name not in PATH_SETTINGS}
     env["JUESUAN_REPORTS"] = str(reports)
+    if dagster_home is not None:
+        dagster_home.mkdir(parents=True, exist_ok=True)
+        env["DAGSTER_HOME"] = str(dagster_home)
     return env
 
 
-def run_ingest(label: str, inbox: Path, warehouse: Path, reports: Path) -> tuple[RunFigures, str]:
-    """One `juesuan ingest`, timed and memory-sampled; returns its figures and output."""
-    command = [
+def ingest_command(inbox: Path, warehouse: Path) -> list[str]:
+    return [
         sys.executable,
         "-m",
         "pipelines.cli",
@@ -152,6 +236,20 @@ def run_ingest(label: str, inbox: Path, warehouse: Path, reports: Path) -> tuple
         "--warehouse",
         str(warehouse),
     ]
+
+
+def run_ingest(
+    label: str,
+    inbox: Path,
+    warehouse: Path,
+    reports: Path,
+    command: list[str] | None = None,
+    dagster_home: Path | None = None,
+) -> tuple[RunFigures, str]:
+    """One `juesuan ingest` (or `command`, another way to run it on the same inbox and
+    warehouse), timed and memory-sampled; returns its figures and output. Dagster's
+    instance is in memory, or the one in `dagster_home` (an operator's, kept across runs)."""
+    command = command or ingest_command(inbox, warehouse)
     slug = "".join(c if c.isalnum() else "_" for c in label)
     log_path = warehouse.parent / f"ingest_{slug}.log"
     # Output goes to a file, not a pipe: nothing to drain while we wait on the process.
@@ -160,7 +258,7 @@ def run_ingest(label: str, inbox: Path, warehouse: Path, reports: Path) -> tuple
         process = subprocess.Popen(
             command,
             cwd=REPO,
-            env=_ingest_environment(reports),
+            env=_ingest_environment(reports, dagster_home),
             stdout=log,
             stderr=subprocess.STDOUT,
         )
@@ -182,6 +280,10 @@ def run_ingest(label: str, inbox: Path, warehouse: Path, reports: Path) -> tuple
         tree_peak_mib=sampler.peak_total_kib / 1024,
         largest_process_mib=usage.ru_maxrss / 1024,  # KiB on Linux
         sampled_largest_process_mib=sampler.peak_single_kib / 1024,
+        processes=sampler.processes,
+        root_pid=process.pid,
+        root_timeline=sampler.root_timeline,
+        cpu_seconds=tree_cpu_seconds(usage, sampler.processes, process.pid),
     )
     return figures, output
 
@@ -299,7 +401,11 @@ def run_benchmark(args: argparse.Namespace) -> dict:
         "seed": args.seed,
         "runs": [
             {
-                **asdict(run),
+                **{
+                    name: value
+                    for name, value in asdict(run).items()
+                    if name not in ("processes", "root_timeline")
+                },
                 "pages_per_second": run.pages_per_second,
                 "documents_per_second": run.documents_per_second,
             }

@@ -168,9 +168,11 @@ def _summarise(warehouse: Path) -> None:
             for file_name, _, status, reason in state.problem_documents(con).rows
             if status == "rejected"
         ]
-        run = state.quality_run(con)
-        findings = state.run_findings(con, run) if run is not None else None
-        dismissed = state.dismissed_findings(con, run) if run is not None else 0
+        # A run checks only the stale documents: the warehouse's findings are every loaded
+        # document's latest results, whichever run checked it.
+        checked = state.quality_run(con) is not None
+        findings = state.current_findings(con) if checked else None
+        dismissed = state.current_dismissed_findings(con) if checked else 0
     click.echo("文档 (documents): " + ", ".join(f"{status} {n}" for status, n in rows))
     for name, reason in rejected:
         click.echo(f"  已拒绝 {name}: {reason}")
@@ -371,7 +373,9 @@ def report(warehouse: Path | None, out: Path | None, recheck: bool, sources: Pat
     out_dir = (out or settings.reports_dir()).resolve()
     try:
         if recheck:
-            run_quality_checks(path, run_id=f"cli-{uuid.uuid4()}", reports_dir=out_dir)
+            run_quality_checks(
+                path, run_id=f"cli-{uuid.uuid4()}", reports_dir=out_dir, only_stale=False
+            )
         files = _write_report(path, out_dir)
     except WarehouseLockedError as exc:
         raise click.ClickException(str(exc)) from exc

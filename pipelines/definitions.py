@@ -6,6 +6,7 @@ import dagster as dg
 
 from pipelines import settings
 from pipelines.defs.ingestion import definitions as ingestion
+from pipelines.defs.ingestion.celery_local import CELERY_BACKEND_ENV, CELERY_BROKER_ENV
 from pipelines.defs.quality import definitions as quality
 from pipelines.defs.resources import (
     DocumentStoreIOManager,
@@ -32,7 +33,15 @@ def step_executor() -> dg.ExecutorDefinition | None:
     if name == "celery":
         from dagster_celery import celery_executor
 
-        return celery_executor
+        # The broker and result backend the workers listen on (their `-y` file names the
+        # same URLs), from the environment of the process orchestrating the run.
+        return celery_executor.configured(
+            {
+                "broker": {"env": CELERY_BROKER_ENV},
+                "backend": {"env": CELERY_BACKEND_ENV},
+            },
+            name="celery",
+        )
     raise ValueError(f"{settings.EXECUTOR_ENV}={name!r}: expected default, k8s or celery")
 
 

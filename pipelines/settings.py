@@ -23,6 +23,9 @@ EXECUTOR_ENV = "JUESUAN_EXECUTOR"
 EXTRACT_MEMORY_ENV = "JUESUAN_EXTRACT_MEMORY_MB"
 EXTRACT_MAX_PAGES_ENV = "JUESUAN_EXTRACT_MAX_PAGES"
 POOL_WAIT_ENV = "JUESUAN_POOL_WAIT_SECONDS"
+QUALITY_BATCH_ENV = "JUESUAN_QUALITY_BATCH"
+DUCKDB_MEMORY_ENV = "JUESUAN_DUCKDB_MEMORY_LIMIT"
+DUCKDB_THREADS_ENV = "JUESUAN_DUCKDB_THREADS"
 DEFAULT_EXTRACT_TIMEOUT_SECONDS = 300.0
 # Every disclosure measured (the real corpus, generated ones of both producers) extracts
 # within 350 MB, about 260 MB of it the extractor's libraries; bombs pass several GB.
@@ -32,6 +35,15 @@ DEFAULT_EXTRACT_MEMORY_MB = 2048
 DEFAULT_EXTRACT_MAX_PAGES = 2000
 # Long enough for another run's dbt build and checks over a large corpus.
 DEFAULT_POOL_WAIT_SECONDS = 1800.0
+# Documents the quality checks hold at once (each with the documents it is compared with):
+# a generated disclosure and its outcomes take a few MB while checked.
+DEFAULT_QUALITY_BATCH = 50
+# What one process's DuckDB may hold in buffers before it spills to its temporary folder
+# (DuckDB's own default is 80% of the machine's memory, so the buffers of a process grow
+# with the warehouse it reads). The dbt process uses the same setting (profiles.yml).
+DEFAULT_DUCKDB_MEMORY_LIMIT = "512MB"
+# DuckDB's threads per process; each holds its own buffers while it runs.
+DEFAULT_DUCKDB_THREADS = 2
 
 
 def sources_dir() -> Path:
@@ -130,6 +142,11 @@ def extract_max_pages() -> int:
     return _positive_int(EXTRACT_MAX_PAGES_ENV, DEFAULT_EXTRACT_MAX_PAGES)
 
 
+def quality_batch() -> int:
+    """How many documents the quality checks read, check and write at a time."""
+    return _positive_int(QUALITY_BATCH_ENV, DEFAULT_QUALITY_BATCH)
+
+
 def extract_workers() -> int | None:
     """Extraction worker processes per run; None: one per CPU available."""
     value = os.environ.get(EXTRACT_WORKERS_ENV)
@@ -152,3 +169,22 @@ def use_paths(sources: Path | None = None, warehouse: Path | None = None) -> Non
         os.environ[WAREHOUSE_ENV] = str(Path(warehouse).resolve())
     os.environ[SOURCES_ENV] = str(sources_dir())
     os.environ[WAREHOUSE_ENV] = str(warehouse_path())
+
+
+_MEMORY_SIZE = re.compile(r"\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)", re.IGNORECASE)
+
+
+def duckdb_memory_limit() -> str:
+    """The memory_limit of every DuckDB connection (a size as DuckDB reads it: 512MB, 2GiB)."""
+    value = (os.environ.get(DUCKDB_MEMORY_ENV) or DEFAULT_DUCKDB_MEMORY_LIMIT).strip()
+    if not _MEMORY_SIZE.fullmatch(value):
+        raise ValueError(
+            f"{DUCKDB_MEMORY_ENV}={value}：须为带单位的大小，如 512MB、2GB "
+            "(must be a size with its unit, e.g. 512MB or 2GB)"
+        )
+    return value
+
+
+def duckdb_threads() -> int:
+    """The threads of every DuckDB connection."""
+    return _positive_int(DUCKDB_THREADS_ENV, DEFAULT_DUCKDB_THREADS)

@@ -32,6 +32,7 @@ import pytest
 from juesuan_samples.model import T05_COLUMNS, T07_COLUMNS, T08_COLUMNS
 from tests.test_dbt_marts import (
     FACT_KEYS,
+    INGESTED_AT,
     MONEY,
     RAW_SCHEMA,
     Build,
@@ -904,12 +905,14 @@ BUDGET_CONTRACT = {
         ("subject_code", "VARCHAR"),
         ("income_source", "VARCHAR"),
         ("amount", MONEY),
+        INGESTED_AT,
     ],
     "fct_budget_expenditure": [
         *FACT_KEYS,
         ("subject_code", "VARCHAR"),
         ("expenditure_type", "VARCHAR"),
         ("amount", MONEY),
+        INGESTED_AT,
     ],
     "fct_budget_appropriation_expenditure": [
         *FACT_KEYS,
@@ -917,14 +920,21 @@ BUDGET_CONTRACT = {
         ("fund_type", "VARCHAR"),
         ("expenditure_type", "VARCHAR"),
         ("amount", MONEY),
+        INGESTED_AT,
     ],
     "fct_budget_basic_expenditure_econ": [
         *FACT_KEYS,
         ("econ_code", "VARCHAR"),
         ("cost_category", "VARCHAR"),
         ("amount", MONEY),
+        INGESTED_AT,
     ],
-    "fct_budget_three_public_costs": [*FACT_KEYS, ("cost_item", "VARCHAR"), ("amount", MONEY)],
+    "fct_budget_three_public_costs": [
+        *FACT_KEYS,
+        ("cost_item", "VARCHAR"),
+        ("amount", MONEY),
+        INGESTED_AT,
+    ],
     "fct_budget_statement_lines": [
         *FACT_KEYS,
         ("statement", "VARCHAR"),
@@ -932,6 +942,7 @@ BUDGET_CONTRACT = {
         ("line_item", "VARCHAR"),
         ("measure", "VARCHAR"),
         ("amount", MONEY),
+        INGESTED_AT,
     ],
     "fct_budget_vs_final": [
         ("unit_id", "VARCHAR"),

@@ -1063,8 +1063,22 @@ CONTRACT = {
     ],
 }
 # What the project adds beyond the contract (allowed: add, never rename or drop).
+# The per-document facts are built incrementally: each row says which load of its document
+# it was built from.
+INGESTED_AT = ("document_ingested_at", "TIMESTAMP")
 ADDITIONS = {
     "dim_economic_class": [("cost_category", "VARCHAR")],
+    **{
+        fact: [INGESTED_AT]
+        for fact in (
+            "fct_income",
+            "fct_expenditure",
+            "fct_appropriation_expenditure",
+            "fct_basic_expenditure_econ",
+            "fct_three_public_costs",
+            "fct_statement_lines",
+        )
+    },
     "dim_function_subject_name": [
         ("subject_code", "VARCHAR"),
         ("fiscal_year", "INTEGER"),

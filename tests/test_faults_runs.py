@@ -35,6 +35,7 @@ from pipelines.defs.run_workers import (
     process_started_at,
     reap_dead_runs,
 )
+from pipelines.defs.transformation.definitions import stop_dbt_process
 from tests.conftest import REPO, run_ingest
 
 RUN_TIMEOUT = 900  # one ingest of the small corpus takes one to three minutes here
@@ -103,6 +104,37 @@ def hold_pool(
 def pool_run_ids(instance: dg.DagsterInstance) -> set[str]:
     info = instance.event_log_storage.get_concurrency_info(DUCKDB_POOL)
     return {s.run_id for s in info.claimed_slots} | {s.run_id for s in info.pending_steps}
+
+
+# ---- a dbt build abandoned by its step -------------------------------------------------
+
+
+def test_an_abandoned_dbt_process_is_stopped():
+    # A process that exits on SIGINT (as dbt does, releasing the warehouse) …
+    polite = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    # … and one that ignores it, killed after the grace time.
+    stubborn = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import signal, sys, time; signal.signal(signal.SIGINT, signal.SIG_IGN); "
+            "print('ready', flush=True); time.sleep(60)",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert stubborn.stdout is not None and stubborn.stdout.readline().strip() == "ready"
+        stop_dbt_process(polite)
+        assert polite.returncode is not None and polite.returncode != 0
+        stop_dbt_process(stubborn, grace_seconds=0.5)
+        assert stubborn.returncode == -signal.SIGKILL
+        stop_dbt_process(polite)  # already ended: nothing to do
+    finally:
+        for process in (polite, stubborn):
+            if process.poll() is None:
+                process.kill()
+                process.wait()
 
 
 # ---- which process runs a run, and which runs are dead -------------------------------

@@ -104,7 +104,10 @@ def planted(tmp_path_factory) -> dict:
                 writer.writerow([document.unit_name, "某地", "部门"])
         writer.writerow([EXTRA_REGISTERED_UNIT, "枣庄市", "部门"])
     _build_coverage(warehouse, registry)
-    summary = run_quality_checks(warehouse, "planted-run", reports_dir=root / "reports")
+    # The ingest checked every document; this run checks them all again, under its own id.
+    summary = run_quality_checks(
+        warehouse, "planted-run", reports_dir=root / "reports", only_stale=False
+    )
     return {
         "documents": documents,
         "sources": sources,
@@ -289,10 +292,13 @@ def test_a_rerun_replaces_its_rows_and_history_is_kept(planted, tmp_path) -> Non
     shutil.copy(planted["warehouse"], warehouse)
     count = "select count(*) from quality.check_results where run_id = ?"
     (before,) = _query(warehouse, count, ["planted-run"])
-    run_quality_checks(warehouse, "planted-run", build_data_docs=False)
+    run_quality_checks(warehouse, "planted-run", build_data_docs=False, only_stale=False)
     assert _query(warehouse, count, ["planted-run"]) == [before]
-    run_quality_checks(warehouse, "second-run", build_data_docs=False)
+    run_quality_checks(warehouse, "second-run", build_data_docs=False, only_stale=False)
     assert _query(warehouse, count, ["second-run"]) == [before]
+    # Nothing changed since: a run checks nothing and writes nothing.
+    assert run_quality_checks(warehouse, "third-run", build_data_docs=False).documents_checked == 0
+    assert _query(warehouse, count, ["third-run"]) == [(0,)]
     assert _query(warehouse, "select distinct run_id from quality.check_results_latest") == [
         ("second-run",)
     ]
@@ -318,7 +324,7 @@ def demo_checked(demo_warehouse, tmp_path_factory) -> Path:
     """A copy of the session's demo warehouse, checked (the original stays untouched)."""
     warehouse = tmp_path_factory.mktemp("demo_quality") / "juesuan.duckdb"
     shutil.copy(demo_warehouse, warehouse)
-    run_quality_checks(warehouse, "demo-run", build_data_docs=False)
+    run_quality_checks(warehouse, "demo-run", build_data_docs=False, only_stale=False)
     return warehouse
 
 
@@ -407,7 +413,7 @@ def real_checked(real_corpus, tmp_path_factory) -> Path:
     warehouse = root / "juesuan.duckdb"
     result = run_ingest(inbox, warehouse)
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
-    run_quality_checks(warehouse, "real-run", build_data_docs=False)
+    run_quality_checks(warehouse, "real-run", build_data_docs=False, only_stale=False)
     return warehouse
 
 

@@ -28,7 +28,7 @@ def test_check_ids_are_unique_and_every_family_has_its_suite() -> None:
 
 
 def test_every_check_hangs_on_a_mart_that_exists() -> None:
-    marts = {path.stem for path in MARTS.glob("*.sql")}
+    marts = {path.stem for path in MARTS.rglob("*.sql")}
     assert {check.target_mart for check in CATALOGUE} <= marts
 
 

@@ -364,9 +364,16 @@ def test_report_shows_pages_lists_dismissals_and_exports(tmp_path):
     assert (files.errors, files.dismissed, files.page_images) == (1, 1, 2)
     assert files.pages_embedded and not (tmp_path / "out" / PAGES_FOLDER).exists()
     page = files.html.read_text(encoding="utf-8")
-    island = json.loads(
-        re.search(r'id="report-data">(.*?)</script>', page, re.S).group(1)  # type: ignore[union-attr]
-    )
+
+    def island_of(html: str) -> dict:
+        match = re.search(r'id="report-data">(.*?)</script>', html, re.S)
+        return json.loads(match.group(1))  # type: ignore[union-attr]
+
+    # The overview lists the dismissed finding; the findings are on the document's page.
+    overview = island_of(page)
+    assert overview["f"] == [] and [x[13] for x in overview["x"]] == [dismissed]
+    (document_page,) = files.documents_folder.glob("*.html")
+    island = island_of(document_page.read_text(encoding="utf-8"))
     assert [f[13] for f in island["f"]] == [kept]  # the dismissed one is not among them
     (shown,) = island["f"]
     assert shown[14] == [72.0, 738.0, 200.0, 750.0]

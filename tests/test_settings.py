@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from click.testing import CliRunner
 
@@ -50,3 +52,54 @@ def test_ingest_refuses_a_wrong_registry_before_any_work(tmp_path, monkeypatch):
     assert result.exit_code == 1
     assert "缺少列 unit_name" in result.output
     assert not warehouse.parent.exists()
+
+
+def test_duckdb_limits_default_and_follow_the_environment(monkeypatch):
+    monkeypatch.delenv(settings.DUCKDB_MEMORY_ENV, raising=False)
+    monkeypatch.delenv(settings.DUCKDB_THREADS_ENV, raising=False)
+    assert settings.duckdb_memory_limit() == settings.DEFAULT_DUCKDB_MEMORY_LIMIT
+    assert settings.duckdb_threads() == settings.DEFAULT_DUCKDB_THREADS
+    monkeypatch.setenv(settings.DUCKDB_MEMORY_ENV, " 2GiB ")
+    monkeypatch.setenv(settings.DUCKDB_THREADS_ENV, "1")
+    assert settings.duckdb_memory_limit() == "2GiB"
+    assert settings.duckdb_threads() == 1
+
+
+@pytest.mark.parametrize("value", ["512", "lots", "80%", "-1GB"])
+def test_duckdb_memory_limit_needs_a_size_with_its_unit(monkeypatch, value):
+    monkeypatch.setenv(settings.DUCKDB_MEMORY_ENV, value)
+    with pytest.raises(ValueError, match="须为带单位的大小"):
+        settings.duckdb_memory_limit()
+
+
+def _limits(con) -> tuple:
+    return con.execute(
+        "select current_setting('memory_limit'), current_setting('threads'), "
+        "current_setting('temp_directory')"
+    ).fetchone()
+
+
+def test_every_warehouse_connection_has_the_duckdb_limits(tmp_path, monkeypatch):
+    """Without them DuckDB's buffers may grow to 80% of the machine in every process that
+    reads the warehouse; with them a process spills past the limit instead."""
+    import duckdb
+
+    from pipelines.warehouse.connection import IN_MEMORY, analyst_connection, connect
+
+    monkeypatch.setenv(settings.DUCKDB_MEMORY_ENV, "300MB")
+    monkeypatch.setenv(settings.DUCKDB_THREADS_ENV, "1")
+    monkeypatch.chdir(tmp_path)
+    with duckdb.connect(config={"memory_limit": "300MB"}) as reference:
+        (limit,) = reference.execute("select current_setting('memory_limit')").fetchone()
+    warehouse = tmp_path / "warehouse" / "juesuan.duckdb"
+    with connect(warehouse) as con:
+        assert _limits(con) == (limit, 1, f"{warehouse}.tmp")
+    with connect(warehouse, read_only=True) as con:
+        assert _limits(con) == (limit, 1, f"{warehouse}.tmp")
+    with analyst_connection(warehouse) as con:
+        assert _limits(con)[:2] == (limit, 1)
+    with connect(IN_MEMORY) as con:
+        memory_limit, threads, spill = _limits(con)
+        # Not DuckDB's default ".tmp" in the working directory (the checkout, say).
+        assert (memory_limit, threads) == (limit, 1)
+        assert Path(spill).is_absolute() and not Path(spill).is_relative_to(tmp_path)

@@ -1,19 +1,35 @@
 """Loading is idempotent per document; a re-issued PDF supersedes the earlier one; a bad
-file never costs what was already loaded."""
+file never costs what was already loaded; a new document's load costs the same in a large
+warehouse as in an empty one."""
 
 from __future__ import annotations
 
 import hashlib
 import shutil
+from decimal import Decimal
 
 import duckdb
 import pytest
 
 from juesuan_samples import generate_document, load_truth
+from pipelines.extract.records import (
+    DocumentExtraction,
+    ExtractedCell,
+    ExtractedRow,
+    ExtractedTable,
+    PageLine,
+)
+from pipelines.warehouse.connection import connect
+from pipelines.warehouse.load import (
+    RAW_TABLES,
+    load_extraction,
+    load_extraction_files,
+    save_extraction_files,
+)
 from tests.conftest import run_ingest
 from tests.ground_truth import expected_expenditure_facts
 
-pytestmark = pytest.mark.slow  # the module's warehouse is built by `juesuan ingest`
+slow = pytest.mark.slow  # the tests on a warehouse built by `juesuan ingest`
 
 MARTS = (
     "dim_unit",
@@ -75,12 +91,14 @@ def ingest(inbox_root, warehouse):
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
 
 
+@slow
 def test_ingesting_the_same_inbox_twice_changes_nothing(inbox, warehouse):
     before = snapshot(warehouse)
     ingest(inbox[0], warehouse)
     assert snapshot(warehouse) == before  # same rows, same ingestion times: nothing reloaded
 
 
+@slow
 def test_the_same_file_under_another_name_is_the_same_document(inbox, warehouse):
     before = snapshot(warehouse)
     copy = inbox[0] / "elsewhere" / "copy-of-first.pdf"
@@ -91,6 +109,7 @@ def test_the_same_file_under_another_name_is_the_same_document(inbox, warehouse)
     copy.unlink()
 
 
+@slow
 def test_a_corrupt_reissue_leaves_the_loaded_version_intact(inbox, warehouse):
     second = inbox[2]
     facts_before = query(
@@ -114,6 +133,7 @@ def test_a_corrupt_reissue_leaves_the_loaded_version_intact(inbox, warehouse):
     broken.unlink()
 
 
+@slow
 def test_a_reissued_pdf_supersedes_the_earlier_one(inbox, warehouse):
     root, first, _ = inbox
     old_id = sha256(first.pdf_path)
@@ -147,3 +167,72 @@ def test_a_reissued_pdf_supersedes_the_earlier_one(inbox, warehouse):
         ]
         > 0
     )
+
+
+def _extraction(document_id: str, amount: str) -> DocumentExtraction:
+    cells = [ExtractedCell("决算数", amount, Decimal(amount.replace(",", "")))]
+    table = ExtractedTable("T01", "收入支出决算总表", "收入支出决算总表", "extracted", "万元", 1, 1)
+    table.rows = [ExtractedRow(1, 1, None, "一般公共预算财政拨款收入", cells, "收入")]
+    line = PageLine(1, 1, "收入支出决算总表", (10.0, 700.0, 300.0, 712.0))
+    return DocumentExtraction(
+        document_id, "a.pdf", "a.pdf", 1, "test", "loaded", tables=[table], lines=[line]
+    )
+
+
+class RecordingConnection:
+    """A DuckDB connection that keeps the statements it was given."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
+        self.con = con
+        self.statements: list[str] = []
+
+    def execute(self, sql: str, *args):
+        self.statements.append(" ".join(sql.split()))
+        return self.con.execute(sql, *args)
+
+    def __getattr__(self, name: str):
+        return getattr(self.con, name)
+
+
+def _rows(con, document_id: str) -> dict[str, int]:
+    return {
+        table: con.execute(
+            f"select count(*) from raw.{table} where document_id = ?", [document_id]
+        ).fetchone()[0]
+        for table in RAW_TABLES
+    }
+
+
+def test_a_new_document_is_inserted_without_deleting_and_a_reload_replaces(tmp_path):
+    """Every delete scans its whole raw table: a document never loaded has nothing to
+    delete, so its load must not pay them (they grow with the warehouse)."""
+    first, second = "a" * 64, "b" * 64
+    with connect(tmp_path / "w.duckdb") as con:
+        recording = RecordingConnection(con)
+        load_extraction(recording, _extraction(first, "1.00"))
+        load_extraction(recording, _extraction(second, "2.00"))
+        assert not [sql for sql in recording.statements if sql.startswith("delete")]
+        recording.statements.clear()
+        load_extraction(recording, _extraction(first, "3.00"))
+        deletes = [sql for sql in recording.statements if sql.startswith("delete")]
+        assert len(deletes) == len(RAW_TABLES)
+        amounts = con.execute(
+            "select document_id, amount from raw.table_cells order by document_id"
+        ).fetchall()
+        assert amounts == [(first, Decimal("3.000000")), (second, Decimal("2.000000"))]
+        assert _rows(con, first) == _rows(con, second)
+
+
+def test_saved_extractions_load_once_per_document_however_often_loaded(tmp_path):
+    first, second = "c" * 64, "d" * 64
+    folders = []
+    for document_id, amount in ((first, "1.50"), (second, "2.50")):
+        folder = tmp_path / "store" / document_id
+        save_extraction_files(_extraction(document_id, amount), folder)
+        folders.append(folder)
+    with connect(tmp_path / "w.duckdb") as con:
+        for folder in [*folders, folders[0], folders[0]]:
+            load_extraction_files(con, folder)
+        expected = {"documents": 1, "extracted_tables": 1, "table_cells": 1}
+        expected |= {"narrative_figures": 0, "page_lines": 1}
+        assert _rows(con, first) == expected == _rows(con, second)

@@ -16,6 +16,118 @@
 
 
 {#
+    Incremental facts by document. A per-document fact mart (models/marts/by_document) is
+    built from scratch on its first build and with --full-refresh; any other build works
+    only on its batch: the current loaded documents of its kind whose version (document_id
+    and ingested_at: a re-extraction keeps the id and changes the time) is not yet in the
+    mart — new documents, re-extracted ones, and older versions current again once a newer
+    one is gone. The batch's rows replace the mart's rows of those documents (strategy
+    delete+insert on document_id), then the rows of every version no longer current and
+    loaded (superseded, rejected, removed, re-extracted) are deleted (post-hook
+    delete_facts_of_replaced_versions). So an incremental build holds exactly the rows a
+    full build would, and its work is that of the changed documents. A mart built before
+    it recorded document_ingested_at gains the column and is rebuilt from every document.
+#}
+
+{# The document kind of a fact mart's tables: B.. are budgets (预算), T.. final accounts (决算). #}
+{% macro document_kind_of(table_ids) -%}
+    {{- '预算' if table_ids[0].startswith('B') else '决算' -}}
+{%- endmacro %}
+
+
+{#
+    The document ids of this build's batch (see above), read when the model runs, as a list:
+    none on a full build (every document). Inlined as literals, so DuckDB filters the raw
+    scans by them (a semi-join would not reach the scans inside the views).
+#}
+{% macro batch_document_ids(document_kind) -%}
+    {%- if not (execute and is_incremental()) -%}
+        {{- return(none) -}}
+    {%- endif -%}
+    {%- set recorded = adapter.get_columns_in_relation(this) | map(attribute='name') | list -%}
+    {%- if 'document_ingested_at' not in recorded -%}
+        {{- return(none) -}}
+    {%- endif -%}
+    {%- set query -%}
+        select documents.document_id
+
+        from {{ ref('int_documents__current') }} as documents
+
+        where documents.status = 'loaded'
+            and documents.document_kind = '{{ document_kind }}'
+            and not exists (
+                select 1
+
+                from {{ this }} as facts
+
+                where facts.document_id = documents.document_id
+                    and facts.document_ingested_at = documents.ingested_at
+            )
+
+        order by documents.document_id
+    {%- endset -%}
+    {{- return(run_query(query).columns[0].values() | list) -}}
+{%- endmacro %}
+
+
+{#
+    Post-hook of the per-document fact marts, after the batch is in: on an incremental
+    build, delete the rows of every document version that is not current and loaded
+    (superseded, rejected, removed from raw, or re-extracted since: its ingested_at
+    changed). In the same transaction as the batch.
+#}
+{% macro delete_facts_of_replaced_versions() -%}
+{%- if is_incremental() -%}
+    delete from {{ this }}
+
+    where not exists (
+        select 1
+
+        from {{ ref('int_documents__current') }} as documents
+
+        where documents.status = 'loaded'
+            and documents.document_id = {{ this }}.document_id
+            and documents.ingested_at = {{ this }}.document_ingested_at
+    )
+{%- endif -%}
+{%- endmacro %}
+
+
+{#
+    The CTE fact_documents: the current loaded documents of the kind in the batch, with the
+    version each fact row records (document_ingested_at). Renders the start of a with-list.
+    The comments declare what the batch's inlined queries read (document_rows), which a
+    full build reads through the views.
+#}
+{% macro fact_documents(document_kind, document_ids) -%}
+-- depends_on: {{ ref('stg_raw__table_cells') }}
+-- depends_on: {{ ref('stg_raw__extracted_tables') }}
+-- depends_on: {{ ref('economic_classes') }}
+with
+
+fact_documents as (
+
+    select
+        document_id as fact_document_id,
+        ingested_at as document_ingested_at
+
+    from {{ ref('int_documents__current') }}
+
+    where status = 'loaded'
+        and document_kind = '{{ document_kind }}'
+        and {{ in_documents('document_id', document_ids) }}
+
+),
+{%- endmacro %}
+
+
+{# The column every per-document fact ends with: the version of its document. #}
+{% macro document_version_column() -%}
+        cast(fact_documents.document_ingested_at as timestamp) as document_ingested_at
+{%- endmacro %}
+
+
+{#
     The columns every fact mart starts with: the unit, year and document the fact belongs
     to and where it is printed. Reads unit_id, fiscal_year, document_id, table_id, page.
 #}
@@ -34,11 +146,13 @@
     [expression, name] pairs (all varchar), and the amount.
 #}
 {% macro leaf_amount_facts(table_ids, column_names, labels) -%}
-with
+{%- set document_kind = document_kind_of(table_ids) -%}
+{%- set document_ids = batch_document_ids(document_kind) -%}
+{{ fact_documents(document_kind, document_ids) }}
 
 leaf_amounts as (
 
-    select * from {{ ref('int_leaf_amounts__loaded') }}
+    select * from {{ document_rows('int_leaf_amounts__loaded', document_ids) }}
 
     where table_id {{ sql_in(table_ids) }}
         and column_name {{ sql_in(column_names) }}
@@ -52,9 +166,13 @@ final as (
 {%- for expression, name in labels %}
         cast({{ expression }} as varchar) as {{ name }},
 {%- endfor %}
-        cast(amount as decimal(20, 6)) as amount
+        cast(amount as decimal(20, 6)) as amount,
+        {{ document_version_column() }}
 
     from leaf_amounts
+
+    inner join fact_documents
+        on leaf_amounts.document_id = fact_documents.fact_document_id
 
 )
 
@@ -67,11 +185,13 @@ select * from final
     without the lines whose label is printed on several lines of a side.
 #}
 {% macro statement_line_facts(table_ids) -%}
-with
+{%- set document_kind = document_kind_of(table_ids) -%}
+{%- set document_ids = batch_document_ids(document_kind) -%}
+{{ fact_documents(document_kind, document_ids) }}
 
 lines as (
 
-    select * from {{ ref('int_statement_lines__loaded') }}
+    select * from {{ document_rows('int_statement_lines__loaded', document_ids) }}
 
     where table_id {{ sql_in(table_ids) }}
         -- a label printed on several lines of a side names different lines: not a fact
@@ -87,9 +207,13 @@ final as (
         cast(side as varchar) as side,
         cast(line_item as varchar) as line_item,
         cast(measure as varchar) as measure,
-        cast(amount as decimal(20, 6)) as amount
+        cast(amount as decimal(20, 6)) as amount,
+        {{ document_version_column() }}
 
     from lines
+
+    inner join fact_documents
+        on lines.document_id = fact_documents.fact_document_id
 
 )
 
@@ -181,13 +305,16 @@ select * from final
 #}
 {% macro appropriation_facts(fund_types, part_columns, part_names={}, total_column=none) %}
 {%- set table_ids = fund_types | map('first') | list -%}
-with
+{%- set document_kind = document_kind_of(table_ids) -%}
+{%- set document_ids = batch_document_ids(document_kind) -%}
+{{ fact_documents(document_kind, document_ids) }}
 {% if total_column %}
 cells as (
 
     select * from {{ ref('stg_raw__table_cells') }}
 
     where table_id in {{ sql_string_list(table_ids) }}
+        and {{ in_documents('document_id', document_ids) }}
 
 ),
 
@@ -206,7 +333,7 @@ printed_parts as (
 {% endif %}
 leaf_amounts as (
 
-    select * from {{ ref('int_leaf_amounts__loaded') }}
+    select * from {{ document_rows('int_leaf_amounts__loaded', document_ids) }}
 
     where table_id in {{ sql_string_list(table_ids) }}
 {%- if not total_column %}
@@ -258,9 +385,13 @@ final as (
 {%- else %}
         cast(column_name as varchar) as expenditure_type,
 {%- endif %}
-        cast(amount as decimal(20, 6)) as amount
+        cast(amount as decimal(20, 6)) as amount,
+        {{ document_version_column() }}
 
     from {{ 'facts' if total_column else 'leaf_amounts' }}
+
+    inner join fact_documents
+        on {{ 'facts' if total_column else 'leaf_amounts' }}.document_id = fact_documents.fact_document_id
 
 )
 
@@ -289,19 +420,22 @@ select * from final
     with at least one of the amounts printed, the amounts given as [column, name] pairs.
 #}
 {% macro three_public_facts(table_id, amounts) -%}
-with
+{%- set document_kind = document_kind_of([table_id]) -%}
+{%- set document_ids = batch_document_ids(document_kind) -%}
+{{ fact_documents(document_kind, document_ids) }}
 
 documents as (
 
     select * from {{ ref('int_documents__current') }}
 
     where status = 'loaded'
+        and {{ in_documents('document_id', document_ids) }}
 
 ),
 
 items as (
 
-    select * from {{ ref('int_three_public_costs__pivoted') }}
+    select * from {{ document_rows('int_three_public_costs__pivoted', document_ids) }}
 
     where table_id = '{{ table_id }}'
         and is_leaf
@@ -323,13 +457,17 @@ final as (
         cast(items.page as integer) as source_page,
         cast(items.cost_item as varchar) as cost_item,
 {%- for column, name in amounts %}
-        cast(items.{{ column }} as decimal(20, 6)) as {{ name }}{% if not loop.last %},{% endif %}
+        cast(items.{{ column }} as decimal(20, 6)) as {{ name }},
 {%- endfor %}
+        {{ document_version_column() }}
 
     from items
 
     inner join documents
         on items.document_id = documents.document_id
+
+    inner join fact_documents
+        on items.document_id = fact_documents.fact_document_id
 
 )
 

@@ -269,10 +269,15 @@ class BoundedPoolWait(InstanceConcurrencyContext):
 
 
 def install_bounded_pool_wait() -> None:
-    """Makes Dagster's executors (in process, multiprocess, step per pod or task) claim
+    """Makes Dagster's executors (in process, multiprocess, step per pod, Celery) claim
     pools through BoundedPoolWait: they take the class from their module's namespace."""
     from dagster._core.executor import in_process, multiprocess
     from dagster._core.executor.step_delegating import step_delegating_executor
 
-    for module in (in_process, multiprocess, step_delegating_executor):
+    modules = [in_process, multiprocess, step_delegating_executor]
+    if settings.executor_name() == "celery":  # imported only then: celery costs 0.25 s
+        from dagster_celery import core_execution_loop
+
+        modules.append(core_execution_loop)
+    for module in modules:
         module.InstanceConcurrencyContext = BoundedPoolWait  # type: ignore[attr-defined]

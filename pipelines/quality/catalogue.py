@@ -14,8 +14,11 @@ Adding a check: one entry below, and the rule function that records its outcomes
 
 from __future__ import annotations
 
+import hashlib
+import importlib.metadata
 from dataclasses import dataclass
 from enum import Enum
+from functools import cache
 
 # Families: one Great Expectations suite each (expectations/<family>.json).
 WITHIN_TABLE = "within_table_identities"
@@ -406,3 +409,32 @@ CHECKS: dict[str, Check] = {check.id: check for check in CATALOGUE}
 def check_ids(family: str) -> tuple[str, ...]:
     """The ids of a family's checks, in catalogue order."""
     return tuple(check.id for check in CATALOGUE if check.family == family)
+
+
+# What the checks' outcomes are computed by, besides the documents: the rules and the
+# engine (pipelines/quality), the domain they read (pipelines/domain: codes, tables,
+# narrative wordings), the suites that make every verdict (expectations/) and GX itself.
+CATALOGUE_SOURCES = (
+    ("pipelines/quality", ("*.py", "*.toml")),
+    ("pipelines/domain", ("*.py", "*.toml")),
+    ("expectations", ("*.json",)),
+)
+
+
+@cache
+def catalogue_version() -> str:
+    """A hash of everything the outcomes depend on but the documents: any change to a
+    rule, a pattern, a suite or the GX release is a new version, and the quality engine
+    checks every document again (no version number to bump by hand)."""
+    from pipelines.settings import PROJECT_ROOT
+
+    digest = hashlib.sha256()
+    for folder, patterns in CATALOGUE_SOURCES:
+        files = sorted(
+            {path for pattern in patterns for path in (PROJECT_ROOT / folder).rglob(pattern)}
+        )
+        for path in files:
+            digest.update(path.relative_to(PROJECT_ROOT).as_posix().encode() + b"\0")
+            digest.update(path.read_bytes() + b"\0")
+    digest.update(importlib.metadata.version("great_expectations").encode())
+    return digest.hexdigest()[:16]

@@ -7,9 +7,10 @@ The Collector refuses an outcome of a check the catalogue does not hold.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import replace
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, replace
 from decimal import Decimal
+from typing import Generic, Protocol, TypeVar
 
 from pipelines.domain.subjects import FUNCTION_CLASSES
 from pipelines.quality.document import BUDGET, Document
@@ -67,16 +68,36 @@ def with_unread_amounts(document: Document) -> Document:
     return replace(document, tables=tables)
 
 
-def _by_unit_year_kind(documents: Sequence[Document]) -> dict[tuple[str, int, str], Document]:
+class Paired(Protocol):
+    """What pairing reads of a document: a Document, or the engine's DocumentVersion."""
+
+    @property
+    def document_id(self) -> str: ...
+    @property
+    def unit_id(self) -> str | None: ...
+    @property
+    def fiscal_year(self) -> int | None: ...
+    @property
+    def unit_level(self) -> str | None: ...
+    @property
+    def kind(self) -> str | None: ...
+    @property
+    def is_budget(self) -> bool: ...
+
+
+P = TypeVar("P", bound=Paired)
+
+
+def _by_unit_year_kind(documents: Sequence[P]) -> dict[tuple[str, int, str | None], P]:
     """The documents by unit × fiscal year × kind (the first of each: dbt loads one)."""
-    found: dict[tuple[str, int, str], Document] = {}
+    found: dict[tuple[str, int, str | None], P] = {}
     for document in documents:
         if document.unit_id is not None and document.fiscal_year is not None:
             found.setdefault((document.unit_id, document.fiscal_year, document.kind), document)
     return found
 
 
-def prior_documents(documents: Sequence[Document]) -> dict[str, Document]:
+def prior_documents(documents: Sequence[P]) -> dict[str, P]:
     """Each document's previous-year document of the same unit and kind, among `documents`."""
     by_key = _by_unit_year_kind(documents)
     return {
@@ -88,7 +109,7 @@ def prior_documents(documents: Sequence[Document]) -> dict[str, Document]:
     }
 
 
-def budget_documents(documents: Sequence[Document]) -> dict[str, Document]:
+def budget_documents(documents: Sequence[P]) -> dict[str, P]:
     """Each final accounts' budget: the same unit's budget of the same fiscal year, among
     `documents`, when both are of the same level (a 部门 budget consolidates units a 单位
     final does not; a level unknown on either side is no obstacle). A final without one
@@ -106,3 +127,27 @@ def budget_documents(documents: Sequence[Document]) -> dict[str, Document]:
         if len(levels) <= 1:
             pairs[document.document_id] = budget
     return pairs
+
+
+@dataclass(frozen=True)
+class Compared(Generic[P]):
+    """The documents check_document compares one document with: for final accounts, the
+    previous year's final accounts and the year's budget (when loaded); a budget is
+    compared with none."""
+
+    prior: P | None = None
+    budget: P | None = None
+
+    def __iter__(self) -> Iterator[P]:
+        return iter(other for other in (self.prior, self.budget) if other is not None)
+
+
+def compared_documents(documents: Sequence[P]) -> dict[str, Compared[P]]:
+    """Each document's Compared, among `documents` (every document has an entry)."""
+    priors, budgets = prior_documents(documents), budget_documents(documents)
+    return {
+        document.document_id: Compared()
+        if document.is_budget
+        else Compared(priors.get(document.document_id), budgets.get(document.document_id))
+        for document in documents
+    }

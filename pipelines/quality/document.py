@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from decimal import Decimal
 from functools import cached_property
 
@@ -271,47 +272,91 @@ DOCUMENT_RELATIONS = (
 )
 
 
-def load_documents(con) -> list[Document]:
-    """Every loaded document with its tables, cells, narrative figures and page lines.
+@dataclass(frozen=True)
+class DocumentVersion:
+    """A loaded document as the engine schedules its checks: who and what it is (the
+    pairing with other documents reads these) and which reading of it is loaded."""
 
-    The loaded documents are read once; the other reads are restricted to their ids.
-    """
-    documents = con.execute(
+    document_id: str
+    unit_id: str | None
+    unit_name: str | None
+    fiscal_year: int | None
+    unit_level: str | None
+    kind: str | None
+    ingested_at: datetime | None
+    extractor_version: str | None
+
+    @property
+    def is_budget(self) -> bool:
+        return self.kind == BUDGET
+
+    @property
+    def header(self) -> tuple:
+        """The row assemble_documents reads a document's identity from."""
+        return (
+            self.document_id,
+            self.unit_id,
+            self.unit_name,
+            self.fiscal_year,
+            self.unit_level,
+            self.kind,
+        )
+
+
+def loaded_versions(con) -> list[DocumentVersion]:
+    """Every loaded document (marts.dim_document, status 'loaded'), by year, unit and id.
+
+    The order is the one the checks pair documents in (checks.compared_documents keeps
+    the first document of a unit × year × kind)."""
+    rows = con.execute(
         """select documents.document_id, documents.unit_id, units.unit_name,
-                  documents.fiscal_year, raw_documents.unit_level, raw_documents.document_kind
+                  documents.fiscal_year, raw_documents.unit_level, raw_documents.document_kind,
+                  raw_documents.ingested_at, raw_documents.extractor_version
            from marts.dim_document as documents
            left join marts.dim_unit as units using (unit_id)
            left join staging.stg_raw__documents as raw_documents using (document_id)
            where documents.status = 'loaded'
            order by documents.fiscal_year, units.unit_name, documents.document_id"""
     ).fetchall()
-    loaded = "(select unnest(?::varchar[]))"
-    ids = [[row[0] for row in documents]]
+    return [DocumentVersion(*row) for row in rows]
+
+
+def load_documents(con, versions: Sequence[DocumentVersion] | None = None) -> list[Document]:
+    """The documents with their tables, cells, narrative figures and page lines: those of
+    `versions` (in their order), or every loaded document when None.
+
+    Each read is restricted to the documents' ids, passed as one list parameter, so that
+    a batch reads only its own rows."""
+    if versions is None:
+        versions = loaded_versions(con)
+    selected = "(select unnest(?::varchar[]))"
+    ids = [[version.document_id for version in versions]]
     tables = con.execute(
         f"""select document_id, table_id, extraction_status, money_unit, first_page,
                    last_page, note
-            from staging.stg_raw__extracted_tables where document_id in {loaded}""",
+            from staging.stg_raw__extracted_tables where document_id in {selected}""",
         ids,
     ).fetchall()
     cells = con.execute(
         f"""select document_id, table_id, row_number, page, side, subject_code, line_label,
                    column_name, printed_text, amount, uncertain_reason, x0, y0, x1, y1
-            from staging.stg_raw__table_cells where document_id in {loaded}
+            from staging.stg_raw__table_cells where document_id in {selected}
             order by document_id, table_id, row_number, column_name""",
         ids,
     ).fetchall()
     figures = con.execute(
         f"""select document_id, figure, amount, page, context
-            from staging.stg_raw__narrative_figures where document_id in {loaded}""",
+            from staging.stg_raw__narrative_figures where document_id in {selected}""",
         ids,
     ).fetchall()
     lines = con.execute(
         f"""select document_id, page, line_number, text, x0, y0, x1, y1
-            from staging.stg_raw__page_lines where document_id in {loaded}
+            from staging.stg_raw__page_lines where document_id in {selected}
             order by document_id, page, line_number""",
         ids,
     ).fetchall()
-    return assemble_documents(documents, tables, cells, figures, lines)
+    headers = [version.header for version in versions]
+    return assemble_documents(headers, tables, cells, figures, lines)
 
 
 def _box(values: tuple) -> Box | None:

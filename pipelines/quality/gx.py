@@ -20,9 +20,11 @@ import json
 import logging
 import os
 import shutil
+from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -268,62 +270,109 @@ def clear_data_docs(directory: Path) -> None:
             path.unlink(missing_ok=True)
 
 
+# The validations a run keeps for its Data Docs, the latest ones (one per family and
+# batch): GX keeps each in memory until the Data Docs are built (some 15 KB, more with
+# failing rows) and renders a page for each (0.1–0.2 s), so a run over a province's
+# documents would otherwise grow with the warehouse. Every verdict is still GX's.
+DATA_DOCS_VALIDATIONS = 60
+
+
+class Validator:
+    """One ephemeral GX context for a quality run: each family's suite, asset and
+    checkpoint are made once, then every batch of outcomes is validated with them
+    (`validate`); the Data Docs are built once at the end (`build_data_docs`) from this
+    run's latest DATA_DOCS_VALIDATIONS validations, older ones being let go as the run
+    goes on."""
+
+    def __init__(self, data_docs_dir: Path | None = None) -> None:
+        # GX phones home unless told not to, reading this when first imported: set here,
+        # before any import of GX. A quality run must not need the network.
+        os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
+        logging.getLogger("great_expectations").setLevel(logging.WARNING)
+        self.data_docs_dir = data_docs_dir
+        self.context = _context(data_docs_dir)
+        self.datasource = self.context.data_sources.add_pandas("juesuan_warehouse")
+        self.checkpoints: dict[str, Any] = {}
+        self.validated_rows = 0
+        self.kept: deque = deque()  # the validation results kept for the Data Docs
+
+    def _checkpoint(self, family: str):
+        import great_expectations as gx
+
+        if family not in self.checkpoints:
+            suite = self.context.suites.add(_suite(load_suite_definition(family)))
+            asset = self.datasource.add_dataframe_asset(name=family)
+            batch = asset.add_batch_definition_whole_dataframe(f"{family}_frame")
+            definition = self.context.validation_definitions.add(
+                gx.ValidationDefinition(name=family, data=batch, suite=suite)
+            )
+            self.checkpoints[family] = self.context.checkpoints.add(
+                gx.Checkpoint(
+                    name=f"{family}_checkpoint",
+                    validation_definitions=[definition],
+                    result_format={
+                        "result_format": "COMPLETE",
+                        "unexpected_index_column_names": ["row_id"],
+                    },
+                )
+            )
+        return self.checkpoints[family]
+
+    def validate(self, outcomes: Sequence[Outcome], run_id: str) -> ValidationReport:
+        """Validate the outcomes' family frames with their suites; set each verdict."""
+        from great_expectations.core.run_identifier import RunIdentifier
+
+        failed: set[int] = set()
+        statistics: dict[str, dict] = {}
+        indexed = list(enumerate(outcomes))
+        by_family: dict[str, list[tuple[int, Outcome]]] = {family: [] for family in FAMILIES}
+        for row_id, outcome in indexed:
+            by_family[outcome.family].append((row_id, outcome))
+        for family, rows in by_family.items():
+            if not rows:
+                continue
+            frame = family_frame(family, rows)
+            try:
+                result = self._checkpoint(family).run(
+                    batch_parameters={"dataframe": frame},
+                    run_id=RunIdentifier(run_name=run_id),
+                )
+            except Exception as error:  # GX's own failure, not a finding
+                raise QualityEngineError(
+                    f"Great Expectations failed on {family}: {error}"
+                ) from error
+            for key, suite_result in result.run_results.items():
+                statistics[family] = dict(suite_result.statistics)
+                for expectation_result in suite_result.results:
+                    failed |= _unexpected_row_ids(expectation_result)
+                self.kept.append(key)
+            while len(self.kept) > DATA_DOCS_VALIDATIONS:
+                self.context.validation_results_store.remove_key(self.kept.popleft())
+        for row_id, outcome in indexed:
+            outcome.decide(row_id not in failed)
+        self.validated_rows += len(indexed)
+        return ValidationReport(frozenset(failed), len(indexed), statistics, None)
+
+    def build_data_docs(self) -> Path | None:
+        """Replace the Data Docs with this run's validations; the index, or None when
+        the validator was made without a directory."""
+        if self.data_docs_dir is None:
+            return None
+        self.data_docs_dir.mkdir(parents=True, exist_ok=True)
+        clear_data_docs(self.data_docs_dir)
+        self.context.build_data_docs(site_names=[DATA_DOCS_SITE])
+        index = self.data_docs_dir / "index.html"
+        if not index.is_file():
+            raise QualityEngineError(f"Data Docs were not written to {self.data_docs_dir}")
+        return index
+
+
 def validate_outcomes(
     outcomes: Sequence[Outcome], run_id: str, data_docs_dir: Path | None = None
 ) -> ValidationReport:
-    """Validate every family's frame with its suite; set each outcome's verdict."""
-    # GX phones home unless told not to, reading this when first imported: set here, where
-    # the context is made, before any import of GX. A quality run must not need the network.
-    os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
-    import great_expectations as gx
-    from great_expectations.core.run_identifier import RunIdentifier
-
-    logging.getLogger("great_expectations").setLevel(logging.WARNING)
-    context = _context(data_docs_dir)
-    datasource = context.data_sources.add_pandas("juesuan_warehouse")
-    result_format = {"result_format": "COMPLETE", "unexpected_index_column_names": ["row_id"]}
-    failed: set[int] = set()
-    statistics: dict[str, dict] = {}
-    indexed = list(enumerate(outcomes))
-    by_family: dict[str, list[tuple[int, Outcome]]] = {family: [] for family in FAMILIES}
-    for row_id, outcome in indexed:
-        by_family[outcome.family].append((row_id, outcome))
-    for family, rows in by_family.items():
-        if not rows:
-            continue
-        frame = family_frame(family, rows)
-        suite = context.suites.add(_suite(load_suite_definition(family)))
-        asset = datasource.add_dataframe_asset(name=family)
-        batch = asset.add_batch_definition_whole_dataframe(f"{family}_frame")
-        definition = context.validation_definitions.add(
-            gx.ValidationDefinition(name=family, data=batch, suite=suite)
-        )
-        checkpoint = context.checkpoints.add(
-            gx.Checkpoint(
-                name=f"{family}_checkpoint",
-                validation_definitions=[definition],
-                result_format=result_format,
-            )
-        )
-        try:
-            result = checkpoint.run(
-                batch_parameters={"dataframe": frame},
-                run_id=RunIdentifier(run_name=run_id),
-            )
-        except Exception as error:  # GX's own failure, not a finding
-            raise QualityEngineError(f"Great Expectations failed on {family}: {error}") from error
-        for suite_result in result.run_results.values():
-            statistics[family] = dict(suite_result.statistics)
-            for expectation_result in suite_result.results:
-                failed |= _unexpected_row_ids(expectation_result)
-    for row_id, outcome in indexed:
-        outcome.decide(row_id not in failed)
-    index = None
-    if data_docs_dir is not None:
-        data_docs_dir.mkdir(parents=True, exist_ok=True)
-        clear_data_docs(data_docs_dir)
-        context.build_data_docs(site_names=[DATA_DOCS_SITE])
-        index = data_docs_dir / "index.html"
-        if not index.is_file():
-            raise QualityEngineError(f"Data Docs were not written to {data_docs_dir}")
-    return ValidationReport(frozenset(failed), len(indexed), statistics, index)
+    """Validate every family's frame with its suite; set each outcome's verdict (one
+    batch, with its own context; the Data Docs built when a directory is given)."""
+    validator = Validator(data_docs_dir)
+    report = validator.validate(outcomes, run_id)
+    index = validator.build_data_docs()
+    return ValidationReport(report.failed_rows, report.validated_rows, report.statistics, index)

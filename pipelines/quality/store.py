@@ -18,7 +18,7 @@ from __future__ import annotations
 import hashlib
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
 
@@ -126,6 +126,10 @@ def ensure_schema(con) -> None:
             con.execute(f"alter table quality.check_results add column {name} {kind}")
     _write_comments(
         con, "quality.check_results", "table", CHECK_RESULTS_COMMENT, CHECK_RESULT_COLUMNS
+    )
+    con.execute(LATEST_VIEW_SQL)
+    _write_comments(
+        con, "quality.check_results_latest", "view", LATEST_VIEW_COMMENT, CHECK_RESULT_COLUMNS
     )
     ensure_dismissals(con)
 
@@ -258,28 +262,122 @@ def _select_cast(columns) -> str:
     return ", ".join(f"cast({name} as {kind}) as {name}" for name, kind, _ in columns)
 
 
-def write_check_results(con, frame: pd.DataFrame, run_id: str) -> None:
-    """Replace this run's rows (if any) with the frame's, in one transaction."""
+# ---------------------------------------------------------------------------
+# Check state: what each document's latest results were computed from
+
+CHECK_STATE = "quality.check_state"
+CHECK_STATE_COLUMNS: tuple[tuple[str, str, str], ...] = (
+    ("document_id", "varchar primary key", "文件内容的 sha256"),
+    (
+        "fingerprint",
+        "varchar not null",
+        "检查依据指纹：本文件的版本（入库时间、提取器版本）、对照文件（上年度决算、同年度预算）"
+        "的版本及其本身错误、容差与检查目录版本的哈希；任何一项变了，文件即须重新检查",
+    ),
+    ("catalogue_version", "varchar", "检查目录版本：规则、模式、校验套件与 GX 版本的哈希"),
+    ("ingested_at", "timestamp", "所检查版本的入库时间（raw.documents.ingested_at）"),
+    (
+        "has_own_errors",
+        "boolean not null",
+        "本文件自身有无错误（不含与其他文件的核对）：对照它的文件据此把不符判为需人工核对",
+    ),
+    ("own_error_tables", "varchar[] not null", "本文件自身错误所在的表（含表间核对的对照表）"),
+    ("outcomes", "integer not null", "本次检查写入的结果行数"),
+    ("run_id", "varchar not null", "最近一次检查本文件的运行编号"),
+    ("checked_at", "timestamp not null", "最近一次检查本文件的时间（UTC）"),
+)
+CHECK_STATE_COMMENT = (
+    "检查状态：每份检查过的文件一行，记录其最新结果所依据的一切（指纹）；指纹不变的文件"
+    "不再重新检查，与该文件的检查结果在同一事务中写入"
+)
+
+
+@dataclass(frozen=True)
+class CheckState:
+    """One document's row of quality.check_state."""
+
+    document_id: str
+    fingerprint: str
+    catalogue_version: str
+    ingested_at: datetime | None
+    has_own_errors: bool
+    own_error_tables: tuple[str, ...]
+    outcomes: int
+    run_id: str
+    checked_at: datetime
+
+
+def ensure_check_state(con) -> None:
+    con.execute("create schema if not exists quality")
+    definition = ",\n".join(f"{name} {kind}" for name, kind, _ in CHECK_STATE_COLUMNS)
+    con.execute(f"create table if not exists {CHECK_STATE} (\n{definition}\n)")
+    _write_comments(con, CHECK_STATE, "table", CHECK_STATE_COMMENT, CHECK_STATE_COLUMNS)
+
+
+def read_check_states(con) -> dict[str, CheckState]:
+    """document_id → its CheckState (none before the first incremental run)."""
+    present = con.execute(
+        "select count(*) from duckdb_tables() "
+        "where schema_name = 'quality' and table_name = 'check_state'"
+    ).fetchone()
+    if not present or not present[0]:
+        return {}
+    names = ", ".join(name for name, _, _ in CHECK_STATE_COLUMNS)
+    rows = con.execute(f"select {names} from {CHECK_STATE}").fetchall()
+    return {
+        document_id: CheckState(
+            document_id, fingerprint, version, ingested_at, erring, tuple(tables or ()), *rest
+        )
+        for document_id, fingerprint, version, ingested_at, erring, tables, *rest in rows
+    }
+
+
+def write_check_results(
+    con, frame: pd.DataFrame, run_id: str, states: Sequence[CheckState] = ()
+) -> None:
+    """In one transaction: replace this run's rows of the frame's documents (and of the
+    states' documents) with the frame's, and those documents' check state with `states`.
+
+    A run writes one batch of documents at a time, so a run's rows are replaced per
+    document: a run_id written again replaces the rows of the documents it checks again,
+    and leaves the others."""
     ensure_schema(con)
+    if states:
+        ensure_check_state(con)
+    written = sorted(set(frame["document_id"]) | {state.document_id for state in states})
+    selected = "(select unnest(?::varchar[]))"
     con.register("quality_check_results_frame", frame)
     try:
         con.execute("begin transaction")
-        con.execute("delete from quality.check_results where run_id = ?", [run_id])
+        con.execute(
+            f"delete from quality.check_results where run_id = ? and document_id in {selected}",
+            [run_id, written],
+        )
         names = ", ".join(name for name, _, _ in CHECK_RESULT_COLUMNS)
         con.execute(
             f"insert into quality.check_results ({names}) "
             f"select {_select_cast(CHECK_RESULT_COLUMNS)} from quality_check_results_frame"
         )
+        if states:
+            con.execute(
+                f"delete from {CHECK_STATE} where document_id in {selected}",
+                [[state.document_id for state in states]],
+            )
+            state_names = ", ".join(name for name, _, _ in CHECK_STATE_COLUMNS)
+            con.executemany(
+                f"insert into {CHECK_STATE} ({state_names}) values "
+                f"({', '.join('?' for _ in CHECK_STATE_COLUMNS)})",
+                [
+                    [*astuple(state)[:5], list(state.own_error_tables), *astuple(state)[6:]]
+                    for state in states
+                ],
+            )
         con.execute("commit")
     except Exception:
         con.execute("rollback")
         raise
     finally:
         con.unregister("quality_check_results_frame")
-    con.execute(LATEST_VIEW_SQL)
-    _write_comments(
-        con, "quality.check_results_latest", "view", LATEST_VIEW_COMMENT, CHECK_RESULT_COLUMNS
-    )
 
 
 # ---------------------------------------------------------------------------

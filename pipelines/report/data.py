@@ -13,9 +13,11 @@ of failing.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
+from functools import cached_property
 from pathlib import Path
 
 import duckdb
@@ -74,6 +76,9 @@ class Document:
     dismissed: int = 0  # findings a reviewer dismissed as false alarms (not counted above)
     source_path: str | None = None  # relative to the inbox (raw.documents)
     kind: str = FINAL_ACCOUNTS  # '决算' or '预算' (dim_document.document_kind)
+    # What the overview's search finds the document by without its findings: their check
+    # names, tables, locations, columns and ids, each once, space-separated.
+    keywords: str = ""
 
 
 @dataclass
@@ -236,10 +241,14 @@ class BudgetComparison:
     """The budget-against-final view. `note` says, in Chinese, why there is nothing (or
     only one side) to compare; the lines are then empty."""
 
-    lines: list[BudgetLine] = field(default_factory=list)  # largest absolute gap first
+    # The BUDGET_TOP_LINES lines with the largest absolute gaps, largest first (every line:
+    # iter_budget_lines); line_count / three_public_count: how many there are in all.
+    lines: list[BudgetLine] = field(default_factory=list)
     three_public: list[ThreePublicLine] = field(default_factory=list)
     summary: list[BudgetSummary] = field(default_factory=list)
     note: str | None = None
+    line_count: int = 0
+    three_public_count: int = 0
 
 
 @dataclass
@@ -248,7 +257,6 @@ class ReportData:
     generated_at: datetime
     units: dict[str, Unit]
     documents: list[Document]
-    findings: list[Finding]
     overview: list[OverviewRow]
     check_summary: list[CheckSummary]
     # Where the expected unit-years come from: 'registry' (the operator's unit registry),
@@ -266,26 +274,20 @@ class ReportData:
     def coverage_configured(self) -> bool:
         return self.coverage_basis is not None
 
-    @property
+    @cached_property
     def documents_by_id(self) -> dict[str, Document]:
         return {doc.document_id: doc for doc in self.documents}
 
     def status_counts(self) -> Counter:
         return Counter(doc.status for doc in self.documents)
 
-    def current_findings(self) -> list[Finding]:
-        """Findings of documents that are not superseded (what the bureau acts on)."""
-        return _current(self.findings, self.documents_by_id)
+    def current_documents(self) -> list[Document]:
+        """Documents that are not superseded (their findings are what the bureau acts on)."""
+        return [doc for doc in self.documents if doc.status != "superseded"]
 
-
-def _current(findings: list[Finding], docs: dict[str, Document]) -> list[Finding]:
-    """The findings not about a superseded document (one without a known document stays)."""
-    return [f for f in findings if _document_status(f, docs) != "superseded"]
-
-
-def _document_status(finding: Finding, docs: dict[str, Document]) -> str | None:
-    doc = docs.get(finding.document_id) if finding.document_id is not None else None
-    return doc.status if doc is not None else None
+    def finding_count(self) -> int:
+        """Findings of every document (superseded ones included), dismissed ones apart."""
+        return sum(d.errors + d.roundings + d.infos + d.reviews for d in self.documents)
 
 
 def _catalogue_title(check_name: str) -> str:
@@ -352,9 +354,32 @@ class _Warehouse:
         return [dict(zip(wanted, row, strict=True)) for row in cursor.fetchall()]
 
 
-def read_report_data(warehouse_path: Path) -> ReportData:
-    """Everything the report shows, from one read-only connection closed on return."""
+def open_warehouse(warehouse_path: Path):
+    """A read-only connection wrapped for the report's reads (a context manager)."""
+    return _WarehouseConnection(Path(warehouse_path))
+
+
+class _WarehouseConnection:
+    def __init__(self, path: Path):
+        self.path = path
+
+    def __enter__(self) -> _Warehouse:
+        self._cm = connect(self.path, read_only=True)
+        con = self._cm.__enter__()
+        con.execute("set enable_progress_bar = false")  # the report's reads print nothing
+        return _Warehouse(con)
+
+    def __exit__(self, *exc):
+        return self._cm.__exit__(*exc)
+
+
+def read_report_data(warehouse_path: Path, wh: _Warehouse | None = None) -> ReportData:
+    """What the overview shows, from `wh` or one read-only connection closed on return.
+    The findings are not read here: per document with read_document_findings, or all of
+    them streamed with iter_findings (memory bounded by a batch of documents)."""
     warehouse_path = Path(warehouse_path)
+    if wh is not None:
+        return _read(wh, warehouse_path)
     if not warehouse_path.is_file():
         raise FileNotFoundError(f"数据仓库不存在：{warehouse_path}")
     with connect(warehouse_path, read_only=True) as con:
@@ -366,37 +391,18 @@ def _read(wh: _Warehouse, warehouse_path: Path) -> ReportData:
     units = _read_units(wh, warnings)
     documents = _read_documents(wh, units, warnings)
     docs_by_id = {doc.document_id: doc for doc in documents}
-    findings, run_ids, last_checked, checks_ran = _read_findings(wh, docs_by_id, units, warnings)
-    dismissed = [f for f in findings if f.dismissal is not None]
-    findings = [f for f in findings if f.dismissal is None]
-    # Findings about documents the marts do not know (should not happen): listed anyway.
-    for finding in findings:
-        if finding.document_id and finding.document_id not in docs_by_id:
-            doc = Document(
-                document_id=finding.document_id,
-                file_name="（文件未登记）",
-                unit_key=finding.unit_key,
-                fiscal_year=finding.fiscal_year,
-                status="unknown",
-                status_reason=None,
-                page_count=None,
-                ingested_at=None,
-            )
-            documents.append(doc)
-            docs_by_id[doc.document_id] = doc
+    run_ids, last_checked, checks_ran = _read_document_counts(wh, docs_by_id, units, warnings)
+    documents = list(docs_by_id.values())  # with documents only the results know
+    dismissed = _read_dismissed(wh, docs_by_id, units)
     coverage, coverage_basis = _read_coverage(wh, units, warnings)
     documents.sort(key=lambda d: _doc_sort_key(d, units))
-    # Findings in the documents' order (unit, year), then severity, table, page, location.
-    position = {doc.document_id: i for i, doc in enumerate(documents)}
-    findings.sort(key=lambda f: position.get(f.document_id or "", len(position)))
     return ReportData(
         warehouse=warehouse_path,
         generated_at=datetime.now(BEIJING).replace(tzinfo=None, microsecond=0),
         units=units,
         documents=documents,
-        findings=findings,
         overview=_overview(documents, coverage, coverage_basis, units),
-        check_summary=_check_summary(findings, docs_by_id),
+        check_summary=_read_check_summary(wh),
         coverage_basis=coverage_basis,
         run_ids=run_ids,
         last_checked_at=last_checked,
@@ -505,19 +511,6 @@ _FINDING_COLUMNS = [
 ]
 
 
-def _read_dismissals(wh: _Warehouse) -> dict[str, Dismissal]:
-    """finding_id → the reviewer's dismissal (none before the first)."""
-    if not wh.has(state.DISMISSALS):
-        return {}
-    rows = wh.select(state.DISMISSALS, ["finding_id", "reason", "dismissed_at", "dismissed_by"])
-    return {
-        str(r["finding_id"]): Dismissal(
-            str(r["reason"]), _local(r["dismissed_at"]), r["dismissed_by"]
-        )
-        for r in rows
-    }
-
-
 def _box(row: dict) -> tuple[float, float, float, float] | None:
     values = [row[name] for name in ("box_x0", "box_y0", "box_x1", "box_y1")]
     if any(v is None for v in values):
@@ -526,101 +519,274 @@ def _box(row: dict) -> tuple[float, float, float, float] | None:
     return (x0, y0, x1, y1)
 
 
-def _is_finding(row: dict) -> bool:
-    """A failed check (an error, or one to review), or a rounding difference recorded on a
-    passing one."""
-    if row["passed"] is not True:
-        return True
-    difference = plain_value(row["difference"])
-    return row["severity"] == "rounding" and isinstance(difference, int | float) and difference != 0
+def _has_dismissals(wh: _Warehouse) -> bool:
+    return wh.has(state.DISMISSALS)
 
 
-def _read_findings(
-    wh: _Warehouse,
-    docs: dict[str, Document],
-    units: dict[str, Unit],
-    warnings: list[str],
-) -> tuple[list[Finding], list[str], datetime | None, bool]:
+def _outcomes_sql(wh: _Warehouse, where: str = "") -> str:
+    """The latest results with the columns the report reads (None for one a warehouse
+    lacks), `is_finding` (a failed check, or a rounding difference on a passing one),
+    `sev` (an unknown severity reads as an error) and the reviewer's dismissal."""
+    present = wh.columns[state.LATEST_RESULTS]
+    columns = ", ".join(f'r."{c}"' if c in present else f'null as "{c}"' for c in _FINDING_COLUMNS)
+    dismissals = (
+        f"left join {state.DISMISSALS} as x on x.finding_id = r.finding_id "
+        "and r.passed is distinct from true"
+        if _has_dismissals(wh) and "finding_id" in present
+        else "left join (select null::varchar as finding_id, null::varchar as reason, "
+        "null::timestamp as dismissed_at, null::varchar as dismissed_by) as x on false"
+    )
+    difference = (
+        "try_cast(replace(cast(r.difference as varchar), ',', '') as double)"
+        if "difference" in present
+        else "null::double"
+    )
+    return f"""
+        select {columns},
+            (r.passed is distinct from true)
+                or (r.severity = 'rounding' and coalesce({difference}, 0) <> 0) as is_finding,
+            case when r.severity in ('error', 'review', 'rounding', 'info') then r.severity
+                 else 'error' end as sev,
+            x.finding_id is not null as dismissed,
+            x.reason as dismissal_reason, x.dismissed_at, x.dismissed_by
+        from {state.LATEST_RESULTS} as r {dismissals}
+        {where}
+    """
+
+
+def _read_document_counts(
+    wh: _Warehouse, docs: dict[str, Document], units: dict[str, Unit], warnings: list[str]
+) -> tuple[list[str], datetime | None, bool]:
+    """Each document's checks and findings counted in the warehouse (one row a document,
+    never the findings themselves); a document only the results know is added to `docs`."""
     if not wh.has(state.LATEST_RESULTS):
         warnings.append(f"数据仓库中没有 {state.LATEST_RESULTS}：尚未运行数据质量检查。")
-        return [], [], None, False
-    rows = wh.select(state.LATEST_RESULTS, _FINDING_COLUMNS)
-    dismissals = _read_dismissals(wh)
+        return [], None, False
+    rows = wh.con.execute(
+        f"""
+        with o as ({_outcomes_sql(wh)})
+        select document_id, any_value(unit_id), any_value(fiscal_year), count(*),
+            count(*) filter (where passed),
+            count(*) filter (where is_finding and not dismissed and sev = 'error'),
+            count(*) filter (where is_finding and not dismissed and sev = 'rounding'),
+            count(*) filter (where is_finding and not dismissed and sev = 'info'),
+            count(*) filter (where is_finding and not dismissed and sev = 'review'),
+            count(*) filter (where is_finding and dismissed),
+            max(checked_at), arg_max(run_id, checked_at),
+            array_to_string(list_distinct(flatten(list([check_name, source_table,
+                compared_table, location, measure, finding_id]) filter (where is_finding))), ' ')
+        from o where document_id is not null group by document_id
+        """
+    ).fetchall()
+    for doc_id, unit_id, year, total, passed, e, r, i, v, x, checked, run, words in rows:
+        doc = docs.get(str(doc_id))
+        if doc is None:  # results about a document the marts do not know: listed anyway
+            unit_key = str(unit_id) if unit_id is not None else None
+            if unit_key is not None and unit_key not in units:
+                units[unit_key] = Unit(key=unit_key, name=unit_key)
+            doc = docs[str(doc_id)] = Document(
+                document_id=str(doc_id),
+                file_name="（文件未登记）",
+                unit_key=unit_key,
+                fiscal_year=year,
+                status="unknown",
+                status_reason=None,
+                page_count=None,
+                ingested_at=None,
+            )
+        doc.checks_total, doc.checks_passed = int(total), int(passed)
+        doc.errors, doc.roundings, doc.infos, doc.reviews = int(e), int(r), int(i), int(v)
+        doc.dismissed = int(x)
+        doc.checked_at, doc.run_id = _local(checked), run
+        doc.keywords = words or ""
     latest = state.quality_run(wh.con)
     latest_run = latest.run_id if latest is not None else None
     last_checked = _local(latest.checked_at) if latest is not None else None
-    findings: list[Finding] = []
-    run_ids: set[str] = set()
-    for row in rows:
-        checked_at = _local(row["checked_at"])
-        if row["run_id"] is not None:
-            run_ids.add(str(row["run_id"]))
-        doc = docs.get(str(row["document_id"])) if row["document_id"] is not None else None
-        if doc is not None:
-            doc.checks_total += 1
-            doc.checks_passed += row["passed"] is True
-            if checked_at and (doc.checked_at is None or checked_at > doc.checked_at):
-                doc.checked_at, doc.run_id = checked_at, row["run_id"]
-        if not _is_finding(row):
-            continue
-        severity = str(row["severity"] or "error")
-        if severity not in SEVERITY_TITLES:
-            severity = "error"
-        finding_id = _text(row["finding_id"])
-        # Only a failed check can be dismissed (a rounding difference is no alarm).
-        dismissal = dismissals.get(finding_id or "") if row["passed"] is not True else None
-        if doc is not None and dismissal is not None:
-            doc.dismissed += 1
-        elif doc is not None:
-            doc.errors += severity == "error"
-            doc.roundings += severity == "rounding"
-            doc.infos += severity == "info"
-            doc.reviews += severity == "review"
-        unit_key = str(row["unit_id"]) if row["unit_id"] is not None else None
-        if doc is not None and doc.unit_key:
-            unit_key = doc.unit_key
-        if unit_key is not None and unit_key not in units:
-            units[unit_key] = Unit(key=unit_key, name=unit_key)
-        check_name = str(row["check_name"] or "")
-        table = str(row["source_table"]) if row["source_table"] is not None else None
-        page = row["source_page"]
-        findings.append(
-            Finding(
-                document_id=str(row["document_id"]) if row["document_id"] is not None else None,
-                check_name=check_name,
-                check_title=str(row["check_title"] or _catalogue_title(check_name)),
-                severity=severity,
-                source_table=table,
-                table_title=table_title(table),
-                source_page=int(page) if isinstance(page, int | Decimal) else None,
-                location=str(row["location"]) if row["location"] is not None else None,
-                expected=plain_value(row["expected"]),
-                observed=plain_value(row["observed"]),
-                difference=plain_value(row["difference"]),
-                tolerance=plain_value(row["tolerance"]),
-                message=row["message"],
-                unit_key=unit_key,
-                fiscal_year=row["fiscal_year"] if doc is None else doc.fiscal_year,
-                measure=_text(row["measure"]),
-                compared_table=_text(row["compared_table"]),
-                finding_id=finding_id,
-                box=_box(row),
-                dismissal=dismissal,
-            )
-        )
-    severity_rank = {"error": 0, "review": 1, "rounding": 2, "info": 3}
-    findings.sort(
-        key=lambda f: (
-            severity_rank[f.severity],
-            f.source_table or "",
-            f.source_page or 0,
-            f.location or "",
-        )
-    )
-    if latest_run is not None:
-        run_ids.discard(latest_run)
+    run_ids = {
+        str(run)
+        for (run,) in wh.con.execute(
+            f"select distinct run_id from {state.LATEST_RESULTS} where run_id is not null"
+        ).fetchall()
+    }
+    run_ids.discard(latest_run or "")
     ordered_runs = ([latest_run] if latest_run is not None else []) + sorted(run_ids)
-    return findings, ordered_runs, last_checked, bool(rows)
+    any_rows = wh.con.execute(f"select 1 from {state.LATEST_RESULTS} limit 1").fetchone()
+    return ordered_runs, last_checked, any_rows is not None
+
+
+_SEVERITY_RANK = {"error": 0, "review": 1, "rounding": 2, "info": 3}
+
+
+def _finding_order(f: Finding) -> tuple:
+    return (_SEVERITY_RANK[f.severity], f.source_table or "", f.source_page or 0, f.location or "")
+
+
+def _finding(row: dict, docs: dict[str, Document], units: dict[str, Unit]) -> Finding:
+    doc = docs.get(str(row["document_id"])) if row["document_id"] is not None else None
+    unit_key = str(row["unit_id"]) if row["unit_id"] is not None else None
+    if doc is not None and doc.unit_key:
+        unit_key = doc.unit_key
+    if unit_key is not None and unit_key not in units:
+        units[unit_key] = Unit(key=unit_key, name=unit_key)
+    check_name = str(row["check_name"] or "")
+    table = str(row["source_table"]) if row["source_table"] is not None else None
+    page = row["source_page"]
+    dismissal = (
+        Dismissal(str(row["dismissal_reason"]), _local(row["dismissed_at"]), row["dismissed_by"])
+        if row["dismissed"]
+        else None
+    )
+    return Finding(
+        document_id=str(row["document_id"]) if row["document_id"] is not None else None,
+        check_name=check_name,
+        check_title=str(row["check_title"] or _catalogue_title(check_name)),
+        severity=str(row["sev"]),
+        source_table=table,
+        table_title=table_title(table),
+        source_page=int(page) if isinstance(page, int | Decimal) else None,
+        location=str(row["location"]) if row["location"] is not None else None,
+        expected=plain_value(row["expected"]),
+        observed=plain_value(row["observed"]),
+        difference=plain_value(row["difference"]),
+        tolerance=plain_value(row["tolerance"]),
+        message=row["message"],
+        unit_key=unit_key,
+        fiscal_year=row["fiscal_year"] if doc is None else doc.fiscal_year,
+        measure=_text(row["measure"]),
+        compared_table=_text(row["compared_table"]),
+        finding_id=_text(row["finding_id"]),
+        box=_box(row),
+        dismissal=dismissal,
+    )
+
+
+_OUTCOME_NAMES = [*_FINDING_COLUMNS, "is_finding", "sev", "dismissed", "dismissal_reason",
+                  "dismissed_at", "dismissed_by"]  # fmt: skip
+
+
+def _findings_of(wh: _Warehouse, where: str, params: list) -> list[dict]:
+    cursor = wh.con.execute(
+        f"select * from ({_outcomes_sql(wh)}) where is_finding and ({where})", params
+    )
+    return [dict(zip(_OUTCOME_NAMES, row, strict=True)) for row in cursor.fetchall()]
+
+
+def read_document_findings(
+    wh: _Warehouse, data: ReportData, document_ids: list[str]
+) -> dict[str, list[Finding]]:
+    """The findings (dismissed ones included, marked) of these documents, each list in the
+    report's order: severity, table, page, location."""
+    found: dict[str, list[Finding]] = {doc_id: [] for doc_id in document_ids}
+    if not document_ids or not wh.has(state.LATEST_RESULTS):
+        return found
+    docs = data.documents_by_id
+    rows = _findings_of(wh, "document_id in (select unnest(?::varchar[]))", [document_ids])
+    for row in rows:
+        finding = _finding(row, docs, data.units)
+        found[finding.document_id or ""].append(finding)
+    for items in found.values():
+        items.sort(key=_finding_order)
+    return found
+
+
+# Documents read per query when every finding is streamed (exports, pages): the memory
+# the report needs is a batch's findings, whatever the size of the warehouse.
+DOCUMENT_BATCH = 500
+
+
+def iter_findings(
+    wh: _Warehouse, data: ReportData, severities: tuple[str, ...] | None = None
+) -> Iterator[Finding]:
+    """Every finding of the latest results that no reviewer dismissed (those are
+    data.dismissed), in the documents' order (unit, year), each document's in the report's
+    order, read DOCUMENT_BATCH documents at a time; findings on no document last.
+    `severities`: only these."""
+    if not wh.has(state.LATEST_RESULTS):
+        return
+    order = [doc.document_id for doc in data.documents if doc.checks_total]
+    if severities is not None:
+        # Only the documents with such findings are read (their counts say which).
+        counts = {"error": "errors", "review": "reviews", "rounding": "roundings", "info": "infos"}
+        wanted = [counts[severity] for severity in severities]
+        docs = data.documents_by_id
+        order = [i for i in order if any(getattr(docs[i], name) for name in wanted)]
+    for start in range(0, len(order), DOCUMENT_BATCH):
+        batch = read_document_findings(wh, data, order[start : start + DOCUMENT_BATCH])
+        for doc_id in order[start : start + DOCUMENT_BATCH]:
+            for finding in batch[doc_id]:
+                if finding.dismissal is None and (
+                    severities is None or finding.severity in severities
+                ):
+                    yield finding
+    loose = _findings_of(wh, "document_id is null and not dismissed", [])
+    for finding in sorted((_finding(r, {}, data.units) for r in loose), key=_finding_order):
+        if severities is None or finding.severity in severities:
+            yield finding
+
+
+def _read_dismissed(
+    wh: _Warehouse, docs: dict[str, Document], units: dict[str, Unit]
+) -> list[Finding]:
+    """The findings a reviewer dismissed (few: one a reviewer's decision each)."""
+    if not wh.has(state.LATEST_RESULTS) or not _has_dismissals(wh):
+        return []
+    dismissed = [_finding(row, docs, units) for row in _findings_of(wh, "dismissed", [])]
+    position = {doc_id: i for i, doc_id in enumerate(docs)}
+    dismissed.sort(
+        key=lambda f: (position.get(f.document_id or "", len(position)), *_finding_order(f))
+    )
+    return dismissed
+
+
+def _read_check_summary(wh: _Warehouse) -> list[CheckSummary]:
+    """Findings per check over the current (not superseded) documents, counted in SQL."""
+    if not wh.has(state.LATEST_RESULTS):
+        return []
+    superseded = (
+        "and document_id not in (select document_id from marts.dim_document "
+        "where status = 'superseded')"
+        if wh.has("marts.dim_document")
+        else ""
+    )
+    rows = wh.con.execute(
+        f"""
+        select check_name, any_value(check_title),
+            count(*) filter (where sev = 'error'), count(*) filter (where sev = 'rounding'),
+            count(distinct document_id), count(*) filter (where sev = 'review')
+        from ({_outcomes_sql(wh)})
+        where is_finding and not dismissed {superseded}
+        group by check_name
+        """
+    ).fetchall()
+    summary = [
+        CheckSummary(
+            check_name=str(name or ""),
+            check_title=str(title or _catalogue_title(str(name or ""))),
+            errors=int(e),
+            roundings=int(r),
+            documents=int(n),
+            reviews=int(v),
+        )
+        for name, title, e, r, n, v in rows
+    ]
+    summary.sort(key=lambda s: (-s.errors, -s.reviews, -s.roundings, s.check_name))
+    return summary
+
+
+def document_fingerprints(wh: _Warehouse) -> dict[str, str]:
+    """document_id → a digest of its latest results and dismissals, computed in the
+    warehouse (order-independent sum of row hashes): a changed result, a new run or a
+    dismissal changes it."""
+    if not wh.has(state.LATEST_RESULTS):
+        return {}
+    rows = wh.con.execute(
+        f"""
+        select document_id, count(*), sum(hash(o::varchar))::varchar,
+            bit_xor(hash(o::varchar))::varchar
+        from ({_outcomes_sql(wh)}) as o where document_id is not null group by document_id
+        """
+    ).fetchall()
+    return {str(doc_id): f"{n}:{total}:{xor}" for doc_id, n, total, xor in rows}
 
 
 @dataclass
@@ -739,25 +905,6 @@ def _overview(
     return rows
 
 
-def _check_summary(findings: list[Finding], docs: dict[str, Document]) -> list[CheckSummary]:
-    by_check: dict[str, list[Finding]] = defaultdict(list)
-    for finding in _current(findings, docs):
-        by_check[finding.check_name].append(finding)
-    summary = [
-        CheckSummary(
-            check_name=name,
-            check_title=items[0].check_title,
-            errors=sum(f.severity == "error" for f in items),
-            roundings=sum(f.severity == "rounding" for f in items),
-            documents=len({f.document_id for f in items}),
-            reviews=sum(f.severity == "review" for f in items),
-        )
-        for name, items in by_check.items()
-    ]
-    summary.sort(key=lambda s: (-s.errors, -s.reviews, -s.roundings, s.check_name))
-    return summary
-
-
 BUDGET_VS_FINAL = "marts.fct_budget_vs_final"
 THREE_PUBLIC_VS_FINAL = "marts.three_public_budget_vs_final"
 _BUDGET_COLUMNS = [
@@ -797,14 +944,156 @@ def _line_state(budget: Decimal | None, final: Decimal | None, loaded: set[str])
     return "not_in_final" if FINAL_ACCOUNTS in loaded else "no_final_document"
 
 
-def _gap_order(line: BudgetLine | ThreePublicLine) -> tuple:
-    """Largest absolute gap first; a line missing one side after every compared line,
-    the larger amount it has first."""
-    gap = line.gap
-    if gap is not None:
-        return (0, -abs(gap))
-    present = line.budget if line.budget is not None else line.final
-    return (1, -abs(present) if present is not None else Decimal(0))
+# The budget lines read into the report: the largest gaps (the workbook's 预算执行 and
+# 三公预算执行 sheets, the overview's first ones), chosen in the warehouse; the counts and the
+# per unit-year summary are the warehouse's aggregates, and every line goes to the budget
+# CSVs BUDGET_CSV_BATCH lines a query (iter_budget_lines, iter_three_public_lines): a
+# province's lines are never all in Python at once.
+BUDGET_TOP_LINES = 5_000
+BUDGET_CSV_BATCH = 10_000
+
+
+def _column(wh: _Warehouse, table: str, alias: str, name: str) -> str:
+    """`alias."name" as "name"`, or a null where the table lacks the column (older marts)."""
+    return f'{alias}."{name}" as "{name}"' if name in wh.columns[table] else f'null as "{name}"'
+
+
+def _gap_order_sql(alias: str) -> str:
+    """Largest absolute gap (final − budget) first; a line missing one side after every
+    compared line, the larger amount it has first."""
+    gap = f"({alias}.final_amount - {alias}.budget_amount)"
+    return (
+        f"{gap} is null, abs(coalesce({gap}, {alias}.budget_amount, {alias}.final_amount, 0)) desc"
+    )
+
+
+def _unit_join(wh: _Warehouse, alias: str) -> tuple[str, str]:
+    """(join, order expression): the unit's name as the report shows it (its id when
+    marts.dim_unit does not name it), to order lines of equal gap as the report does."""
+    if not wh.has("marts.dim_unit"):
+        return "", f"{alias}.unit_id::varchar"
+    join = (
+        "left join (select unit_id::varchar as uid, any_value(unit_name) as unit_name "
+        f"from marts.dim_unit group by 1) as u on u.uid = {alias}.unit_id::varchar"
+    )
+    return join, f"coalesce(nullif(u.unit_name::varchar, ''), {alias}.unit_id::varchar)"
+
+
+def _budget_lines_sql(wh: _Warehouse) -> str:
+    """marts.fct_budget_vs_final's lines (_BUDGET_COLUMNS, then the subject's name, class
+    code and class name), in the report's order: gap, unit name, year, subject."""
+    columns = ", ".join(_column(wh, BUDGET_VS_FINAL, "b", c) for c in _BUDGET_COLUMNS)
+    subjects = "left join (select null::varchar as code) as s on false"
+    names = "null, null, null"
+    if wh.has("marts.dim_function_subject"):
+        subjects = (
+            "left join (select subject_code::varchar as code, last(subject_name) as sn, "
+            "last(class_code) as cc, last(class_name) as cn "
+            "from marts.dim_function_subject group by 1) as s "
+            "on s.code = b.subject_code::varchar"
+        )
+        names = "s.sn, s.cc, s.cn"
+    unit_join, unit_order = _unit_join(wh, "b")
+    return (
+        f"select {columns}, {names} from {BUDGET_VS_FINAL} as b {subjects} {unit_join} "
+        "where b.unit_id is not null and b.fiscal_year is not null "
+        f"order by {_gap_order_sql('b')}, {unit_order}, b.fiscal_year, "
+        "coalesce(b.subject_code::varchar, ''), b.fund_type, b.expenditure_type"
+    )
+
+
+def _three_public_sql(wh: _Warehouse) -> str:
+    columns = ", ".join(_column(wh, THREE_PUBLIC_VS_FINAL, "t", c) for c in _THREE_PUBLIC_COLUMNS)
+    unit_join, unit_order = _unit_join(wh, "t")
+    return (
+        f"select {columns} from {THREE_PUBLIC_VS_FINAL} as t {unit_join} "
+        "where t.unit_id is not null and t.fiscal_year is not null "
+        f"order by {_gap_order_sql('t')}, {unit_order}, t.fiscal_year, t.cost_item"
+    )
+
+
+def _loaded_kinds(documents: list[Document]) -> dict[tuple[str, int], set[str]]:
+    """The kinds of each unit-year with a loaded document."""
+    loaded: dict[tuple[str, int], set[str]] = defaultdict(set)
+    for doc in documents:
+        if doc.status == "loaded" and doc.unit_key is not None and doc.fiscal_year is not None:
+            loaded[(doc.unit_key, int(doc.fiscal_year))].add(doc.kind)
+    return loaded
+
+
+def _budget_line(
+    row: tuple, units: dict[str, Unit], loaded: dict[tuple[str, int], set[str]]
+) -> BudgetLine:
+    """A row of _budget_lines_sql as a BudgetLine (a unit the warehouse does not name is
+    added to `units` under its id)."""
+    r = dict(zip([*_BUDGET_COLUMNS, "subject_name", "class_code", "class_name"], row, strict=True))
+    key, year = _unit_key(r["unit_id"], units), int(r["fiscal_year"])
+    budget, final = _decimal(r["budget_amount"]), _decimal(r["final_amount"])
+    return BudgetLine(
+        unit_key=key,
+        fiscal_year=year,
+        subject_code=_text(r["subject_code"]),
+        subject_name=r["subject_name"],
+        class_code=r["class_code"],
+        class_name=r["class_name"],
+        fund_type=_text(r["fund_type"]),
+        expenditure_type=_text(r["expenditure_type"]),
+        budget=budget,
+        final=final,
+        execution_rate=_decimal(r["execution_rate"]),
+        state=_line_state(budget, final, loaded[(key, year)]),
+        budget_document_id=_text(r["budget_document_id"]),
+        final_document_id=_text(r["final_document_id"]),
+    )
+
+
+def _unit_key(value: object, units: dict[str, Unit]) -> str:
+    key = str(value)
+    if key not in units:
+        units[key] = Unit(key=key, name=key)
+    return key
+
+
+def _three_public_line(
+    row: tuple, units: dict[str, Unit], loaded: dict[tuple[str, int], set[str]]
+) -> ThreePublicLine:
+    r = dict(zip(_THREE_PUBLIC_COLUMNS, row, strict=True))
+    key, year = _unit_key(r["unit_id"], units), int(r["fiscal_year"])
+    budget, final = _decimal(r["budget_amount"]), _decimal(r["final_amount"])
+    return ThreePublicLine(
+        unit_key=key,
+        fiscal_year=year,
+        cost_item=str(r["cost_item"] or ""),
+        budget=budget,
+        final_budget=_decimal(r["final_budget_amount"]),
+        final=final,
+        state=_line_state(budget, final, loaded[(key, year)]),
+    )
+
+
+def _batches(wh: _Warehouse, sql: str, count: int) -> Iterator[tuple]:
+    """The rows of an ordered query, BUDGET_CSV_BATCH a query: DuckDB's Python results
+    are materialised whole, a province's budget lines would all be in memory at once."""
+    for start in range(0, count, BUDGET_CSV_BATCH):
+        yield from wh.con.execute(sql + " limit ? offset ?", [BUDGET_CSV_BATCH, start]).fetchall()
+
+
+def iter_budget_lines(wh: _Warehouse, data: ReportData) -> Iterator[BudgetLine]:
+    """Every line of marts.fct_budget_vs_final, in the report's order (largest gap first)."""
+    if not data.budget.line_count:
+        return
+    loaded = _loaded_kinds(data.documents)
+    for row in _batches(wh, _budget_lines_sql(wh), data.budget.line_count):
+        yield _budget_line(row, data.units, loaded)
+
+
+def iter_three_public_lines(wh: _Warehouse, data: ReportData) -> Iterator[ThreePublicLine]:
+    """Every line of marts.three_public_budget_vs_final, largest gap first."""
+    if not data.budget.three_public_count:
+        return
+    loaded = _loaded_kinds(data.documents)
+    for row in _batches(wh, _three_public_sql(wh), data.budget.three_public_count):
+        yield _three_public_line(row, data.units, loaded)
 
 
 def _read_budget_comparison(
@@ -815,10 +1104,7 @@ def _read_budget_comparison(
             note="数据仓库中还没有预算与决算对比（marts.fct_budget_vs_final）："
             "该仓库建于支持预算之前，或上次建模（dbt）未完成；重新运行 juesuan ingest 后即可生成。"
         )
-    loaded: dict[tuple[str, int], set[str]] = defaultdict(set)
-    for doc in documents:
-        if doc.status == "loaded" and doc.unit_key is not None and doc.fiscal_year is not None:
-            loaded[(doc.unit_key, int(doc.fiscal_year))].add(doc.kind)
+    loaded = _loaded_kinds(documents)
     kinds = set().union(*loaded.values()) if loaded else set()
     if BUDGET not in kinds:
         return BudgetComparison(
@@ -830,112 +1116,74 @@ def _read_budget_comparison(
             note="尚未载入任何决算文件，无法对比预算与决算；同一单位同一年度的决算"
             "（次年 8–9 月公开）入库后，此处列出执行率。"
         )
-    names: dict[str, tuple] = {}
-    if wh.has("marts.dim_function_subject"):
-        wanted = ["subject_code", "subject_name", "class_code", "class_name"]
-        for r in wh.select("marts.dim_function_subject", wanted):
-            names[str(r["subject_code"])] = (r["subject_name"], r["class_code"], r["class_name"])
-
-    def unit_key(value: object) -> str:
-        key = str(value)
-        if key not in units:
-            units[key] = Unit(key=key, name=key)
-        return key
-
-    lines: list[BudgetLine] = []
-    for r in wh.select(BUDGET_VS_FINAL, _BUDGET_COLUMNS):
-        if r["unit_id"] is None or r["fiscal_year"] is None:
-            continue
-        key, year = unit_key(r["unit_id"]), int(r["fiscal_year"])
-        budget, final = _decimal(r["budget_amount"]), _decimal(r["final_amount"])
-        code = _text(r["subject_code"])
-        subject_name, class_code, class_name = names.get(code or "", (None, None, None))
-        lines.append(
-            BudgetLine(
-                unit_key=key,
-                fiscal_year=year,
-                subject_code=code,
-                subject_name=subject_name,
-                class_code=class_code,
-                class_name=class_name,
-                fund_type=_text(r["fund_type"]),
-                expenditure_type=_text(r["expenditure_type"]),
-                budget=budget,
-                final=final,
-                execution_rate=_decimal(r["execution_rate"]),
-                state=_line_state(budget, final, loaded[(key, year)]),
-                budget_document_id=_text(r["budget_document_id"]),
-                final_document_id=_text(r["final_document_id"]),
-            )
-        )
-    lines.sort(
-        key=lambda line: (
-            *_gap_order(line),
-            units[line.unit_key].name,
-            line.fiscal_year,
-            line.subject_code or "",
-        )
-    )
+    sql = _budget_lines_sql(wh) + " limit ?"
+    lines = [
+        _budget_line(row, units, loaded)
+        for row in wh.con.execute(sql, [BUDGET_TOP_LINES]).fetchall()
+    ]
+    line_count = _count(wh, BUDGET_VS_FINAL)
     three_public: list[ThreePublicLine] = []
+    three_public_count = 0
     if wh.has(THREE_PUBLIC_VS_FINAL):
-        for r in wh.select(THREE_PUBLIC_VS_FINAL, _THREE_PUBLIC_COLUMNS):
-            if r["unit_id"] is None or r["fiscal_year"] is None:
-                continue
-            key, year = unit_key(r["unit_id"]), int(r["fiscal_year"])
-            budget, final = _decimal(r["budget_amount"]), _decimal(r["final_amount"])
-            three_public.append(
-                ThreePublicLine(
-                    unit_key=key,
-                    fiscal_year=year,
-                    cost_item=str(r["cost_item"] or ""),
-                    budget=budget,
-                    final_budget=_decimal(r["final_budget_amount"]),
-                    final=final,
-                    state=_line_state(budget, final, loaded[(key, year)]),
-                )
-            )
-        three_public.sort(
-            key=lambda line: (
-                *_gap_order(line),
-                units[line.unit_key].name,
-                line.fiscal_year,
-                line.cost_item,
-            )
-        )
-    summary = _budget_summary(lines, loaded, units)
+        three_public_count = _count(wh, THREE_PUBLIC_VS_FINAL)
+        rows = wh.con.execute(_three_public_sql(wh) + " limit ?", [BUDGET_TOP_LINES]).fetchall()
+        three_public = [_three_public_line(row, units, loaded) for row in rows]
+    summary = _budget_summary(wh, loaded, units)
     note = None
-    if not lines:
+    if not line_count:
         note = f"{BUDGET_VS_FINAL} 中没有数据行：已载入的预算与决算文件中没有读到功能分类支出科目。"
     elif not any(s.budget_loaded and s.final_loaded for s in summary):
         note = (
             "没有哪个单位同一年度的预算和决算都已载入：下表各行只有一方的数字，"
             "另一方载入后即可看到执行率。"
         )
-    return BudgetComparison(lines=lines, three_public=three_public, summary=summary, note=note)
+    return BudgetComparison(
+        lines=lines,
+        three_public=three_public,
+        summary=summary,
+        note=note,
+        line_count=line_count,
+        three_public_count=three_public_count,
+    )
+
+
+def _count(wh: _Warehouse, table: str) -> int:
+    """The lines of a budget-against-final mart the report shows (unit and year known)."""
+    row = wh.con.execute(
+        f"select count(*) from {table} where unit_id is not null and fiscal_year is not null"
+    ).fetchone()
+    return int(row[0]) if row else 0
 
 
 def _budget_summary(
-    lines: list[BudgetLine], loaded: dict[tuple[str, int], set[str]], units: dict[str, Unit]
+    wh: _Warehouse, loaded: dict[tuple[str, int], set[str]], units: dict[str, Unit]
 ) -> list[BudgetSummary]:
-    by_unit_year: dict[tuple[str, int], list[BudgetLine]] = defaultdict(list)
-    for line in lines:
-        by_unit_year[(line.unit_key, line.fiscal_year)].append(line)
+    """Per unit-year, the budget's and the final accounts' totals over its leaf rows and
+    how many rows each side prints: aggregates of the warehouse, one row a unit-year."""
+    rows = wh.con.execute(
+        "select unit_id, fiscal_year, coalesce(sum(budget_amount), 0), "
+        "coalesce(sum(final_amount), 0), "
+        "count(*) filter (where budget_amount is not null and final_amount is not null), "
+        "count(*) filter (where budget_amount is not null and final_amount is null), "
+        "count(*) filter (where final_amount is not null and budget_amount is null) "
+        f"from {BUDGET_VS_FINAL} where unit_id is not null and fiscal_year is not null "
+        "group by all"
+    ).fetchall()
     summary = []
-    for (key, year), items in by_unit_year.items():
+    for unit_id, fiscal_year, budget_total, final_total, matched, only_budget, only_final in rows:
+        key, year = _unit_key(unit_id, units), int(fiscal_year)
         kinds = loaded[(key, year)]
-        budgets = [line.budget for line in items if line.budget is not None]
-        finals = [line.final for line in items if line.final is not None]
         summary.append(
             BudgetSummary(
                 unit_key=key,
                 fiscal_year=year,
                 budget_loaded=BUDGET in kinds,
                 final_loaded=FINAL_ACCOUNTS in kinds,
-                budget_total=sum(budgets, Decimal(0)) if BUDGET in kinds else None,
-                final_total=sum(finals, Decimal(0)) if FINAL_ACCOUNTS in kinds else None,
-                matched=sum(line.state == "both" for line in items),
-                only_budget=sum(line.budget is not None and line.final is None for line in items),
-                only_final=sum(line.final is not None and line.budget is None for line in items),
+                budget_total=_decimal(budget_total) if BUDGET in kinds else None,
+                final_total=_decimal(final_total) if FINAL_ACCOUNTS in kinds else None,
+                matched=int(matched),
+                only_budget=int(only_budget),
+                only_final=int(only_final),
             )
         )
     # Both documents first, the largest gap between them first.

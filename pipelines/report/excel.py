@@ -1,27 +1,38 @@
-"""The Excel export: every finding (问题清单), the findings a reviewer dismissed (已排除,
-with the reason), every document (文档), the overview (概览), and the budget against the
-final accounts per unit, year and subject (预算执行) and per 三公 item (三公预算执行).
+"""The Excel export, the bureau's list of what to act on: the errors and the items to
+check by hand (问题清单; rounding differences and notes are in the CSV and JSON, which hold
+every finding), the findings a reviewer dismissed (已排除, with the reason), every document
+(文档), the overview (概览), and the budget against the final accounts with the largest
+gaps per unit, year and subject (预算执行) and per 三公 item (三公预算执行; every line is in
+the budget CSVs). A first sheet 说明 says what is where.
 
 Chinese headers, amounts as numbers (not text), a frozen header row and an autofilter,
-so a reviewer can sort and filter in Excel or WPS as in the HTML report.
+so a reviewer can sort and filter in Excel or WPS as in the HTML report. The workbook is
+written in openpyxl's write-only mode: rows stream to disk, memory stays flat.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from copy import copy
+from itertools import islice
 from pathlib import Path
 
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from pipelines.report.data import (
     BUDGET_LINE_STATES,
+    BUDGET_TOP_LINES,
     SEVERITY_TITLES,
     STATUS_TITLES,
     BudgetComparison,
+    BudgetLine,
     Finding,
     ReportData,
+    ThreePublicLine,
     plain_value,
 )
 
@@ -144,6 +155,9 @@ COVERAGE_TITLES = {
 }
 
 
+_STYLES_BY_TITLE = {SEVERITY_TITLES[key]: style for key, style in _SEVERITY_STYLES.items()}
+
+
 def _safe(value: object) -> object:
     """Text without the control characters XML (hence .xlsx) cannot hold."""
     if isinstance(value, str):
@@ -151,32 +165,68 @@ def _safe(value: object) -> object:
     return value
 
 
-def _sheet(wb: Workbook, title: str, columns: list[tuple[str, int, str]], rows: list[list]):
+def _sheet(
+    wb: Workbook,
+    title: str,
+    columns: list[tuple[str, int, str]],
+    rows: Iterable[list],
+):
+    """A sheet of the write-only workbook: rows are streamed to disk as they come, so the
+    memory does not grow with them. A 严重程度 cell is coloured by its severity."""
     ws = wb.create_sheet(title)
-    for index, (header, width, _) in enumerate(columns, start=1):
-        cell = ws.cell(row=1, column=index, value=header)
+    for index, (_, width, _) in enumerate(columns, start=1):
+        ws.column_dimensions[get_column_letter(index)].width = width
+    ws.freeze_panes = "A2"
+    header = []
+    for name, _, _ in columns:
+        cell = WriteOnlyCell(ws, value=name)
         cell.fill = _HEADER_FILL
         cell.font = _HEADER_FONT
         cell.alignment = Alignment(vertical="center", wrap_text=True)
-        ws.column_dimensions[get_column_letter(index)].width = width
-    formats = {
-        index: _NUMBER_FORMATS[kind]
-        for index, (_, _, kind) in enumerate(columns, start=1)
-        if kind in _NUMBER_FORMATS
-    }
-    for row_index, row in enumerate(rows, start=2):
-        for index, value in enumerate(row, start=1):
-            if value is None:
+        header.append(cell)
+    ws.append(header)
+    # One styled cell per number format and severity, its style shared by every cell that
+    # needs it: setting a style cell by cell costs more than writing the workbook.
+    formats = {}
+    for index, (_, _, kind) in enumerate(columns):
+        if kind in _NUMBER_FORMATS:
+            template = WriteOnlyCell(ws)
+            template.number_format = _NUMBER_FORMATS[kind]
+            formats[index] = template._style
+    severity_col = next((i for i, (name, _, _) in enumerate(columns) if name == "严重程度"), -1)
+    severity_styles = {}
+    for title, (fill, font) in _STYLES_BY_TITLE.items():
+        template = WriteOnlyCell(ws)
+        template.fill, template.font = fill, font
+        severity_styles[title] = template._style
+    count = 0
+    for row in rows:
+        cells: list = []
+        for index, value in enumerate(row):
+            if (
+                value is None
+                or isinstance(value, bool)
+                or (isinstance(value, int) and index not in formats)
+            ):
+                cells.append(value)
                 continue
-            cell = ws.cell(row=row_index, column=index, value=_safe(value))
+            value = _safe(value)
+            if isinstance(value, str) and not value.startswith("=") and index != severity_col:
+                cells.append(value)  # text openpyxl cannot take for a formula: no cell object
+                continue
+            cell = WriteOnlyCell(ws, value=value)
             if isinstance(value, str):
                 # Text from a document is never a formula, however it begins.
                 cell.data_type = "s"
+                if index == severity_col and value in severity_styles:
+                    cell._style = copy(severity_styles[value])
             elif index in formats:
-                cell.number_format = formats[index]
-    ws.freeze_panes = "A2"
-    if rows:
-        ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{len(rows) + 1}"
+                cell._style = copy(formats[index])
+            cells.append(cell)
+        ws.append(cells)
+        count += 1
+    if count:
+        ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{count + 1}"
     return ws
 
 
@@ -208,17 +258,76 @@ def _finding_row(data: ReportData, f: Finding) -> list:
     ]
 
 
-def write_workbook(data: ReportData, path: Path) -> None:
-    wb = Workbook()
-    wb.remove(wb.active)
+# 问题清单 holds the findings the bureau acts on; rounding differences and notes are in
+# the CSV and JSON only (a province's rounding differences would make the workbook slow to
+# write, open and filter in Excel or WPS).
+EXCEL_SEVERITIES = ("error", "review")
+# A guard, not a working limit (openpyxl writes ~1,200 findings a second): beyond it the
+# sheet holds the first ones, in the documents' order, and 说明 says so.
+EXCEL_FINDINGS_LIMIT = 50_000
+NOTES_SHEET = "说明"
+CSV_NAME = "quality_findings.csv"
+JSON_NAME = "quality_findings.json"
+BUDGET_CSV_NAME = "quality_budget_vs_final.csv"
+THREE_PUBLIC_CSV_NAME = "quality_three_public_vs_final.csv"
 
-    finding_rows = [_finding_row(data, f) for f in data.findings]
-    ws = _sheet(wb, FINDINGS_SHEET, FINDING_COLUMNS, finding_rows)
-    severity_col = [h for h, _, _ in FINDING_COLUMNS].index("严重程度") + 1
-    for row_index, f in enumerate(data.findings, start=2):
-        if f.severity in _SEVERITY_STYLES:
-            cell = ws.cell(row=row_index, column=severity_col)
-            cell.fill, cell.font = _SEVERITY_STYLES[f.severity]
+
+def workbook_notes(data: ReportData) -> list[str]:
+    """The 说明 sheet, in Chinese: what the workbook holds and where the rest is."""
+    documents = data.documents  # as the findings: superseded versions' included
+    errors = sum(d.errors for d in documents)
+    reviews = sum(d.reviews for d in documents)
+    roundings = sum(d.roundings for d in documents)
+    infos = sum(d.infos for d in documents)
+    notes = [
+        f"「{FINDINGS_SHEET}」列出需要处理的问题：错误 {errors} 处、需人工核对 {reviews} 处"
+        f"（已排除的见「{DISMISSED_SHEET}」）。尾数误差（{roundings} 处）与提示（{infos} 处）"
+        f"不在本工作簿，全部问题（含尾数误差、提示与已排除的）见同目录下的 {CSV_NAME} 与 "
+        f"{JSON_NAME}。",
+    ]
+    if errors + reviews > EXCEL_FINDINGS_LIMIT:
+        notes.append(
+            f"错误与需人工核对的问题共 {errors + reviews} 处，超过本工作簿的上限 "
+            f"{EXCEL_FINDINGS_LIMIT} 处：「{FINDINGS_SHEET}」只列按单位、年度排在前面的 "
+            f"{EXCEL_FINDINGS_LIMIT} 处，其余见 {CSV_NAME}。"
+        )
+    budget = data.budget
+    if budget.line_count or budget.three_public_count:
+        notes.append(
+            f"「{BUDGET_SHEET}」共 {budget.line_count} 行、「{THREE_PUBLIC_SHEET}」共 "
+            f"{budget.three_public_count} 项，本工作簿各列差额绝对值最大的至多 "
+            f"{BUDGET_TOP_LINES} 行；全部行见同目录下的 {BUDGET_CSV_NAME} 与 "
+            f"{THREE_PUBLIC_CSV_NAME}。"
+        )
+    notes.append(
+        f"「{DOCUMENTS_SHEET}」列出每份文件及其检查结果，「{OVERVIEW_SHEET}」按单位、年度与"
+        "文件类型汇总。"
+    )
+    return notes
+
+
+def write_workbook(data: ReportData, findings: Iterable[Finding], path: Path) -> int:
+    """`findings`: the current findings in the report's order (the caller reads them from
+    the warehouse); 问题清单 takes their errors and items to review, up to
+    EXCEL_FINDINGS_LIMIT. Return how many it holds."""
+    wb = Workbook(write_only=True)
+    explained = wb.create_sheet(NOTES_SHEET)
+    explained.column_dimensions["A"].width = 120
+    for note in workbook_notes(data):
+        explained.append([note])
+
+    actionable = islice(
+        (f for f in findings if f.severity in EXCEL_SEVERITIES), EXCEL_FINDINGS_LIMIT
+    )
+    count = 0
+
+    def rows():
+        nonlocal count
+        for finding in actionable:
+            count += 1
+            yield _finding_row(data, finding)
+
+    _sheet(wb, FINDINGS_SHEET, FINDING_COLUMNS, rows())
     dismissed_rows = [
         [
             *_finding_row(data, f),
@@ -281,56 +390,63 @@ def write_workbook(data: ReportData, path: Path) -> None:
     wb.properties.title = "预算决算公开数据质量检查问题清单"
     wb.properties.creator = "Juesuan"
     wb.save(path)
+    return count
+
+
+def budget_line_row(data: ReportData, line: BudgetLine) -> list:
+    """A line of 预算执行 (BUDGET_COLUMNS), as the workbook and the budget CSV print it."""
+    u = data.units.get(line.unit_key)
+    return [
+        u.name if u else line.unit_key,
+        u.region if u else None,
+        line.fiscal_year,
+        line.subject_code,
+        line.subject_name,
+        " ".join(p for p in (line.class_code, line.class_name) if p) or None,
+        line.fund_type,
+        line.expenditure_type,
+        plain_value(line.budget),
+        plain_value(line.final),
+        plain_value(line.execution_rate),
+        plain_value(line.gap),
+        BUDGET_LINE_STATES[line.state],
+        line.budget_document_id,
+        line.final_document_id,
+    ]
+
+
+def three_public_row(data: ReportData, item: ThreePublicLine) -> list:
+    """A line of 三公预算执行 (THREE_PUBLIC_COLUMNS), as the workbook and its CSV print it."""
+    u = data.units.get(item.unit_key)
+    return [
+        u.name if u else item.unit_key,
+        u.region if u else None,
+        item.fiscal_year,
+        item.cost_item,
+        plain_value(item.budget),
+        plain_value(item.final_budget),
+        plain_value(item.final),
+        plain_value(item.execution_rate),
+        plain_value(item.gap),
+        plain_value(item.restatement_gap),
+        BUDGET_LINE_STATES[item.state],
+    ]
 
 
 def _budget_sheets(wb: Workbook, data: ReportData) -> None:
-    """预算执行 (largest absolute gap first) and 三公预算执行; where there is nothing to
-    compare, the sentence saying why under the header."""
+    """预算执行 and 三公预算执行: the lines with the largest absolute gaps, largest first
+    (the warehouse chose them: data.budget); where there is nothing to compare, the
+    sentence saying why under the header."""
     budget: BudgetComparison = data.budget
 
-    def unit(key: str):
-        return data.units.get(key)
-
-    lines = []
-    for line in budget.lines:
-        u = unit(line.unit_key)
-        lines.append(
-            [
-                u.name if u else line.unit_key,
-                u.region if u else None,
-                line.fiscal_year,
-                line.subject_code,
-                line.subject_name,
-                " ".join(p for p in (line.class_code, line.class_name) if p) or None,
-                line.fund_type,
-                line.expenditure_type,
-                plain_value(line.budget),
-                plain_value(line.final),
-                plain_value(line.execution_rate),
-                plain_value(line.gap),
-                BUDGET_LINE_STATES[line.state],
-                line.budget_document_id,
-                line.final_document_id,
-            ]
-        )
-    three_public = []
-    for item in budget.three_public:
-        u = unit(item.unit_key)
-        three_public.append(
-            [
-                u.name if u else item.unit_key,
-                u.region if u else None,
-                item.fiscal_year,
-                item.cost_item,
-                plain_value(item.budget),
-                plain_value(item.final_budget),
-                plain_value(item.final),
-                plain_value(item.execution_rate),
-                plain_value(item.gap),
-                plain_value(item.restatement_gap),
-                BUDGET_LINE_STATES[item.state],
-            ]
-        )
     note = [[budget.note]] if budget.note else []
-    _sheet(wb, BUDGET_SHEET, BUDGET_COLUMNS, lines or note)
-    _sheet(wb, THREE_PUBLIC_SHEET, THREE_PUBLIC_COLUMNS, three_public or note)
+    lines = (budget_line_row(data, line) for line in budget.lines)
+    _sheet(wb, BUDGET_SHEET, BUDGET_COLUMNS, lines if budget.lines else note)
+    _sheet(
+        wb,
+        THREE_PUBLIC_SHEET,
+        THREE_PUBLIC_COLUMNS,
+        (three_public_row(data, item) for item in budget.three_public)
+        if budget.three_public
+        else note,
+    )

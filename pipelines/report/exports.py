@@ -13,11 +13,22 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from pipelines.report.data import Finding, ReportData
+from pipelines.report.data import (
+    Finding,
+    ReportData,
+    iter_budget_lines,
+    iter_three_public_lines,
+)
+from pipelines.report.excel import (
+    BUDGET_COLUMNS,
+    THREE_PUBLIC_COLUMNS,
+    budget_line_row,
+    three_public_row,
+)
 
 # A spreadsheet takes a cell that begins with one of these for a formula (=HYPERLINK(…)).
 FORMULA_LEADS = ("=", "+", "-", "@", "\t", "\r")
@@ -28,15 +39,10 @@ def csv_text(header: list[str], rows: list[tuple] | list[list]) -> str:
     cell a spreadsheet would run as a formula prefixed with ' (as OWASP advises against CSV
     injection); numbers, negative ones included, are left as they are."""
 
-    def cell(value: object) -> object:
-        if isinstance(value, str) and value.startswith(FORMULA_LEADS):
-            return "'" + value
-        return value
-
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow([cell(name) for name in header])
-    writer.writerows([cell(value) for value in row] for row in rows)
+    writer.writerow([_csv_cell(name) for name in header])
+    writer.writerows([_csv_cell(value) for value in row] for row in rows)
     return out.getvalue()
 
 
@@ -81,25 +87,68 @@ def _fields(data: ReportData) -> list[tuple[str, Callable[[Finding], Any]]]:
     ]
 
 
-def finding_records(data: ReportData) -> list[dict[str, Any]]:
-    """Every finding of the report, dismissed ones last."""
+def finding_records(data: ReportData, findings: Iterable[Finding]) -> Iterator[dict[str, Any]]:
+    """The findings as records (the report's fields), one at a time."""
     fields = _fields(data)
-    return [{name: get(f) for name, get in fields} for f in [*data.findings, *data.dismissed]]
+    for f in findings:
+        yield {name: get(f) for name, get in fields}
 
 
-def write_findings_csv(data: ReportData, path: Path) -> None:
-    records = finding_records(data)
+def _csv_cell(value: object) -> object:
+    if isinstance(value, str) and value.startswith(FORMULA_LEADS):
+        return "'" + value
+    return value
+
+
+def write_findings_files(
+    data: ReportData, findings: Iterable[Finding], csv_path: Path, json_path: Path
+) -> int:
+    """Stream the findings (as the caller gives them: the current ones, then the dismissed)
+    into the CSV and the JSON file in one pass; return how many were written."""
     header = [name for name, _ in _fields(data)]
-    rows = [[record[name] for name in header] for record in records]
-    path.write_text(csv_text(header, rows), encoding="utf-8-sig")
-
-
-def write_findings_json(data: ReportData, path: Path) -> None:
-    payload = {
+    head = {
         "generated_at": data.generated_at.isoformat(),
         "timezone": "Asia/Shanghai",
         "money_unit": "万元",
         "box_units": "PDF points, origin bottom-left",
-        "findings": finding_records(data),
     }
-    path.write_text(json.dumps(payload, ensure_ascii=False, indent=1), encoding="utf-8")
+    count = 0
+    with (
+        csv_path.open("w", encoding="utf-8-sig", newline="") as csv_out,
+        json_path.open("w", encoding="utf-8") as json_out,
+    ):
+        writer = csv.writer(csv_out, lineterminator="\n")
+        writer.writerow([_csv_cell(name) for name in header])
+        json_out.write(json.dumps(head, ensure_ascii=False, indent=1)[:-2] + ',\n "findings": [')
+        for record in finding_records(data, findings):
+            writer.writerow([_csv_cell(record[name]) for name in header])
+            json_out.write(",\n  " if count else "\n  ")
+            json_out.write(json.dumps(record, ensure_ascii=False))
+            count += 1
+        json_out.write("\n ]\n}\n")
+    return count
+
+
+def write_budget_csv(wh, data: ReportData, path: Path) -> int:
+    """Every line of the budget against the final accounts, largest gap first (the
+    workbook's 预算执行 sheet holds the largest ones), streamed from the warehouse a batch
+    at a time; return how many lines were written."""
+    rows = (budget_line_row(data, line) for line in iter_budget_lines(wh, data))
+    return _write_csv(path, BUDGET_COLUMNS, rows)
+
+
+def write_three_public_csv(wh, data: ReportData, path: Path) -> int:
+    """Every 三公 item's budget against its final accounts (三公预算执行), the same way."""
+    rows = (three_public_row(data, item) for item in iter_three_public_lines(wh, data))
+    return _write_csv(path, THREE_PUBLIC_COLUMNS, rows)
+
+
+def _write_csv(path: Path, columns: list[tuple[str, int, str]], rows: Iterable[list]) -> int:
+    count = 0
+    with path.open("w", encoding="utf-8-sig", newline="") as out:
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow([name for name, _, _ in columns])
+        for row in rows:
+            writer.writerow([_csv_cell(value) for value in row])
+            count += 1
+    return count

@@ -19,6 +19,7 @@ from pathlib import Path
 from string import Template
 
 from pipelines.domain.tables import TABLES
+from pipelines.quality.catalogue import CHECKS
 from pipelines.report import assets
 from pipelines.report.data import (
     BUDGET_LINE_STATES,
@@ -28,7 +29,17 @@ from pipelines.report.data import (
     ReportData,
     plain_value,
 )
-from pipelines.report.pages import PAGES_FOLDER, RenderedPages
+from pipelines.report.excel import BUDGET_CSV_NAME, THREE_PUBLIC_CSV_NAME
+from pipelines.report.pages import RenderedPages
+
+# The documents' pages (one HTML file a document, with its findings and page images) and
+# the stylesheet and script they share, beside the overview.
+DOCUMENTS_FOLDER = "quality_report_documents"
+
+
+def document_page_name(document_id: str) -> str:
+    return f"{document_id[:16]}.html"
+
 
 _SEVERITY_CODES = {"error": "e", "review": "v", "rounding": "r", "info": "i"}
 TITLE = "预算决算公开数据质量报告"
@@ -55,79 +66,84 @@ def _data_island(payload: dict) -> str:
     )
 
 
-def build_payload(data: ReportData, pages: RenderedPages | None = None) -> dict:
-    """The compact arrays the script draws the tables from (positions named in static/report.js)."""
-    unit_index: dict[str, int] = {}
-    units: list[list] = []
+class _Refs:
+    """The compact arrays' lookup lists: units and checks named once, by position."""
 
-    def unit_ref(key: str | None) -> int:
-        if key is None or key not in data.units:
+    def __init__(self, data: ReportData):
+        self.data = data
+        self.unit_index: dict[str, int] = {}
+        self.units: list[list] = []
+        self.check_index: dict[str, int] = {}
+        self.checks: list[list[str]] = []
+
+    def unit(self, key: str | None) -> int:
+        if key is None or key not in self.data.units:
             return -1
-        if key not in unit_index:
-            unit = data.units[key]
-            unit_index[key] = len(units)
-            units.append([unit.name, unit.region, unit.level])
-        return unit_index[key]
+        if key not in self.unit_index:
+            unit = self.data.units[key]
+            self.unit_index[key] = len(self.units)
+            self.units.append([unit.name, unit.region, unit.level])
+        return self.unit_index[key]
 
+    def check(self, name: str, title: str) -> int:
+        if name not in self.check_index:
+            self.check_index[name] = len(self.checks)
+            self.checks.append([name, title])
+        return self.check_index[name]
+
+
+def _finding_row(f: Finding, doc_ref: int, refs: _Refs) -> list:
+    return [
+        doc_ref,
+        refs.check(f.check_name, f.check_title),
+        f.source_table,
+        f.source_page,
+        f.location,
+        f.expected,
+        f.observed,
+        f.difference,
+        f.tolerance,
+        _SEVERITY_CODES[f.severity],
+        f.message,
+        f.measure,
+        f.compared_table,
+        f.finding_id,
+        None if f.box is None else [round(v, 2) for v in f.box],
+    ]
+
+
+def _dismissed_row(f: Finding, doc_ref: int, refs: _Refs) -> list:
+    return [
+        *_finding_row(f, doc_ref, refs),
+        f.dismissal.reason if f.dismissal else None,
+        _time(f.dismissal.dismissed_at) if f.dismissal else None,
+        f.dismissal.dismissed_by if f.dismissal else None,
+    ]
+
+
+# The overview lists the budget lines with the largest gaps; the Excel export's 预算执行
+# sheet holds more of them, and the budget CSVs every line.
+BUDGET_LINES_IN_OVERVIEW = 300
+
+
+def build_payload(data: ReportData) -> dict:
+    """The overview's compact arrays (positions named in static/report.js): documents with
+    their counts and search words, never their findings (those are on the documents'
+    pages, DOCUMENTS_FOLDER)."""
+    refs = _Refs(data)
     doc_index: dict[str, int] = {}
     docs: list[list] = []
     for doc in data.documents:
         doc_index[doc.document_id] = len(docs)
-        docs.append(_doc_row(doc, unit_ref(doc.unit_key)))
-
-    check_index: dict[str, int] = {}
-    checks: list[list[str]] = []
-
-    def check_ref(name: str, title: str) -> int:
-        if name not in check_index:
-            check_index[name] = len(checks)
-            checks.append([name, title])
-        return check_index[name]
-
-    def finding_row(f: Finding) -> list:
-        return [
-            doc_index.get(f.document_id or "", -1),
-            check_ref(f.check_name, f.check_title),
-            f.source_table,
-            f.source_page,
-            f.location,
-            f.expected,
-            f.observed,
-            f.difference,
-            f.tolerance,
-            _SEVERITY_CODES[f.severity],
-            f.message,
-            f.measure,
-            f.compared_table,
-            f.finding_id,
-            None if f.box is None else [round(v, 2) for v in f.box],
-        ]
-
-    findings = [finding_row(f) for f in data.findings]
+        docs.append(_doc_row(doc, refs.unit(doc.unit_key)))
+    for name, check in CHECKS.items():  # the search finds a document by a check's title
+        refs.check(name, check.title)
     dismissed = [
-        [
-            *finding_row(f),
-            f.dismissal.reason if f.dismissal else None,
-            _time(f.dismissal.dismissed_at) if f.dismissal else None,
-            f.dismissal.dismissed_by if f.dismissal else None,
-        ]
-        for f in data.dismissed
+        _dismissed_row(f, doc_index.get(f.document_id or "", -1), refs) for f in data.dismissed
     ]
-    # Page images by "document index:page"; [src, left, bottom, width, height] in points.
-    images = {
-        f"{doc_index[document_id]}:{number}": [
-            image.src,
-            round(image.left, 2),
-            round(image.bottom, 2),
-            round(image.width, 2),
-            round(image.height, 2),
-        ]
-        for (document_id, number), image in (pages.images.items() if pages else ())
-        if document_id in doc_index
-    }
     overview = [
         [
-            unit_ref(row.unit_key),
+            refs.unit(row.unit_key),
             row.fiscal_year,
             row.status,
             row.errors,
@@ -141,21 +157,59 @@ def build_payload(data: ReportData, pages: RenderedPages | None = None) -> dict:
         for row in data.overview
     ]
     by_check = [
-        [check_ref(s.check_name, s.check_title), s.errors, s.roundings, s.documents, s.reviews]
+        [refs.check(s.check_name, s.check_title), s.errors, s.roundings, s.documents, s.reviews]
         for s in data.check_summary
     ]
     return {
-        "units": units,
+        "mode": "overview",
+        "units": refs.units,
         "docs": docs,
-        "checks": checks,
-        "tables": {spec.table_id: spec.canonical_title for spec in TABLES},
-        "f": findings,
+        "checks": refs.checks,
+        "tables": _table_titles(),
+        "f": [],
         "ov": overview,
         "cs": by_check,
         "cov": data.coverage_basis,
         "x": dismissed,
+        "pg": {},
+        "bv": _budget_payload(data.budget, refs.unit),
+    }
+
+
+def _table_titles() -> dict[str, str]:
+    return {spec.table_id: spec.canonical_title for spec in TABLES}
+
+
+def build_document_payload(
+    data: ReportData, doc: Document, findings: list[Finding], pages: RenderedPages | None
+) -> dict:
+    """One document's page: the document, its findings, the ones dismissed, the images of
+    the pages they point at."""
+    refs = _Refs(data)
+    current = [f for f in findings if f.dismissal is None]
+    images = {
+        f"0:{number}": [
+            image.src,
+            round(image.left, 2),
+            round(image.bottom, 2),
+            round(image.width, 2),
+            round(image.height, 2),
+        ]
+        for (document_id, number), image in (pages.images.items() if pages else ())
+        if document_id == doc.document_id
+    }
+    return {
+        "mode": "document",
+        "units": refs.units,
+        "docs": [_doc_row(doc, refs.unit(doc.unit_key))],
+        "f": [_finding_row(f, 0, refs) for f in current],
+        "x": [_dismissed_row(f, 0, refs) for f in findings if f.dismissal is not None],
+        "checks": refs.checks,
+        "tables": _table_titles(),
         "pg": images,
-        "bv": _budget_payload(data.budget, unit_ref),
+        "ov": [],
+        "cs": [],
+        "cov": data.coverage_basis,
     }
 
 
@@ -188,8 +242,9 @@ def _budget_payload(budget: BudgetComparison, unit_ref) -> dict:
                 plain_value(line.gap),
                 line.state,
             ]
-            for line in budget.lines
+            for line in budget.lines[:BUDGET_LINES_IN_OVERVIEW]
         ],
+        "lines": budget.line_count,
         "subj": subjects,
         "sum": [
             [
@@ -220,8 +275,9 @@ def _budget_payload(budget: BudgetComparison, unit_ref) -> dict:
                 plain_value(line.restatement_gap),
                 line.state,
             ]
-            for line in budget.three_public
+            for line in budget.three_public[:BUDGET_LINES_IN_OVERVIEW]
         ],
+        "tp_lines": budget.three_public_count,
     }
 
 
@@ -243,6 +299,10 @@ def _doc_row(doc: Document, unit: int) -> list:
         _time(doc.checked_at),
         doc.reviews,
         doc.dismissed,
+        document_page_name(doc.document_id),
+        doc.keywords,
+        doc.kind,
+        doc.infos,
     ]
 
 
@@ -269,16 +329,19 @@ def render_html(
     out_dir: Path,
     xlsx_name: str,
     data_docs_index: Path | None = None,
-    pages: RenderedPages | None = None,
+    missing_files: int = 0,
 ) -> str:
+    """The overview page: counts, coverage, 预算执行, findings by check and the paged list
+    of documents, each linking to its page in DOCUMENTS_FOLDER. `missing_files`: documents
+    whose pages could not be shown (their file is no longer in the inbox)."""
     statuses = data.status_counts()
-    current = data.current_findings()
-    errors = sum(f.severity == "error" for f in current)
-    roundings = sum(f.severity == "rounding" for f in current)
-    error_docs = len({f.document_id for f in current if f.severity == "error"})
-    rounding_docs = len({f.document_id for f in current if f.severity == "rounding"})
-    reviews = sum(f.severity == "review" for f in current)
-    review_docs = len({f.document_id for f in current if f.severity == "review"})
+    current = data.current_documents()
+    errors = sum(d.errors for d in current)
+    roundings = sum(d.roundings for d in current)
+    error_docs = sum(d.errors > 0 for d in current)
+    rounding_docs = sum(d.roundings > 0 for d in current)
+    reviews = sum(d.reviews for d in current)
+    review_docs = sum(d.reviews > 0 for d in current)
     years = sorted({r.fiscal_year for r in data.overview})
     year_text = (
         "—" if not years else (f"{years[0]}" if len(years) == 1 else f"{years[0]}–{years[-1]}")
@@ -377,15 +440,9 @@ def render_html(
         cards.append(budget_card)
 
     notices = list(data.warnings)
-    if pages is not None and pages.missing_files:
+    if missing_files:
         notices.append(
-            f"{len(pages.missing_files)} 份文件的原文已不在收件箱（或已被更换），"
-            "其问题不显示页面图像。"
-        )
-    if pages is not None and not pages.embedded:
-        notices.append(
-            f"页面图像较多（{len(pages.images)} 页），写在报告旁的 {PAGES_FOLDER}/ 文件夹中；"
-            "移动或转发报告时请连同该文件夹一起。"
+            f"{missing_files} 份文件的原文已不在收件箱（或已被更换），其问题不显示页面图像。"
         )
     if not data.checks_ran and not any("check_results" in w for w in notices):
         notices.append("数据质量检查尚未产生结果：下表只列出文件，不含问题。")
@@ -400,7 +457,7 @@ def render_html(
         if superseded
         else '<input type="checkbox" id="f-old" hidden>'
     )
-    has_info = any(f.severity == "info" for f in data.findings)
+    has_info = any(d.infos for d in data.documents)
     info_option = '\n<option value="info">提示</option>' if has_info else ""
     coverage_note = {
         "registry": "覆盖情况对照单位名册：应报未报的单位与年度也列在表中。",
@@ -431,7 +488,51 @@ def render_html(
         old_toggle=old_toggle,
         dismissed=len(data.dismissed),
         budget_body=_budget_body(data.budget),
-        data=_data_island(build_payload(data, pages)),
+        documents_folder=DOCUMENTS_FOLDER,
+        data=_data_island(build_payload(data)),
+    )
+
+
+@cache
+def _document_template() -> Template:
+    return Template((assets.STATIC / "document.html").read_text(encoding="utf-8"))
+
+
+def render_document_html(
+    data: ReportData,
+    doc: Document,
+    findings: list[Finding],
+    pages: RenderedPages | None,
+    overview_name: str,
+) -> str:
+    """A document's page: its findings (dismissed ones apart) with the page images they
+    point at, drawn by the shared static/report.js beside it. Nothing on it depends on
+    other documents, so it is rewritten only when its own results change."""
+    unit = data.units.get(doc.unit_key or "")
+    heading = " ".join(
+        part
+        for part in (
+            unit.name if unit else "单位不明",
+            f"{doc.fiscal_year} 年度" if doc.fiscal_year is not None else "",
+            doc.kind,
+        )
+        if part
+    )
+    has_info = any(f.severity == "info" for f in findings)
+    notices = []
+    if pages is not None and pages.missing_files:
+        notices.append("该文件的原文已不在收件箱（或已被更换），其问题不显示页面图像。")
+    if doc.status == "superseded":
+        notices.append("此文件已被同一单位同一年度的新版文件取代，以下问题仅供参考。")
+    return _document_template().substitute(
+        notices="".join(f'<div class="notice"><p>{escape(n)}</p></div>' for n in notices),
+        title=TITLE,
+        heading=escape(heading),
+        file_name=escape(doc.file_name),
+        overview=escape(f"../{overview_name}"),
+        info_option='\n<option value="info">提示</option>' if has_info else "",
+        dismissed=sum(f.dismissal is not None for f in findings),
+        data=_data_island(build_document_payload(data, doc, findings, pages)),
     )
 
 
@@ -464,13 +565,24 @@ def _budget_body(budget: BudgetComparison) -> str:
         parts.append(f'<p class="empty" id="budget-note">{escape(budget.note)}</p>')
     if budget.lines:
         parts.append('<h3>按单位与年度</h3>\n<div id="budget-sum"></div>')
+        shown = (
+            f"{budget.line_count} 行"
+            if budget.line_count <= BUDGET_LINES_IN_OVERVIEW
+            else f"共 {budget.line_count} 行，此处列差额绝对值最大的 "
+            f"{BUDGET_LINES_IN_OVERVIEW} 行，全部见 {BUDGET_CSV_NAME}"
+        )
         parts.append(
-            f"<h3>按科目（{len(budget.lines)} 行，差额绝对值从大到小）</h3>\n"
-            '<div id="budget-rows"></div>'
+            f'<h3>按科目（{shown}，差额绝对值从大到小）</h3>\n<div id="budget-rows"></div>'
         )
     if budget.three_public:
+        more = (
+            f"（共 {budget.three_public_count} 项，此处列差额绝对值最大的 "
+            f"{BUDGET_LINES_IN_OVERVIEW} 项，全部见 {THREE_PUBLIC_CSV_NAME}）"
+            if budget.three_public_count > BUDGET_LINES_IN_OVERVIEW
+            else ""
+        )
         parts.append(
-            "<h3>“三公”经费：预算文件的预算数、决算所列预算数与决算数</h3>\n"
+            f"<h3>“三公”经费：预算文件的预算数、决算所列预算数与决算数{more}</h3>\n"
             '<div id="budget-tp"></div>'
         )
     return "\n".join(parts)

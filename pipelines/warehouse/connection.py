@@ -14,6 +14,8 @@ told apart here from passing ones, so that the pipeline stops at once with the c
 from __future__ import annotations
 
 import errno
+import os
+import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -21,6 +23,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
+
+from pipelines import settings
 
 RAW_SCHEMA_SQL = Path(__file__).with_name("raw_schema.sql")
 
@@ -47,6 +51,23 @@ def _is_lock_conflict(error: duckdb.IOException) -> bool:
     return "lock" in str(error).lower()
 
 
+def resource_config(path: Path) -> dict[str, str | int]:
+    """What every connection may use: DuckDB's buffers up to the memory limit of the
+    settings, then spilled to a temporary folder (the warehouse's own `<file>.tmp`, as
+    DuckDB does; a folder of this process for a database in memory, where DuckDB's default
+    would be `.tmp` in the working directory), so a process's memory does not grow with
+    the warehouse it reads."""
+    if path == IN_MEMORY:
+        spill = Path(tempfile.gettempdir()) / f"juesuan-duckdb-{os.getpid()}"
+    else:
+        spill = path.with_name(path.name + ".tmp")
+    return {
+        "memory_limit": settings.duckdb_memory_limit(),
+        "threads": settings.duckdb_threads(),
+        "temp_directory": str(spill),
+    }
+
+
 def _open(
     path: Path,
     read_only: bool,
@@ -57,9 +78,10 @@ def _open(
     deadline = time.monotonic() + lock_wait
     delay = FIRST_RETRY_SECONDS
     waited = False
+    config = {**resource_config(path), **(config or {})}
     while True:
         try:
-            return duckdb.connect(str(path), read_only=read_only, config=config or {})
+            return duckdb.connect(str(path), read_only=read_only, config=config)
         except duckdb.IOException as error:
             if not _is_lock_conflict(error):
                 raise

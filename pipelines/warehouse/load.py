@@ -81,8 +81,7 @@ def load_extraction(con: duckdb.DuckDBPyConnection, extraction: DocumentExtracti
     lines = _lines_frame(extraction)
     con.execute("begin transaction")
     try:
-        for table in reversed(RAW_TABLES):
-            con.execute(f"delete from raw.{table} where document_id = ?", [document_id])
+        delete_loaded_rows(con, document_id)
         con.execute(
             "insert into raw.documents values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
@@ -169,6 +168,21 @@ def load_extraction(con: duckdb.DuckDBPyConnection, extraction: DocumentExtracti
 RAW_TABLES = ("documents", "extracted_tables", "table_cells", "narrative_figures", "page_lines")
 
 
+def delete_loaded_rows(con: duckdb.DuckDBPyConnection, document_id: str) -> None:
+    """Delete a document's rows from every raw table, if it was loaded before. A document
+    is loaded with its raw.documents row, in one transaction, so a document without that
+    row has no rows anywhere; looking it up there (its primary key) spares the deletes,
+    each of which scans its whole table (document_id alone is no index's key): a cost
+    that grows with the warehouse, paid by every new document of a large load."""
+    (loaded,) = con.execute(
+        "select count(*) from raw.documents where document_id = ?", [document_id]
+    ).fetchone() or (0,)
+    if not loaded:
+        return
+    for table in reversed(RAW_TABLES):
+        con.execute(f"delete from raw.{table} where document_id = ?", [document_id])
+
+
 def _parquet(folder: Path, table: str) -> str:
     return str(folder / f"{table}.parquet")
 
@@ -200,8 +214,7 @@ def load_extraction_files(con: duckdb.DuckDBPyConnection, folder: Path) -> str:
         raise ValueError(f"{folder}: no document in documents.parquet")
     con.execute("begin transaction")
     try:
-        for table in reversed(RAW_TABLES):
-            con.execute(f"delete from raw.{table} where document_id = ?", [document_id])
+        delete_loaded_rows(con, document_id)
         con.execute(
             "insert into raw.documents by name "
             "select * replace (?::timestamp as ingested_at) from read_parquet(?)",

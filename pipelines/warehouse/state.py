@@ -26,6 +26,8 @@ COVERAGE = "quality.document_coverage"
 # Each document's results from the latest run that checked it (written by the quality
 # engine with quality.check_results): the one answer to "the latest quality run".
 LATEST_RESULTS = "quality.check_results_latest"
+# What each document's latest results were computed from (the quality engine's staleness).
+CHECK_STATE = "quality.check_state"
 PROBLEM_STATUSES = ("rejected", "superseded")
 
 
@@ -48,33 +50,47 @@ def known_documents(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
 
 def downstream_behind_raw(con: duckdb.DuckDBPyConnection) -> bool:
     """Whether the marts or the quality checks have not yet seen the raw schema as it is:
-    a document loaded after the last dbt build or the last quality run (e.g. when a run
-    failed after loading), so that a run with nothing new still brings them up to date."""
+    a document loaded after the last dbt build, or a loaded document whose checks have not
+    seen its current reading (e.g. when a run failed after loading), so that a run with
+    nothing new still brings them up to date.
+
+    The checks are behind when a document the marts hold as loaded has no check state for
+    its ingested_at (quality.check_state, which the engine writes for every document it
+    checks); a warehouse checked before that table existed is behind when its latest
+    results are older than its latest load."""
     relations = existing_relations(con)
     if RAW_DOCUMENTS not in relations or not _count(con, f"select count(*) from {RAW_DOCUMENTS}"):
         return False
     if not {MARTS_DOCUMENTS, "quality.check_results"} <= relations:
         return True
-    return bool(
-        _one(
-            con,
-            """
-            select
-                exists (
-                    select 1 from raw.documents as r
-                    where not exists (
-                        select 1 from marts.dim_document as d
-                        where d.document_id = r.document_id and d.ingested_at = r.ingested_at
-                    )
-                )
-                or coalesce(
-                    (select max(checked_at) from quality.check_results)
-                    < (select max(ingested_at) from raw.documents),
-                    true
-                )
-            """,
+    marts_behind = """
+        exists (
+            select 1 from raw.documents as r
+            where not exists (
+                select 1 from marts.dim_document as d
+                where d.document_id = r.document_id and d.ingested_at = r.ingested_at
+            )
         )
-    )
+    """
+    if CHECK_STATE in relations:
+        checks_behind = f"""
+            exists (
+                select 1 from {MARTS_DOCUMENTS} as d
+                where d.status = 'loaded' and not exists (
+                    select 1 from {CHECK_STATE} as s
+                    where s.document_id = d.document_id and s.ingested_at = d.ingested_at
+                )
+            )
+        """
+    else:
+        checks_behind = """
+            coalesce(
+                (select max(checked_at) from quality.check_results)
+                < (select max(ingested_at) from raw.documents),
+                true
+            )
+        """
+    return bool(_one(con, f"select ({marts_behind}) or ({checks_behind})"))
 
 
 class QualityRun(NamedTuple):
@@ -151,6 +167,46 @@ def run_findings_by_check(
         f"select check_name, {_FINDING_COUNTS} from {_results(con)} "
         "where run_id = ? group by check_name",
         [run.run_id],
+    ).fetchall()
+    return {name: FindingCounts(*counts) for name, *counts in rows}
+
+
+def _loaded(con: duckdb.DuckDBPyConnection) -> str:
+    """The filter to the documents the marts hold as loaded (every one before the marts)."""
+    if MARTS_DOCUMENTS not in existing_relations(con):
+        return "true"
+    return f"document_id in (select document_id from {MARTS_DOCUMENTS} where status = 'loaded')"
+
+
+def current_findings(con: duckdb.DuckDBPyConnection) -> FindingCounts:
+    """Errors, rounding differences and findings to review over every loaded document's
+    latest results, whichever run checked it (a run checks only the stale documents, so
+    one run's results are not the warehouse's); dismissed findings are not counted."""
+    if LATEST_RESULTS not in existing_relations(con):
+        return FindingCounts(0, 0, 0)
+    row = con.execute(
+        f"select {_FINDING_COUNTS} from {_results(con)} where {_loaded(con)}"
+    ).fetchone()
+    return FindingCounts(*row) if row is not None else FindingCounts(0, 0, 0)
+
+
+def current_dismissed_findings(con: duckdb.DuckDBPyConnection) -> int:
+    """How many of the loaded documents' latest findings a reviewer dismissed."""
+    if LATEST_RESULTS not in existing_relations(con):
+        return 0
+    row = con.execute(
+        f"select count(*) filter (where dismissed) from {_results(con)} where {_loaded(con)}"
+    ).fetchone()
+    return int(row[0]) if row is not None else 0
+
+
+def current_findings_by_check(con: duckdb.DuckDBPyConnection) -> dict[str, FindingCounts]:
+    """check_name → current_findings of that check (checks without results are absent)."""
+    if LATEST_RESULTS not in existing_relations(con):
+        return {}
+    rows = con.execute(
+        f"select check_name, {_FINDING_COUNTS} from {_results(con)} "
+        f"where {_loaded(con)} group by check_name"
     ).fetchall()
     return {name: FindingCounts(*counts) for name, *counts in rows}
 

@@ -10,7 +10,14 @@
     it is no longer a live problem. A rejected document whose kind was not recognised (or
     a later one without a kind) matches on unit and year alone. Rejected documents never
     supersede anything.
+
+    A table, not a view as the rest of intermediate: every per-document fact mart reads it
+    several times a build (its batch, its rows, the deletion of replaced versions), and
+    the supersession rules take a window and a self-join over every document, so it is
+    derived once per build (one row per document version: small).
 #}
+
+{{ config(materialized='table') }}
 
 with
 

@@ -1,10 +1,12 @@
 """PDF inbox → extracted documents → raw schema, one partition per document.
 
 The three assets run a whole set of document partitions in one run (single-run backfill
-policy): extraction fans out to worker processes itself, and the raw load writes DuckDB
-once per run instead of once per document.
+policy): extraction fans out to shard steps (one by default), each with its own worker
+processes, and the raw load writes DuckDB once per run instead of once per document.
 """
 
+import os
+import socket
 import warnings
 from collections import Counter
 from pathlib import Path
@@ -13,7 +15,7 @@ from typing import Any
 import dagster as dg
 
 from pipelines.defs.ingestion.partitions import document_partitions
-from pipelines.defs.ingestion.planning import pending_sources
+from pipelines.defs.ingestion.planning import pending_sources, split_into_shards
 from pipelines.defs.resources import DUCKDB_POOL, ExtractionResource, InboxResource
 from pipelines.extract.records import DocumentExtraction
 from pipelines.extract.runner import SourceFile, extract_all
@@ -44,11 +46,6 @@ PER_DOCUMENT_STEP: dict[str, Any] = {
 }
 
 
-class ExtractionConfig(dg.Config):
-    force: bool = False
-    """Extract again even when the content and the extractor version are unchanged."""
-
-
 @dg.asset(
     group_name="ingestion", kinds={"pdf"}, io_manager_key="document_store", **PER_DOCUMENT_STEP
 )
@@ -74,10 +71,9 @@ def source_documents(
         {
             "documents": len(files),
             "no_longer_in_inbox": len(gone),
+            # Counts only: Dagster copies a partitioned step's metadata into every
+            # partition's materialisation, so a list here would grow as documents².
             "skipped_entries": len(scan.skipped),
-            "skipped_entry_reasons": dg.MetadataValue.md(
-                "\n".join(f"- `{e.source_path}`: {e.reason}" for e in scan.skipped) or "none"
-            ),
         }
     )
     return files
@@ -107,42 +103,62 @@ def document_metadata(extraction: DocumentExtraction) -> dict:
     }
 
 
-def _markdown_table(rows: list[dict]) -> str:
-    columns = ["file", "status", "unit_name", "fiscal_year", "pages", "tables_found"]
-    columns += ["camelot_accuracy", "status_reason"]
-    lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
-    lines += ["| " + " | ".join(str(row[c]) for c in columns) + " |" for row in rows]
-    return "\n".join(lines)
+class ExtractionConfig(dg.Config):
+    force: bool = False
+    """Extract again even when the content and the extractor version are unchanged."""
+    shards: int = 1
+    """How many steps the run's documents are split into, each extracting its share with
+    its own process pool. With Dagster's multiprocess executor 1 is best (one pool uses
+    every CPU); with the Celery or Kubernetes executor each shard is a task or pod, so
+    several spread the extraction over the workers."""
 
 
-@dg.asset(
-    group_name="ingestion", kinds={"camelot"}, io_manager_key="document_store", **PER_DOCUMENT_STEP
-)
-def document_extractions(
-    context: dg.AssetExecutionContext,
+EXTRACTIONS_KEY = dg.AssetKey("document_extractions")
+
+
+@dg.op(out=dg.DynamicOut(dict), retry_policy=TRANSIENT_RETRY)
+def plan_extraction_shards(
     config: ExtractionConfig,
     source_documents: dict[str, dict | None],
     inbox: InboxResource,
     warehouse: WarehouseResource,
-    extraction: ExtractionResource,
     progress: dg.ResourceParam[IngestProgress],
-) -> dict[str, dict | None]:
-    """Tables, narrative figures and provenance read from each document, in parallel
-    worker processes, each stored as it completes (the value says where). A document
-    already in the warehouse with the same content and extractor version is not extracted
-    again (None here), unless `force` is set."""
+):
+    """The run's documents still to extract (content or extractor version not yet in the
+    warehouse, or all with `force`), split into `shards` groups of similar size; always
+    one group, empty when nothing is new, so that the collecting step runs."""
     sources = [
         SourceFile.received(inbox.root, key, value)
         for key, value in source_documents.items()
         if value is not None
     ]
-    # A full disk or a read-only store fails the step at once, not after retries.
     with permanent_faults_fail_at_once():
         todo = pending_sources(sources, warehouse, force=config.force)
-        stored: dict[str, dict | None] = dict.fromkeys(source_documents)
-        progress.start("extract", len(todo))
-        rows = []
-        for extracted in extract_all(todo, inbox.root, timeout=extraction.timeout_seconds):
+    progress.start("extract", len(todo))
+    for index, shard in enumerate(split_into_shards(todo, config.shards)):
+        yield dg.DynamicOutput(
+            {source.document_id: source.handed_on() for source in shard},
+            mapping_key=f"shard_{index}",
+        )
+
+
+@dg.op(retry_policy=TRANSIENT_RETRY)
+def extract_shard(
+    context: dg.OpExecutionContext,
+    shard: dict[str, dict],
+    inbox: InboxResource,
+    extraction: ExtractionResource,
+    progress: dg.ResourceParam[IngestProgress],
+) -> dict:
+    """Extracts one shard's documents in parallel worker processes, storing each as it
+    completes; hands on where each is stored and its figures, and which process ran it
+    (a Celery worker or pod with a distributed executor)."""
+    sources = [SourceFile.received(inbox.root, key, value) for key, value in shard.items()]
+    stored: dict[str, dict] = {}
+    rows = []
+    # A full disk or a read-only store fails the step at once, not after retries.
+    with permanent_faults_fail_at_once():
+        for extracted in extract_all(sources, inbox.root, timeout=extraction.timeout_seconds):
             stored[extracted.document_id] = {
                 "folder": extraction.save(extracted),
                 "source_path": extracted.source_path,
@@ -152,7 +168,7 @@ def document_extractions(
             # Per-document figures, on the document's own partition.
             context.log_event(
                 dg.AssetObservation(
-                    asset_key=context.asset_key, partition=extracted.document_id, metadata=row
+                    asset_key=EXTRACTIONS_KEY, partition=extracted.document_id, metadata=row
                 )
             )
             if extracted.status != "loaded":
@@ -160,21 +176,64 @@ def document_extractions(
                     f"{extracted.source_path}: rejected — {extracted.status_reason}"
                 )
             progress.advance("extract", extracted.source_path)
+    executed_by = f"{os.getpid()}@{socket.gethostname()}"
+    context.add_output_metadata({"documents": len(rows), "executed_by": executed_by})
+    return {"stored": stored, "rows": rows}
+
+
+@dg.op(out=dg.Out(io_manager_key="document_store"))
+def collect_extractions(
+    context: dg.OpExecutionContext,
+    source_documents: dict[str, dict | None],
+    shards: list[dict],
+    progress: dg.ResourceParam[IngestProgress],
+) -> dict[str, dict | None]:
+    """Every document of the run with where its new extraction is stored (None: unchanged
+    or gone from the inbox), and the run's extraction figures."""
     progress.finish("extract")
+    stored: dict[str, dict | None] = dict.fromkeys(source_documents)
+    rows = []
+    for shard in shards:
+        stored.update(shard["stored"])
+        rows += shard["rows"]
     statuses = Counter(row["status"] for row in rows)
     context.add_output_metadata(
         {
             "extracted": len(rows),
             "unchanged": sum(source is not None for source in source_documents.values())
-            - len(todo),
+            - len(rows),
+            "shards": len(shards),
             "loaded": statuses.get("loaded", 0),
             "rejected": statuses.get("rejected", 0),
             "pages": sum(row["pages"] for row in rows),
+            # Counts only (each document's figures are on its own partition's observation):
+            # this metadata is copied into every partition's materialisation.
             "seconds": round(sum(row["seconds"] for row in rows), 2),
-            "documents": dg.MetadataValue.md(_markdown_table(rows) if rows else "nothing new"),
         }
     )
     return stored
+
+
+@dg.graph_asset(
+    group_name="ingestion",
+    kinds={"camelot"},
+    partitions_def=document_partitions,
+    backfill_policy=SINGLE_RUN,
+    # Run config keeps the shape of a single step's: ops: {document_extractions: {config:
+    # {force: true, shards: 4}}}.
+    config=dg.ConfigMapping(
+        config_schema=ExtractionConfig.to_config_schema(),
+        config_fn=lambda config: {"plan_extraction_shards": {"config": config}},
+    ),
+)
+def document_extractions(source_documents: dict[str, dict | None]) -> dict[str, dict | None]:
+    """Tables, narrative figures and provenance read from each document, each stored as it
+    completes (the value says where). The documents are split into shards, one step each,
+    so a distributed executor spreads them over its workers. A document already in the
+    warehouse with the same content and extractor version is not extracted again (None
+    here), unless `force` is set."""
+    shards = plan_extraction_shards(source_documents)
+    return collect_extractions(source_documents, shards.map(extract_shard).collect())
 
 
 @dg.multi_asset(

@@ -1,5 +1,6 @@
 """One ingestion run from the command line: the same run the sensor or the schedule
-would launch, executed in this process."""
+would launch, executed in this process (or orchestrated from it, with a distributed
+executor)."""
 
 from __future__ import annotations
 
@@ -51,31 +52,48 @@ def plan_ingestion(
     return IngestPlan(len(sources), pending, tags, rebuild_only, scan.skipped)
 
 
+def _run_scope(
+    job: dg.JobDefinition, plan: IngestPlan, force: bool, shards: int
+) -> tuple[dict, list[dg.AssetKey] | None] | None:
+    """The run config and asset selection of the plan's run; None when there is nothing
+    to do."""
+    if plan.pending:
+        extraction = {"force": force, "shards": shards}
+        return {**QUIET_LOGS, "ops": {"document_extractions": {"config": extraction}}}, None
+    if plan.rebuild_only:
+        # Everything but the per-document (partitioned) assets.
+        graph = job.asset_layer.asset_graph
+        selection = [
+            key
+            for key in job.asset_layer.executable_asset_keys
+            if graph.get(key).partitions_def is None
+        ]
+        return QUIET_LOGS, selection
+    return None
+
+
+def _run_tags(plan: IngestPlan) -> dict[str, str]:
+    return {
+        **plan.tags,
+        **run_process_tags(),  # a later run can tell when this process is gone
+        "juesuan/trigger": "cli",
+        # The operator re-runs the command; the daemon must not relaunch it.
+        MAX_RETRIES_TAG: "0",
+    }
+
+
 def run_ingestion(
     defs: dg.Definitions,
     instance: dg.DagsterInstance,
     plan: IngestPlan,
     force: bool = False,
 ) -> dg.ExecuteInProcessResult | None:
-    """Executes the plan; None when there is nothing to do."""
+    """Executes the plan in this process; None when there is nothing to do."""
     job = defs.resolve_job_def("ingest")
-    asset_selection = None
-    if plan.pending:
-        run_config: dict = {
-            **QUIET_LOGS,
-            "ops": {"document_extractions": {"config": {"force": force}}},
-        }
-    elif plan.rebuild_only:
-        run_config = QUIET_LOGS
-        # Everything but the per-document (partitioned) assets.
-        graph = job.asset_layer.asset_graph
-        asset_selection = [
-            key
-            for key in job.asset_layer.executable_asset_keys
-            if graph.get(key).partitions_def is None
-        ]
-    else:
+    scope = _run_scope(job, plan, force, shards=1)
+    if scope is None:
         return None
+    run_config, asset_selection = scope
     run_id = str(uuid.uuid4())
     try:
         return execute_interruptibly(
@@ -84,13 +102,7 @@ def run_ingestion(
             lambda: job.execute_in_process(
                 instance=instance,
                 run_id=run_id,
-                tags={
-                    **plan.tags,
-                    **run_process_tags(),  # a later run can tell when this process is gone
-                    "juesuan/trigger": "cli",
-                    # The operator re-runs the command; the daemon must not relaunch it.
-                    MAX_RETRIES_TAG: "0",
-                },
+                tags=_run_tags(plan),
                 run_config=run_config,
                 asset_selection=asset_selection,
                 raise_on_error=False,
@@ -100,6 +112,41 @@ def run_ingestion(
         # In process, nothing of the run goes on once it returns or is interrupted: a
         # slot an interrupted step held must not outlive it.
         free_pool_slots(instance, run_id)
+
+
+def ingest_job() -> dg.JobDefinition:
+    """The code location's `ingest` job, for executors whose steps run in other processes:
+    each rebuilds it from this function (dg.reconstructable)."""
+    from pipelines.definitions import defs
+
+    return defs.resolve_job_def("ingest")
+
+
+@dataclass
+class ExecutedRun:
+    run_id: str
+    success: bool
+
+
+def execute_ingestion(
+    instance: dg.DagsterInstance, plan: IngestPlan, shards: int, force: bool = False
+) -> ExecutedRun | None:
+    """Executes the plan with the executor JUESUAN_EXECUTOR selects (Celery: a task per
+    step, the extraction split into `shards` steps); this process orchestrates and holds
+    the pool claims. None when there is nothing to do."""
+    scope = _run_scope(ingest_job(), plan, force, shards)
+    if scope is None:
+        return None
+    run_config, asset_selection = scope
+    with dg.execute_job(
+        dg.reconstructable(ingest_job),
+        instance,
+        run_config=run_config,
+        tags=_run_tags(plan),
+        asset_selection=asset_selection,
+        raise_on_error=False,
+    ) as result:
+        return ExecutedRun(result.run_id, result.success)
 
 
 class RunInterrupted(Exception):

@@ -47,3 +47,19 @@ def range_tags(keys: Iterable[str], partition_order: Sequence[str]) -> dict[str,
         RANGE_START_TAG: partition_order[positions[0]],
         RANGE_END_TAG: partition_order[positions[-1]],
     }
+
+
+def split_into_shards(sources: Sequence[SourceFile], shards: int) -> list[list[SourceFile]]:
+    """The sources in at most `shards` groups of near-equal bytes (file size stands for the
+    pages to read), each group in the sources' order; always one group, empty when there
+    is nothing. Largest first into the lightest group, ties to the first: the same sources
+    give the same groups in every process."""
+    count = max(1, min(shards, len(sources)))
+    groups: list[list[int]] = [[] for _ in range(count)]
+    loads = [0] * count
+    by_size = sorted(range(len(sources)), key=lambda index: (-sources[index].file_size, index))
+    for index in by_size:
+        lightest = min(range(count), key=lambda group: (loads[group], group))
+        groups[lightest].append(index)
+        loads[lightest] += sources[index].file_size
+    return [[sources[index] for index in sorted(group)] for group in groups]

@@ -29,29 +29,39 @@ def quality_check_results(
     reports: ReportsResource,
     progress: dg.ResourceParam[IngestProgress],
 ) -> dg.MaterializeResult:
-    """Every accounting identity of every loaded document, checked (Great Expectations),
-    into quality.check_results. A document's broken identities are findings, recorded
-    here; they never fail the run. (quality.document_coverage is a dbt model.)"""
+    """Every accounting identity of every loaded document whose checks are stale (new,
+    read again, compared with a changed document, or checked by changed rules), checked
+    (Great Expectations) batch by batch into quality.check_results. A document's broken
+    identities are findings, recorded here; they never fail the run.
+    (quality.document_coverage is a dbt model.)"""
     progress.start("quality")
     with permanent_faults_fail_at_once():
         summary = run_quality_checks(
             warehouse.file, run_id=context.run_id, reports_dir=reports.directory
         )
     progress.finish("quality")
-    return dg.MaterializeResult(
-        metadata={
-            "documents_checked": summary.documents_checked,
-            "errors": summary.errors,
-            "rounding": summary.rounding,
-            "passed": summary.passed,
-            "data_docs": dg.MetadataValue.path(str(summary.data_docs_index)),
-        }
-    )
+    # This run's work, then the warehouse's findings over every loaded document's latest
+    # results (a run checks only the stale documents).
+    metadata: dict = {
+        "documents_checked": summary.documents_checked,
+        "documents_up_to_date": summary.documents_up_to_date,
+        "outcomes_written": summary.outcomes,
+        "batches": summary.batches,
+        "errors": summary.latest.errors,
+        "review": summary.latest.review,
+        "rounding": summary.latest.rounding,
+        "documents_with_errors": summary.latest.documents_with_errors,
+    }
+    if summary.data_docs_index is not None:
+        metadata["data_docs"] = dg.MetadataValue.path(str(summary.data_docs_index))
+    return dg.MaterializeResult(metadata=metadata)
 
 
 @dg.asset(key=QUALITY_REPORT, deps=[QUALITY_RESULTS], group_name="quality", kinds={"html"})
 def quality_report(warehouse: WarehouseResource, reports: ReportsResource) -> dg.MaterializeResult:
-    """The finance bureau's report: one self-contained HTML file and an Excel export."""
+    """The finance bureau's report: the overview (one self-contained HTML file), a page
+    per document (rewritten only for documents whose results changed) and the Excel, CSV
+    and JSON exports."""
     data_docs = reports.directory / "data_docs" / "index.html"
     with permanent_faults_fail_at_once():
         files = write_report(
@@ -61,5 +71,8 @@ def quality_report(warehouse: WarehouseResource, reports: ReportsResource) -> dg
         metadata={
             "html": dg.MetadataValue.path(str(files.html)),
             "excel": dg.MetadataValue.path(str(files.xlsx)),
+            "document_pages": dg.MetadataValue.path(str(files.documents_folder)),
+            "pages_rendered": dg.MetadataValue.int(len(files.pages_rendered)),
+            "pages_removed": dg.MetadataValue.int(files.pages_removed),
         }
     )

@@ -6,6 +6,8 @@ it.
 
 import hashlib
 import json
+import signal
+import subprocess
 import sys
 from pathlib import Path
 
@@ -88,17 +90,93 @@ def juesuan_dbt_models(
     with permanent_faults_fail_at_once(), progress.tool_output():
         # Opened here first: a corrupt file or a read-only folder fails at once, with its
         # cause, rather than after dbt's connection retries (profiles.yml).
-        with warehouse.connect():
-            pass
+        code_version = dbt_code_version()
+        with warehouse.connect() as con:
+            built_with = built_code_version(con)
+        full_refresh = built_with != code_version
+        if full_refresh:
+            # The facts are incremental by document: rows built by other SQL would stay.
+            context.log.info(
+                "dbt 项目代码已变（或首次构建）：全量重建 (full refresh: the models changed)"
+            )
         build = dbt.cli(
-            ["build", "--vars", warehouse_var],
+            ["build", "--vars", warehouse_var, *(["--full-refresh"] if full_refresh else [])],
             context=context,
             target_path=build_target_path(warehouse.file),
         )
-        for event in build.stream():
-            progress.advance("dbt")
-            yield event
+        try:
+            for event in build.stream():
+                progress.advance("dbt")
+                yield event
+        finally:
+            # A failure while handling dbt's events (or the step being closed) must not
+            # leave dbt running: it would hold the warehouse's lock through every retry.
+            stop_dbt_process(build.process)
+        if full_refresh:  # reached only when the build succeeded (dagster-dbt raises)
+            with warehouse.connect() as con:
+                record_code_version(con, code_version)
     progress.finish("dbt")
+
+
+# The dbt code the warehouse's incremental facts were last fully built with: a change of
+# any model, macro, seed or project setting rebuilds them all once (`--full-refresh`).
+BUILD_STATE = "pipeline.dbt_build_state"
+DBT_CODE_FOLDERS = ("models", "macros", "seeds")
+
+
+def dbt_code_version(project_dir: Path = settings.DBT_PROJECT_DIR) -> str:
+    """A digest of the dbt project's code: every file under models/, macros/ and seeds/,
+    and dbt_project.yml (paths and contents)."""
+    digest = hashlib.sha256()
+    files = [project_dir / "dbt_project.yml"]
+    for folder in DBT_CODE_FOLDERS:
+        files += sorted(p for p in (project_dir / folder).rglob("*") if p.is_file())
+    for path in files:
+        digest.update(path.relative_to(project_dir).as_posix().encode() + b"\0")
+        digest.update(path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def built_code_version(con) -> str | None:
+    """The code version the facts were last fully built with; None before the first."""
+    present = con.execute(
+        "select count(*) from duckdb_tables() "
+        "where schema_name = 'pipeline' and table_name = 'dbt_build_state'"
+    ).fetchone()
+    if not present or not present[0]:
+        return None
+    row = con.execute(f"select code_version from {BUILD_STATE}").fetchone()
+    return row[0] if row else None
+
+
+def record_code_version(con, code_version: str) -> None:
+    con.execute("create schema if not exists pipeline")
+    con.execute(
+        f"create table if not exists {BUILD_STATE} (code_version varchar, built_at timestamp)"
+    )
+    con.execute(
+        f"comment on table {BUILD_STATE} is "
+        "'dbt 项目代码版本：按文件增量构建的事实表上次全量重建所用的模型代码；代码变了即全量重建'"
+    )
+    con.execute("begin transaction")
+    con.execute(f"delete from {BUILD_STATE}")
+    con.execute(
+        f"insert into {BUILD_STATE} values (?, current_timestamp::timestamp)", [code_version]
+    )
+    con.execute("commit")
+
+
+def stop_dbt_process(process: subprocess.Popen, grace_seconds: float = 10.0) -> None:
+    """Interrupt a dbt process still running (dbt stops at its next node and releases the
+    warehouse), then kill it after the grace time."""
+    if process.poll() is not None:
+        return
+    process.send_signal(signal.SIGINT)
+    try:
+        process.wait(timeout=grace_seconds)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
 defs = dg.Definitions(

@@ -1,6 +1,10 @@
 (function () {
   "use strict";
   var D = JSON.parse(document.getElementById("report-data").textContent);
+  // "overview": quality_report.html, documents without their findings; "document": one
+  // document's page (DOCS holds it alone, F its findings, PG its page images).
+  var MODE = D.mode || "overview";
+  var FOLDER = "quality_report_documents/";
   // v: review (需人工核对), a finding resting on a cell read with doubt: never an error.
   var SEV = { e: "错误", v: "需人工核对", r: "尾数误差", i: "提示" };
   var SEV_RANK = { e: 0, v: 1, r: 2, i: 3 };
@@ -26,7 +30,8 @@
   // A dismissed finding (D.x): a finding's positions, then the reviewer's reason and time.
   var XREASON = 15, XAT = 16, XBY = 17;
   var DID = 0, DFILE = 1, DU = 2, DY = 3, DST = 4, DREASON = 5, DPAGES = 6, DING = 7,
-    DN = 8, DOK = 9, DE = 10, DR = 11, DI = 12, DAT = 13, DV = 14, DX = 15;
+    DN = 8, DOK = 9, DE = 10, DR = 11, DI = 12, DAT = 13, DV = 14, DX = 15, DPAGE = 16,
+    DKW = 17, DKIND = 18, DINF = 19;
   var PG = D.pg || {}, X = D.x || [];
 
   function $(id) { return document.getElementById(id); }
@@ -97,6 +102,13 @@
   // The page cell: a button that opens the page below the finding's row.
   function pageCell(f, td, span) {
     if (!f[FP]) { td.textContent = "—"; return; }
+    if (MODE === "overview") {
+      // The page images are on the document's page.
+      var a = el("a", "pg", "第 " + f[FP] + " 页");
+      if (f[FD] >= 0) a.href = FOLDER + DOCS[f[FD]][DPAGE] + "#" + new URLSearchParams({ q: f[FID] || "" }).toString();
+      td.appendChild(a);
+      return;
+    }
     var btn = el("button", "pg", "第 " + f[FP] + " 页");
     btn.type = "button";
     btn.title = "查看原文页面";
@@ -150,7 +162,7 @@
   function sortable(host, cols, rows, opts) {
     opts = opts || {};
     var table = el("table", "grid"), thead = el("thead"), htr = el("tr"), tbody = el("tbody");
-    var state = { k: -1, d: 1 };
+    var state = { k: -1, d: 1, page: 0 };
     cols.forEach(function (c, i) {
       var th = el("th", c.cls || "", c.t);
       th.title = "点击排序";
@@ -168,7 +180,8 @@
     });
     thead.appendChild(htr); table.appendChild(thead); table.appendChild(tbody);
     var wrap = el("div", "scroll"); wrap.appendChild(table); host.appendChild(wrap);
-    function draw() {
+    function draw(keepPage) {
+      if (!keepPage) state.page = 0;
       var list = rows.map(function (r, i) { return [r, i]; });
       if (opts.filter) list = list.filter(function (x) { return opts.filter(x[0]); });
       if (state.k >= 0) {
@@ -177,7 +190,11 @@
       }
       tbody.textContent = "";
       var total = list.length;
-      if (opts.limit && total > opts.limit) list = list.slice(0, opts.limit);
+      if (opts.onCount) opts.onCount(total);
+      var pages = opts.pageSize ? Math.max(1, Math.ceil(total / opts.pageSize)) : 1;
+      if (state.page >= pages) state.page = pages - 1;
+      if (opts.pageSize) list = list.slice(state.page * opts.pageSize, (state.page + 1) * opts.pageSize);
+      else if (opts.limit && total > opts.limit) list = list.slice(0, opts.limit);
       list.forEach(function (x) {
         var r = x[0], tr = el("tr", opts.rowCls ? opts.rowCls(r) : "");
         cols.forEach(function (c) {
@@ -197,6 +214,18 @@
       if (!list.length) {
         var tr = el("tr"), td = el("td", "empty", opts.empty || "无");
         td.colSpan = cols.length; tr.appendChild(td); tbody.appendChild(tr);
+      } else if (opts.pageSize && pages > 1) {
+        var pager = el("tr", "pager"), pcell = el("td");
+        pcell.colSpan = cols.length;
+        var prev = el("button", "", "上一页"), next = el("button", "", "下一页");
+        prev.type = next.type = "button";
+        prev.disabled = state.page === 0; next.disabled = state.page >= pages - 1;
+        prev.addEventListener("click", function () { state.page--; draw(true); });
+        next.addEventListener("click", function () { state.page++; draw(true); });
+        pcell.appendChild(prev);
+        pcell.appendChild(el("span", "pageno", " 第 " + (state.page + 1) + " / " + pages + " 页（共 " + total + " 行） "));
+        pcell.appendChild(next);
+        pager.appendChild(pcell); tbody.appendChild(pager);
       } else if (list.length < total) {
         var more = el("tr", "more-rows"),
           cell = el("td", "", "显示前 " + list.length + " 行，共 " + total + " 行；" + (opts.more || ""));
@@ -257,7 +286,9 @@
         if (c) td.appendChild(badge(c[0], c[1])); else td.textContent = "—";
       } });
   }
-  var overview = sortable($("overview"), ovCols, OV, {
+  var PAGE_SIZE = 100;
+  var overview = !$("overview") ? null : sortable($("overview"), ovCols, OV, {
+    pageSize: PAGE_SIZE,
     rowCls: function (r) {
       var sel = (S.unit || S.year) && (!S.unit || U[r[0]][0] === S.unit) &&
         (!S.year || String(r[1]) === S.year);
@@ -277,7 +308,6 @@
   function subj(r) { return SUBJ[r[BSUBJ]] || [null, null, null, null]; }
   var SBL = 2, SFL = 3, SBT = 4, SFT = 5, SRATE = 6, SGAP = 7, SBOTH = 8, SONLYB = 9, SONLYF = 10;
   var TITEM = 2, TB = 3, TFB = 4, TF = 5, TRATE = 6, TGAP = 7, TRGAP = 8, TST = 9;
-  var BUDGET_LIMIT = 300;
   function pct(v) {
     return typeof v === "number" ? (v * 100).toFixed(2) + "%" : "";
   }
@@ -301,7 +331,6 @@
     td.textContent = unitName(r[0]);
     if (r[0] >= 0 && U[r[0]][1]) td.appendChild(el("span", "tt", " " + U[r[0]][1]));
   }
-  var moreText = "全部见 Excel 问题清单的“预算执行”表；可按单位、年度筛选";
   var budgetTables = [];
   if ($("budget-sum")) {
     budgetTables.push(sortable($("budget-sum"), [
@@ -326,7 +355,7 @@
       { t: "仅决算列", v: function (r) { return r[SONLYF]; }, cls: "num" }
     ], BV.sum, {
       filter: function (r) { return byUnitYear(r[BU], r[BY]); },
-      empty: "没有符合筛选条件的单位与年度", limit: BUDGET_LIMIT, more: moreText
+      empty: "没有符合筛选条件的单位与年度", pageSize: PAGE_SIZE
     }));
   }
   if ($("budget-rows")) {
@@ -354,7 +383,7 @@
     ], BV.rows, {
       filter: function (r) { return byUnitYear(r[BU], r[BY]); },
       rowCls: function (r) { return "budget-line st-" + r[BST]; },
-      empty: "没有符合筛选条件的科目", limit: BUDGET_LIMIT, more: moreText
+      empty: "没有符合筛选条件的科目", pageSize: PAGE_SIZE
     }));
   }
   if ($("budget-tp")) {
@@ -382,7 +411,7 @@
       { t: "对比情况", v: function (r) { return BV.states[r[TST]]; }, r: stateCell(TST) }
     ], BV.tp, {
       filter: function (r) { return byUnitYear(r[BU], r[BY]); },
-      empty: "没有符合筛选条件的“三公”经费", limit: BUDGET_LIMIT, more: moreText
+      empty: "没有符合筛选条件的“三公”经费", pageSize: PAGE_SIZE
     }));
   }
 
@@ -471,10 +500,12 @@
   var cards = [];
   var host = $("docs");
   var docOrder = [];
-  DOCS.forEach(function (d, i) {
-    if (d[DST] !== "rejected" || byDoc[i]) docOrder.push(i);
-  });
-  if (byDoc[-1]) docOrder.push(-1);
+  if (host) {
+    DOCS.forEach(function (d, i) {
+      if (d[DST] !== "rejected" || byDoc[i]) docOrder.push(i);
+    });
+    if (byDoc[-1]) docOrder.push(-1);
+  }
 
   function findingRow(i) {
     var f = F[i], tr = el("tr", "finding sev-" + f[FS]);
@@ -584,7 +615,77 @@
     return { di: di, art: art, tbody: tbody, list: list, ths: tbody ? tbody.parentNode.tHead.rows[0].cells : [] };
   }
   docOrder.forEach(function (di) { cards.push(buildCard(di)); });
-  if (!docOrder.length) host.appendChild(el("p", "empty", "尚无入库文件。"));
+  if (host && !docOrder.length) host.appendChild(el("p", "empty", "尚无入库文件。"));
+
+  // ---- the overview's list of documents: paged, filtered without their findings ----
+  var CHECK_TITLE = {};
+  CHECKS.forEach(function (c) { CHECK_TITLE[c[0]] = c[1]; });
+  var docHay = {};
+  function docWords(i) {
+    if (docHay[i] === undefined) {
+      var d = DOCS[i], kw = d[DKW] || "", titles = [];
+      kw.split(" ").forEach(function (w) { if (CHECK_TITLE[w]) titles.push(CHECK_TITLE[w]); });
+      docHay[i] = [unitName(d[DU]), d[DFILE], d[DY], d[DKIND], kw, titles.join(" ")]
+        .join(" ").toLowerCase();
+    }
+    return docHay[i];
+  }
+  var SEV_COUNT = { error: DE, review: DV, rounding: DR, info: DINF };
+  function docMatches(i, tokens) {
+    var d = DOCS[i];
+    if (d[DST] === "superseded" && !S.old) return false;
+    if (S.unit && unitName(d[DU]) !== S.unit) return false;
+    if (S.year && String(d[DY]) !== S.year) return false;
+    if (S.sev && !d[SEV_COUNT[S.sev]]) return false;
+    for (var t = 0; t < tokens.length; t++) if (docWords(i).indexOf(tokens[t]) < 0) return false;
+    return true;
+  }
+  // The document page's own filters travel with the link: keyword and severity.
+  function docHref(i) {
+    var p = new URLSearchParams();
+    if (S.q) p.set("q", S.q);
+    if (S.sev) p.set("sev", S.sev);
+    var h = p.toString();
+    return FOLDER + DOCS[i][DPAGE] + (h ? "#" + h : "");
+  }
+  var listed = [], listTokens = [], listShown = 0;
+  if ($("doclist")) {
+    DOCS.forEach(function (d, i) { if (d[DST] !== "rejected" || d[DN]) listed.push(i); });
+  }
+  var docList = !$("doclist") ? null : sortable($("doclist"), [
+    { t: "单位", v: function (i) { return unitName(DOCS[i][DU]); }, r: function (i, td) {
+      td.textContent = unitName(DOCS[i][DU]);
+      var u = DOCS[i][DU];
+      if (u >= 0 && U[u][1]) td.appendChild(el("span", "tt", " " + U[u][1]));
+    } },
+    { t: "年度", v: function (i) { return DOCS[i][DY]; }, cls: "nw" },
+    { t: "类型", v: function (i) { return DOCS[i][DKIND]; }, cls: "nw" },
+    { t: "文件", v: function (i) { return DOCS[i][DFILE]; } },
+    { t: "状态", v: function (i) { return ST[DOCS[i][DST]] || DOCS[i][DST]; }, r: function (i, td) {
+      td.appendChild(badge(ST[DOCS[i][DST]] || DOCS[i][DST], ST_CLS[DOCS[i][DST]] || "b-muted"));
+    } },
+    { t: "错误", v: function (i) { return DOCS[i][DE]; }, cls: "num", desc: true,
+      r: countCell("#b42318")(function (i) { return DOCS[i][DE]; }) },
+    { t: "需人工核对", v: function (i) { return DOCS[i][DV]; }, cls: "num", desc: true,
+      r: countCell("#5b3ea8")(function (i) { return DOCS[i][DV]; }) },
+    { t: "尾数误差", v: function (i) { return DOCS[i][DR]; }, cls: "num", desc: true,
+      r: countCell("#93500d")(function (i) { return DOCS[i][DR]; }) },
+    { t: "检查", v: function (i) { return DOCS[i][DN]; }, cls: "nw", r: function (i, td) {
+      var d = DOCS[i];
+      td.textContent = d[DN] ? "通过 " + d[DOK] + " / " + d[DN] : (d[DST] === "loaded" ? "尚未检查" : "—");
+    } },
+    { t: "问题明细", v: function (i) { return DOCS[i][DPAGE]; }, cls: "nw", r: function (i, td) {
+      var a = el("a", "doclink", "查看问题");
+      a.href = docHref(i);
+      td.appendChild(a);
+    } }
+  ], listed, {
+    pageSize: PAGE_SIZE,
+    filter: function (i) { return docMatches(i, listTokens); },
+    onCount: function (n) { listShown = n; },
+    rowCls: function (i) { return "st-" + DOCS[i][DST]; },
+    empty: "没有符合筛选条件的文件"
+  });
 
   function matches(i, tokens) {
     var f = F[i];
@@ -597,6 +698,7 @@
   }
   function docVisible(di) {
     var d = di >= 0 ? DOCS[di] : null;
+    if (MODE === "document") return true;  // the page is the document's, whatever its status
     if (d && d[DST] === "superseded" && !S.old) return false;
     if (S.unit && (!d || unitName(d[DU]) !== S.unit)) return false;
     if (S.year && (!d || String(d[DY]) !== S.year)) return false;
@@ -604,6 +706,21 @@
   }
   function applyFilters() {
     var tokens = S.q.toLowerCase().split(/\s+/).filter(Boolean);
+    if (overview) overview.draw();
+    budgetTables.forEach(function (t) { t.draw(); });
+    if (docList) {
+      listTokens = tokens;
+      docList.draw();
+      var c = $("count");
+      c.textContent = "";
+      c.appendChild(document.createTextNode("显示 "));
+      c.appendChild(el("b", "", String(listShown)));
+      c.appendChild(document.createTextNode(" 份文件（共 " + listed.length + " 份）"));
+      c.setAttribute("data-shown", String(listShown));
+      var nm = $("nomatch");
+      if (nm) nm.style.display = listShown || !listed.length ? "none" : "";
+      return;
+    }
     var narrowing = tokens.length > 0 || !!S.sev;
     var shown = 0, total = 0, docsShown = 0;
     var col = FS_.k >= 0 ? FCOLS[FS_.k] : null;
@@ -635,13 +752,14 @@
     cnt.setAttribute("data-shown", String(shown));
     var none = $("nomatch");
     if (none) none.style.display = docsShown || !docOrder.length ? "none" : "";
-    overview.draw();
-    budgetTables.forEach(function (t) { t.draw(); });
   }
 
   // ---- controls ----
   var qIn = $("f-q"), sevSel = $("f-sev"), unitSel = $("f-unit"), yearSel = $("f-year"),
     oldBox = $("f-old");
+  // A document's page has no unit, year or old-version controls: stand-ins keep one code path.
+  unitSel = unitSel || el("select"); yearSel = yearSel || el("select");
+  oldBox = oldBox || el("input");
   function option(sel, value, text) { var o = el("option", "", text); o.value = value; sel.appendChild(o); }
   var unitNames = {}, years = {};
   OV.forEach(function (r) { unitNames[U[r[0]][0]] = 1; years[r[1]] = 1; });

@@ -69,7 +69,7 @@ LARGEST_PROCESS_MIB = 1024
 ONE_NEW_DOCUMENT_RATIO = 1.5  # into the largest warehouse / into an empty one
 RERUN_TARGET_SECONDS = 60  # "seconds, as now": a re-run with nothing new stays under a minute
 DOCUMENTS_PER_UNIT_YEAR = 2  # a final and its budget
-ROLES = ("ingest", "extraction worker", "dbt", "celery worker", "other")
+ROLES = ("ingest", "extraction worker", "dbt", "checks, report", "celery worker", "other")
 
 
 @dataclass
@@ -106,7 +106,8 @@ class SizeFigures:
 def process_role(process: ProcessPeak, by_pid: dict[int, ProcessPeak], root_pid: int) -> str:
     """Which part of the pipeline a process is, from its place in the tree and its command
     line: the ingest process is the root; extraction workers are forked from the
-    multiprocessing fork server (whose own command line they keep); dbt is exec'd."""
+    multiprocessing fork server (whose own command line they keep); dbt is exec'd; the
+    quality checks and the report are spawned (pipelines.defs.fresh_process)."""
     if process.pid == root_pid:
         return "ingest"
     parent = by_pid.get(process.parent_pid)
@@ -115,6 +116,8 @@ def process_role(process: ProcessPeak, by_pid: dict[int, ProcessPeak], root_pid:
     words = process.command.split()
     if any(Path(word).name == "dbt" for word in words):
         return "dbt"
+    if "multiprocessing.spawn" in process.command and process.parent_pid == root_pid:
+        return "checks, report"
     if "celery" in process.command and "worker" in words:
         return "celery worker"
     return "other"

@@ -101,7 +101,7 @@ def ingest(sources: Path | None, warehouse: Path | None, force: bool) -> None:
         _print_run_counts(result)
     _print_summary(settings.warehouse_path())
     if result is not None and not result.success:
-        for event in result.all_events:
+        for event in result.failures:
             if event.is_step_failure:
                 failure = event.step_failure_data.error
                 message = failure.message.strip() if failure is not None else "?"
@@ -131,17 +131,13 @@ def _warehouse_fault(error: Exception) -> str | None:
 
 def _print_run_counts(result) -> None:
     """What this run did, from the extraction step's metadata."""
-    import dagster as dg
-
-    for event in result.get_asset_materialization_events():
-        if event.asset_key == dg.AssetKey("document_extractions"):
-            metadata = {k: v.value for k, v in event.materialization.metadata.items()}
-            click.echo(
-                f"本次运行 (this run): 提取 (extracted) {metadata['extracted']}，"
-                f"入库 (loaded) {metadata['loaded']}，拒收 (rejected) {metadata['rejected']}，"
-                f"{metadata['pages']} 页 (pages)，{metadata['seconds']} 秒 (extraction s)"
-            )
-            return
+    figures = result.extraction
+    if figures is not None:
+        click.echo(
+            f"本次运行 (this run): 提取 (extracted) {figures['extracted']}，"
+            f"入库 (loaded) {figures['loaded']}，拒收 (rejected) {figures['rejected']}，"
+            f"{figures['pages']} 页 (pages)，{figures['seconds']} 秒 (extraction s)"
+        )
 
 
 def _print_summary(warehouse: Path) -> None:

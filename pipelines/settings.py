@@ -24,6 +24,7 @@ EXTRACT_MEMORY_ENV = "JUESUAN_EXTRACT_MEMORY_MB"
 EXTRACT_MAX_PAGES_ENV = "JUESUAN_EXTRACT_MAX_PAGES"
 POOL_WAIT_ENV = "JUESUAN_POOL_WAIT_SECONDS"
 QUALITY_BATCH_ENV = "JUESUAN_QUALITY_BATCH"
+QUALITY_BATCHES_PER_PROCESS_ENV = "JUESUAN_QUALITY_BATCHES_PER_PROCESS"
 DUCKDB_MEMORY_ENV = "JUESUAN_DUCKDB_MEMORY_LIMIT"
 DUCKDB_THREADS_ENV = "JUESUAN_DUCKDB_THREADS"
 DEFAULT_EXTRACT_TIMEOUT_SECONDS = 300.0
@@ -35,13 +36,20 @@ DEFAULT_EXTRACT_MEMORY_MB = 2048
 DEFAULT_EXTRACT_MAX_PAGES = 2000
 # Long enough for another run's dbt build and checks over a large corpus.
 DEFAULT_POOL_WAIT_SECONDS = 1800.0
-# Documents the quality checks hold at once (each with the documents it is compared with):
-# a generated disclosure and its outcomes take a few MB while checked.
+# Documents the quality checks read at once, those checked and those they are compared
+# with: a generated disclosure and its outcomes take a few MB while checked.
 DEFAULT_QUALITY_BATCH = 50
-# What one process's DuckDB may hold in buffers before it spills to its temporary folder
-# (DuckDB's own default is 80% of the machine's memory, so the buffers of a process grow
-# with the warehouse it reads). The dbt process uses the same setting (profiles.yml).
-DEFAULT_DUCKDB_MEMORY_LIMIT = "512MB"
+# Batches one process checks before the next takes over: a process that goes on checking
+# keeps a little of each batch (some MB, DuckDB's and the allocator's), so a cold run over
+# 1,000 documents peaked 9% above one over 200 in a single process.
+DEFAULT_QUALITY_BATCHES_PER_PROCESS = 8
+# What the DuckDB of one of the pipeline's processes may hold in buffers before it spills
+# to its temporary folder (DuckDB's own default is 80% of the machine's memory, so the
+# buffers of a process grow with the warehouse it reads). The pipeline reads and writes a
+# batch or a document at a time; with 512MB the checkpoint of a write connection closing on
+# a 2,000-document warehouse held 240 MiB more than the work, with 128MB nothing. dbt builds
+# whole models and has its own limit, JUESUAN_DBT_MEMORY_LIMIT (profiles.yml, 512MB).
+DEFAULT_DUCKDB_MEMORY_LIMIT = "128MB"
 # DuckDB's threads per process; each holds its own buffers while it runs.
 DEFAULT_DUCKDB_THREADS = 2
 
@@ -147,6 +155,11 @@ def quality_batch() -> int:
     return _positive_int(QUALITY_BATCH_ENV, DEFAULT_QUALITY_BATCH)
 
 
+def quality_batches_per_process() -> int:
+    """How many batches one quality process checks before a fresh one goes on."""
+    return _positive_int(QUALITY_BATCHES_PER_PROCESS_ENV, DEFAULT_QUALITY_BATCHES_PER_PROCESS)
+
+
 def extract_workers() -> int | None:
     """Extraction worker processes per run; None: one per CPU available."""
     value = os.environ.get(EXTRACT_WORKERS_ENV)
@@ -175,7 +188,8 @@ _MEMORY_SIZE = re.compile(r"\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)", re.I
 
 
 def duckdb_memory_limit() -> str:
-    """The memory_limit of every DuckDB connection (a size as DuckDB reads it: 512MB, 2GiB)."""
+    """The memory_limit of the pipeline's DuckDB connections (a size as DuckDB reads it:
+    128MB, 2GiB)."""
     value = (os.environ.get(DUCKDB_MEMORY_ENV) or DEFAULT_DUCKDB_MEMORY_LIMIT).strip()
     if not _MEMORY_SIZE.fullmatch(value):
         raise ValueError(

@@ -22,6 +22,8 @@ import duckdb
 import pytest
 
 from pipelines.quality import engine, run_quality_checks
+from pipelines.quality.checks import compared_documents
+from pipelines.quality.document import DocumentVersion
 from pipelines.quality.outcomes import ERROR, REVIEW
 from pipelines.warehouse import connect, state
 
@@ -339,6 +341,27 @@ def test_batch_size_does_not_change_the_latest_results(tmp_path, size, batches):
     assert severities == {"final2024": REVIEW, "final2025": ERROR}
 
 
+@pytest.mark.slow
+def test_a_run_stopped_after_some_batches_goes_on_where_it_stopped(tmp_path):
+    """What the ingest asset does, one process after another: runs of at most two batches
+    with one run_id, until one completes, leave the results of a run without stops."""
+    documents = [final(2023), budget(2024), final(2024, **MISMATCHED), budget(2025)]
+    whole, stepped = tmp_path / "whole.duckdb", tmp_path / "stepped.duckdb"
+    build(whole, documents)
+    build(stepped, documents)
+    check(whole, "r1", batch_size=1)
+    parts = []
+    while not parts or not parts[-1].complete:
+        parts.append(check(stepped, "r1", batch_size=1, max_batches=2))
+    assert [(p.batches, p.complete) for p in parts] == [(2, False), (2, True)]
+    assert sum(p.documents_checked for p in parts) == 4
+    # Only the run that completes counts the warehouse's findings.
+    assert parts[0].latest.errors == 0 and parts[-1].latest.errors > 0
+    assert latest(whole) == latest(stepped)
+    with pytest.raises(ValueError, match="only_stale"):
+        check(stepped, "r2", only_stale=False, max_batches=1)
+
+
 def test_each_batch_is_written_as_it_is_made_and_a_failed_run_resumes(warehouse, monkeypatch):
     build(warehouse, [final(2023), budget(2024), final(2024), budget(2025)])
     real_check = engine.check_document
@@ -389,3 +412,29 @@ def test_the_checks_are_behind_raw_until_every_loaded_reading_is_checked(warehou
             "update marts.dim_document set ingested_at = ? where document_id = 'final2023'", [later]
         )
         assert state.downstream_behind_raw(con)  # read again, not yet checked
+
+
+def version(document_id: str, unit: str, year: int, kind: str = "决算") -> DocumentVersion:
+    return DocumentVersion(document_id, unit, unit, year, None, kind, T0, "v1")
+
+
+def test_a_batch_counts_the_documents_it_compares_with():
+    """Three units' 2024 finals, each compared with its 2023 final and its 2024 budget: a
+    batch reading at most 6 documents holds two finals (2 + 4 compared), not six."""
+    versions = [
+        version(f"{kind}{year}{unit}", unit, year, kind)
+        for unit in "abc"
+        for year, kind in ((2023, "决算"), (2024, "预算"), (2024, "决算"))
+    ]
+    compared = compared_documents(versions)
+    finals_2024 = [v for v in versions if v.fiscal_year == 2024 and v.kind == "决算"]
+    batches = list(engine.batches(finals_2024, compared, size=6))
+    assert [[v.document_id for v in batch] for batch in batches] == [
+        ["决算2024a", "决算2024b"],
+        ["决算2024c"],
+    ]
+    # A document whose comparisons alone pass the size still goes, by itself.
+    assert [len(batch) for batch in engine.batches(finals_2024, compared, size=2)] == [1, 1, 1]
+    # Documents compared with nothing fill a batch to the size.
+    budgets = [v for v in versions if v.kind == "预算"]
+    assert [len(b) for b in engine.batches(budgets, compared, size=2)] == [2, 1]

@@ -13,10 +13,11 @@ quality.check_state with its outcomes; a document is checked again only when its
 fingerprint changed (only_stale=False checks every loaded one). Superseded and rejected
 documents are not checked: their last results stay.
 
-The stale documents are checked one batch at a time (settings.quality_batch()): the
-batch's documents and those they are compared with are read, checked, validated by the
-Great Expectations suites and written (outcomes and check state in one transaction), and
-let go before the next batch, so memory is bounded by the batch, not by the warehouse.
+The stale documents are checked one batch at a time, a batch reading at most
+settings.quality_batch() documents (`batches`): the batch's documents and those they are
+compared with are read, checked, validated by the Great Expectations suites and written
+(outcomes and check state in one transaction), and let go before the next batch, so
+memory is bounded by the batch, not by the warehouse.
 The warehouse is opened only to read a batch and to write it; the checks and the
 validation run with no connection held, so the engine never blocks another writer for
 long. A connection passed in is used as is and left open.
@@ -94,6 +95,9 @@ class QualitySummary:
     # Over every loaded document's latest results, whichever run made them (dismissed
     # findings apart): what `juesuan ingest` and the report show.
     latest: FindingCounts = field(default_factory=lambda: FindingCounts(0, 0, 0))
+    # False when the run stopped at max_batches with stale documents left: `latest` and the
+    # Data Docs are then left to the run that finishes them.
+    complete: bool = True
 
     @property
     def documents_up_to_date(self) -> int:
@@ -289,6 +293,29 @@ def generations(
     return [by_depth[level] for level in sorted(by_depth)]
 
 
+def batches(
+    stale: Sequence[DocumentVersion],
+    compared: Mapping[str, Compared[DocumentVersion]],
+    size: int,
+) -> Iterator[list[DocumentVersion]]:
+    """The stale documents, in order, in batches that each read at most `size` documents:
+    those checked and those they are compared with (a document whose comparisons alone
+    exceed `size` goes by itself). Counting only the checked ones would let a batch of
+    later years' final accounts read three times as many documents as one of budgets, and
+    a batch's memory follows what it reads."""
+    batch: list[DocumentVersion] = []
+    read: set[str] = set()
+    for version in stale:
+        needs = {version.document_id} | {o.document_id for o in compared[version.document_id]}
+        if batch and len(read | needs) > size:
+            yield batch
+            batch, read = [], set()
+        batch.append(version)
+        read |= needs
+    if batch:
+        yield batch
+
+
 @dataclass
 class _Tally:
     """This run's outcomes, counted as batches are written (the outcomes are not kept)."""
@@ -391,6 +418,7 @@ def run_quality_checks(
     build_data_docs: bool = True,
     only_stale: bool = True,
     batch_size: int | None = None,
+    max_batches: int | None = None,
 ) -> QualitySummary:
     """Check the loaded documents whose checks are stale and write quality.check_results
     and quality.check_state, batch by batch.
@@ -404,7 +432,10 @@ def run_quality_checks(
     the rounding allowance of one printed figure in its own printed unit (0.005: half a
     cent of 万元 or of 元). build_data_docs: False skips the Data Docs (the verdicts are
     the same). only_stale: False checks every loaded document again (`juesuan report
-    --recheck`). batch_size: documents per batch (None: settings.quality_batch()).
+    --recheck`). batch_size: documents read per batch, checked or compared with (None:
+    settings.quality_batch()). max_batches: stop after that many batches when more are
+    stale (the summary is then not `complete`; a next run with the same run_id goes on
+    where this one stopped).
     """
     if not run_id or not str(run_id).strip():
         raise ValueError("run_id must be a non-empty string")
@@ -413,6 +444,10 @@ def run_quality_checks(
     size = batch_size if batch_size is not None else settings.quality_batch()
     if size <= 0:
         raise ValueError(f"batch_size must be positive, got {size}")
+    if max_batches is not None and (max_batches <= 0 or not only_stale):
+        # Going on where a run stopped needs the stale state: a re-check of every document
+        # would start again from the first.
+        raise ValueError("max_batches must be positive, and only with only_stale")
     checked_at = datetime.now(UTC).replace(tzinfo=None)
 
     with _connection(con_or_path) as con:
@@ -432,7 +467,10 @@ def run_quality_checks(
         data_docs_dir = Path(reports_dir or settings.reports_dir()) / DATA_DOCS_FOLDER
     run: _Run | None = None
     tally = _Tally()
+    stopped = False
     for generation in generations(versions, compared):
+        if stopped:
+            break
         # The generations before are written: their own errors are in `states`.
         fingerprints = {
             v.document_id: fingerprint(v, compared[v.document_id], states, catalogue, per_term)
@@ -445,24 +483,31 @@ def run_quality_checks(
             or (found := states.get(v.document_id)) is None
             or found.fingerprint != fingerprints[v.document_id]
         ]
-        for start in range(0, len(stale), size):
+        for batch in batches(stale, compared, size):
+            if max_batches is not None and tally.batches >= max_batches:
+                stopped = True
+                break
             if run is None:
                 run = _Run(
                     con_or_path, run_id, checked_at, per_term, catalogue, Validator(data_docs_dir)
                 )
-            batch = stale[start : start + size]
             outcomes, written = _check_batch(run, batch, compared, fingerprints, states)
             tally.add(batch, outcomes)
             states.update((state.document_id, state) for state in written)
             del outcomes  # let the batch go before the next one is read
 
-    if run is not None:
+    data_docs_index: Path | None = None
+    latest = FindingCounts(0, 0, 0)
+    if stopped:
+        pass  # the run that finishes the stale documents builds them and counts
+    elif run is not None:
         data_docs_index = run.validator.build_data_docs()
     else:  # nothing checked: the Data Docs of the run that last checked stay
         index = None if data_docs_dir is None else data_docs_dir / "index.html"
         data_docs_index = index if index is not None and index.is_file() else None
-    with _connection(con_or_path) as con:
-        latest = current_findings(con)
+    if not stopped:
+        with _connection(con_or_path) as con:
+            latest = current_findings(con)
     return QualitySummary(
         run_id=run_id,
         checked_at=checked_at,
@@ -480,4 +525,5 @@ def run_quality_checks(
         documents_loaded=len(versions),
         batches=tally.batches,
         latest=latest,
+        complete=not stopped,
     )

@@ -7,6 +7,7 @@ leaves what was there before intact.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import shutil
 from datetime import UTC, datetime
@@ -229,6 +230,8 @@ def load_extraction_files(con: duckdb.DuckDBPyConnection, folder: Path) -> str:
             )
         con.execute("commit")
     except Exception:
-        con.execute("rollback")
+        # A commit that failed has rolled back already; its error is the one to raise.
+        with contextlib.suppress(duckdb.TransactionException):
+            con.execute("rollback")
         raise
     return document_id

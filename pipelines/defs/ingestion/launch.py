@@ -4,11 +4,12 @@ executor)."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import threading
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -17,6 +18,7 @@ import dagster as dg
 from dagster._core.storage.tags import MAX_RETRIES_TAG
 
 from pipelines import settings
+from pipelines.defs.ingestion.assets import EXTRACTIONS_KEY
 from pipelines.defs.ingestion.partitions import register_documents
 from pipelines.defs.ingestion.planning import pending_sources, range_tags
 from pipelines.defs.run_workers import free_pool_slots, run_process_tags, stop_descendants
@@ -82,12 +84,22 @@ def _run_tags(plan: IngestPlan) -> dict[str, str]:
     }
 
 
+@dataclass
+class IngestRun:
+    """What `juesuan ingest` tells of a finished run, read back from the instance."""
+
+    run_id: str
+    success: bool
+    failures: list[dg.DagsterEvent]  # the steps' and the run's failure events, in order
+    extraction: dict[str, Any] | None  # the run's extraction figures (document_extractions)
+
+
 def run_ingestion(
     defs: dg.Definitions,
     instance: dg.DagsterInstance,
     plan: IngestPlan,
     force: bool = False,
-) -> dg.ExecuteInProcessResult | None:
+) -> IngestRun | None:
     """Executes the plan in this process; None when there is nothing to do."""
     job = defs.resolve_job_def("ingest")
     scope = _run_scope(job, plan, force, shards=1)
@@ -96,22 +108,98 @@ def run_ingestion(
     run_config, asset_selection = scope
     run_id = str(uuid.uuid4())
     try:
-        return execute_interruptibly(
+        execute_interruptibly(
             instance,
             run_id,
-            lambda: job.execute_in_process(
-                instance=instance,
-                run_id=run_id,
-                tags=_run_tags(plan),
-                run_config=run_config,
-                asset_selection=asset_selection,
-                raise_on_error=False,
+            lambda: execute_in_this_process(
+                job, instance, run_id, _run_tags(plan), run_config, asset_selection
             ),
         )
     finally:
         # In process, nothing of the run goes on once it returns or is interrupted: a
         # slot an interrupted step held must not outlive it.
         free_pool_slots(instance, run_id)
+    return read_run(instance, run_id)
+
+
+def execute_in_this_process(
+    job: dg.JobDefinition,
+    instance: dg.DagsterInstance,
+    run_id: str,
+    tags: dict[str, str],
+    run_config: dict,
+    asset_selection: list[dg.AssetKey] | None,
+) -> None:
+    """`job.execute_in_process` without its result, which holds every event of the run
+    and every step's output until it is dropped: a run over n documents makes about 15n
+    events (a planned and a done materialisation per partition of each of the seven
+    per-document asset keys, an observation per extraction). Here each event goes to the
+    instance only, and the caller reads back what it needs (read_run)."""
+    from dagster._core.definitions.job_base import InMemoryJob
+    from dagster._core.execution.api import create_execution_plan, execute_run_iterator
+
+    ephemeral = job.as_ephemeral_job(
+        resource_defs={}, input_values={}, asset_selection=asset_selection
+    )
+    in_memory = InMemoryJob(ephemeral)
+    execution_plan = create_execution_plan(
+        in_memory,
+        run_config=run_config,
+        instance_ref=instance.get_ref() if instance.is_persistent else None,
+    )
+    with _planned_events_per_asset(instance):
+        run = instance.create_run_for_job(
+            job_def=ephemeral,
+            run_config=run_config,
+            tags={**job.run_tags, **tags},
+            run_id=run_id,
+            asset_selection=frozenset(asset_selection) if asset_selection else None,
+            execution_plan=execution_plan,
+        )
+    for _event in execute_run_iterator(in_memory, run, instance):
+        pass  # stored by the instance as it happens; nothing kept here
+
+
+# Dagster's switch for one planned-materialisation event per asset (its partitions as a
+# subset) instead of one per partition.
+PLANNED_SUBSET_ENV = "DAGSTER_EMIT_PARTITION_SUBSET_IN_PLANNED_EVENTS"
+
+
+@contextlib.contextmanager
+def _planned_events_per_asset(instance: dg.DagsterInstance) -> Iterator[None]:
+    """In an instance held in memory (no DAGSTER_HOME) the run's planned events would be
+    7 per document for the life of the command. Its cost, partitions of a failed run not
+    marked failed, is nothing there: the instance is gone when the command ends. A
+    persistent instance keeps Dagster's default."""
+    if instance.is_persistent or PLANNED_SUBSET_ENV in os.environ:
+        yield
+        return
+    os.environ[PLANNED_SUBSET_ENV] = "true"
+    try:
+        yield
+    finally:
+        del os.environ[PLANNED_SUBSET_ENV]
+
+
+def read_run(instance: dg.DagsterInstance, run_id: str) -> IngestRun:
+    """The run's outcome, its failures and its extraction figures, from the instance."""
+    run = instance.get_run_by_id(run_id)
+    failures = [
+        record.event_log_entry.dagster_event
+        for record in instance.get_records_for_run(
+            run_id, of_type={dg.DagsterEventType.STEP_FAILURE, dg.DagsterEventType.RUN_FAILURE}
+        ).records
+        if record.event_log_entry.dagster_event is not None
+    ]
+    # Every partition's materialisation carries the step's figures: the latest one is
+    # enough, when this run made it.
+    latest = instance.fetch_materializations(EXTRACTIONS_KEY, limit=1).records
+    extraction = (
+        {name: value.value for name, value in latest[0].asset_materialization.metadata.items()}
+        if latest and latest[0].run_id == run_id and latest[0].asset_materialization
+        else None
+    )
+    return IngestRun(run_id, run is not None and run.is_success, failures, extraction)
 
 
 def ingest_job() -> dg.JobDefinition:

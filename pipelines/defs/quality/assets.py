@@ -2,11 +2,13 @@
 
 import dagster as dg
 
+from pipelines import settings
+from pipelines.defs.fresh_process import in_fresh_process
 from pipelines.defs.ingestion.assets import TRANSIENT_RETRY
 from pipelines.defs.resources import DUCKDB_POOL, ReportsResource
 from pipelines.defs.transformation.definitions import juesuan_dbt_models
 from pipelines.progress import IngestProgress
-from pipelines.quality import run_quality_checks
+from pipelines.quality import QualitySummary, run_quality_checks
 from pipelines.report import write_report
 from pipelines.warehouse import WarehouseResource
 from pipelines.warehouse.resource import permanent_faults_fail_at_once
@@ -35,18 +37,31 @@ def quality_check_results(
     identities are findings, recorded here; they never fail the run.
     (quality.document_coverage is a dbt model.)"""
     progress.start("quality")
+    # In processes of their own, a few batches each, so that what checking leaves behind
+    # goes with them (pipelines.defs.fresh_process); each goes on where the last stopped.
+    parts: list[QualitySummary] = []
     with permanent_faults_fail_at_once():
-        summary = run_quality_checks(
-            warehouse.file, run_id=context.run_id, reports_dir=reports.directory
-        )
+        while not parts or not parts[-1].complete:
+            parts.append(
+                in_fresh_process(
+                    run_quality_checks,
+                    warehouse.file,
+                    run_id=context.run_id,
+                    reports_dir=reports.directory,
+                    max_batches=settings.quality_batches_per_process(),
+                )
+            )
     progress.finish("quality")
+    summary = parts[-1]
+    checked = sum(part.documents_checked for part in parts)
     # This run's work, then the warehouse's findings over every loaded document's latest
     # results (a run checks only the stale documents).
     metadata: dict = {
-        "documents_checked": summary.documents_checked,
-        "documents_up_to_date": summary.documents_up_to_date,
-        "outcomes_written": summary.outcomes,
-        "batches": summary.batches,
+        "documents_checked": checked,
+        "documents_up_to_date": summary.documents_loaded - checked,
+        "outcomes_written": sum(part.outcomes for part in parts),
+        "batches": sum(part.batches for part in parts),
+        "processes": len(parts),
         "errors": summary.latest.errors,
         "review": summary.latest.review,
         "rounding": summary.latest.rounding,
@@ -64,8 +79,11 @@ def quality_report(warehouse: WarehouseResource, reports: ReportsResource) -> dg
     and JSON exports."""
     data_docs = reports.directory / "data_docs" / "index.html"
     with permanent_faults_fail_at_once():
-        files = write_report(
-            warehouse.file, reports.directory, data_docs if data_docs.exists() else None
+        files = in_fresh_process(
+            write_report,
+            warehouse.file,
+            reports.directory,
+            data_docs if data_docs.exists() else None,
         )
     return dg.MaterializeResult(
         metadata={

@@ -32,6 +32,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -427,6 +428,21 @@ def generate(label: str, inbox: Path, units: int, years: tuple[int, ...], seed: 
     return documents
 
 
+def run_and_report(benchmark: Callable[[], dict], json_path: Path | None) -> None:
+    """Run a benchmark; on failure print why with its output's tail and exit 1, else
+    write its figures to json_path when one is given."""
+    try:
+        results = benchmark()
+    except BenchmarkFailed as failure:
+        print(f"benchmark failed: {failure}", file=sys.stderr)
+        print(failure.output[-OUTPUT_TAIL_CHARS:], file=sys.stderr)
+        sys.exit(1)
+    if json_path:
+        json_path.parent.mkdir(parents=True, exist_ok=True)
+        json_path.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n")
+        print(f"figures written to {json_path}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -437,16 +453,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=20240901)
     parser.add_argument("--json", type=Path, default=None, help="also write the figures here")
     args = parser.parse_args()
-    try:
-        results = run_benchmark(args)
-    except BenchmarkFailed as failure:
-        print(f"benchmark failed: {failure}", file=sys.stderr)
-        print(failure.output[-OUTPUT_TAIL_CHARS:], file=sys.stderr)
-        sys.exit(1)
-    if args.json:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n")
-        print(f"figures written to {args.json}")
+    run_and_report(lambda: run_benchmark(args), args.json)
 
 
 if __name__ == "__main__":

@@ -52,12 +52,12 @@ sys.path[:0] = [str(REPO), str(REPO / "samples")]  # the product and the sample 
 
 from operations import (  # noqa: E402
     NOTHING_TO_EXTRACT,
-    OUTPUT_TAIL_CHARS,
     BenchmarkFailed,
     ProcessPeak,
     RunFigures,
     machine_description,
     read_warehouse,
+    run_and_report,
     run_ingest,
 )
 
@@ -67,6 +67,7 @@ PROJECTED_DOCUMENTS = 20_000
 LARGEST_PROCESS_GROWTH = 1.10  # largest process at the largest size / at the smallest
 LARGEST_PROCESS_MIB = 1024
 ONE_NEW_DOCUMENT_RATIO = 1.5  # into the largest warehouse / into an empty one
+OUTPUT_LINE_CHARS = 300  # of a failed run's last line, in the summary
 RERUN_TARGET_SECONDS = 60  # "seconds, as now": a re-run with nothing new stays under a minute
 DOCUMENTS_PER_UNIT_YEAR = 2  # a final and its budget
 ROLES = ("ingest", "extraction worker", "dbt", "checks, report", "celery worker", "other")
@@ -332,9 +333,13 @@ def run_celery(inbox: Path, workdir: Path, documents: int) -> tuple[SizeFigures,
     command = [sys.executable, "-m", CELERY_ENTRY, "--sources", str(inbox)]
     command += ["--warehouse", str(warehouse), "--workdir", str(workdir / "celery")]
     command += ["--workers", str(CELERY_WORKERS), "--shards", str(2 * CELERY_WORKERS)]
-    figures, _, output = timed_ingest(
-        "celery", inbox, workdir, documents, warehouse=warehouse, command=command
-    )
+    try:
+        figures, _, output = timed_ingest(
+            "celery", inbox, workdir, documents, warehouse=warehouse, command=command
+        )
+    except BenchmarkFailed as failure:  # the figures measured before it are kept
+        last_line = failure.output.strip().splitlines()[-1:] or [""]
+        return f"failed: {failure} ({last_line[0][:OUTPUT_LINE_CHARS]})"
     summary = json.loads(output.strip().splitlines()[-1])
     return figures, summary
 
@@ -541,21 +546,15 @@ def main() -> None:
         parser.error(f"every size needs at least {DOCUMENTS_PER_UNIT_YEAR} documents")
     if len(set(args.sizes)) < 2:
         parser.error("give at least two sizes: the figures are ratios")
-    try:
+
+    def benchmark() -> dict:
         if args.workdir:
             args.workdir.mkdir(parents=True, exist_ok=False)
-            results = run_benchmark(args, args.workdir)
-        else:
-            with tempfile.TemporaryDirectory(prefix="juesuan-scale-") as workdir:
-                results = run_benchmark(args, Path(workdir))
-    except BenchmarkFailed as failure:
-        print(f"benchmark failed: {failure}", file=sys.stderr)
-        print(failure.output[-OUTPUT_TAIL_CHARS:], file=sys.stderr)
-        sys.exit(1)
-    if args.json:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n")
-        print(f"figures written to {args.json}")
+            return run_benchmark(args, args.workdir)
+        with tempfile.TemporaryDirectory(prefix="juesuan-scale-") as workdir:
+            return run_benchmark(args, Path(workdir))
+
+    run_and_report(benchmark, args.json)
 
 
 if __name__ == "__main__":

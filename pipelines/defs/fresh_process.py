@@ -17,6 +17,8 @@ from collections.abc import Callable
 from multiprocessing.connection import Connection
 from typing import Any, TypeVar
 
+from pipelines.child_processes import stop_process
+
 T = TypeVar("T")
 
 # A child that does not stop when asked is killed after this long.
@@ -70,16 +72,6 @@ def _child_main(answer: Connection, function: Callable[..., Any], args: tuple, k
         answer.close()
 
 
-def _stop(process: mp.process.BaseProcess) -> None:
-    """SIGTERM, then SIGKILL after the grace time (this process was interrupted)."""
-    if process.is_alive():
-        process.terminate()
-        process.join(STOP_GRACE_SECONDS)
-    if process.is_alive():
-        process.kill()
-        process.join()
-
-
 def in_fresh_process(function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     """function(*args, **kwargs) run in a new Python process (spawned: nothing of this
     process's memory is copied); its value, or its error raised here with the child's
@@ -111,7 +103,7 @@ def in_fresh_process(function: Callable[..., T], *args: Any, **kwargs: Any) -> T
         receiving.close()
         if answered:  # it is exiting: let it
             process.join(STOP_GRACE_SECONDS)
-        _stop(process)
+        stop_process(process, STOP_GRACE_SECONDS)  # still there: this process was interrupted
     if kind == "error":
         raise payload from RemoteTraceback(child_traceback)
     return payload

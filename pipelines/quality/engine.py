@@ -498,14 +498,14 @@ def run_quality_checks(
 
     data_docs_index: Path | None = None
     latest = FindingCounts(0, 0, 0)
-    if stopped:
-        pass  # the run that finishes the stale documents builds them and counts
-    elif run is not None:
-        data_docs_index = run.validator.build_data_docs()
-    else:  # nothing checked: the Data Docs of the run that last checked stay
-        index = None if data_docs_dir is None else data_docs_dir / "index.html"
-        data_docs_index = index if index is not None and index.is_file() else None
+    # A stopped run leaves the Data Docs and the counts to the run that finishes the stale
+    # documents.
     if not stopped:
+        if run is not None:
+            data_docs_index = run.validator.build_data_docs()
+        else:  # nothing checked: the Data Docs of the run that last checked stay
+            index = None if data_docs_dir is None else data_docs_dir / "index.html"
+            data_docs_index = index if index is not None and index.is_file() else None
         with _connection(con_or_path) as con:
             latest = current_findings(con)
     return QualitySummary(

@@ -22,9 +22,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import shutil
-import tempfile
 import time
 from dataclasses import dataclass
 from itertools import chain
@@ -46,6 +44,7 @@ from pipelines.report.exports import (
     write_findings_files,
     write_three_public_csv,
 )
+from pipelines.report.files import replace_atomically
 from pipelines.report.html import DOCUMENTS_FOLDER, render_html
 from pipelines.report.pages import PAGES_FOLDER
 
@@ -84,25 +83,6 @@ class ReportFiles:
     seconds: dict[str, float] | None = None  # the write's time by phase
     exports_written: bool = True  # False: nothing they hold changed, the files were kept
     excel_findings: int = 0  # rows of the Excel 问题清单
-
-
-def _replace_atomically(*paths: Path, write) -> None:
-    """Write through temporary files in the same folder (`write` gets them in order), so
-    that a reader (a browser open on the previous report) never sees half a file."""
-    temporary: list[Path] = []
-    try:
-        for path in paths:
-            fd, name = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-            os.close(fd)
-            temporary.append(Path(name))
-        write(*temporary)
-        for written, path in zip(temporary, paths, strict=True):
-            os.chmod(written, 0o644)
-            os.replace(written, path)
-    except BaseException:
-        for written in temporary:
-            written.unlink(missing_ok=True)
-        raise
 
 
 def write_report(
@@ -144,7 +124,7 @@ def write_report(
         # Page images of a report before the documents' pages (now inside them).
         shutil.rmtree(out_dir / PAGES_FOLDER, ignore_errors=True)
         page = render_html(data, out_dir, XLSX_NAME, data_docs_index, pages.missing_files)
-        _replace_atomically(html_path, write=lambda p: p.write_text(page, encoding="utf-8"))
+        replace_atomically(html_path, write=lambda p: p.write_text(page, encoding="utf-8"))
         lap("overview_write")
         digest = _exports_digest(wh, data, pages.fingerprints)
         digest_path = pages.folder / EXPORTS_DIGEST_NAME
@@ -161,17 +141,17 @@ def write_report(
             actionable = iter_findings(wh, data, EXCEL_SEVERITIES)
             counts["excel"] = write_workbook(data, actionable, path)
 
-        _replace_atomically(xlsx_path, write=workbook)
+        replace_atomically(xlsx_path, write=workbook)
         lap("excel")
 
         def exports(csv_tmp: Path, json_tmp: Path) -> None:
             everything = chain(iter_findings(wh, data), data.dismissed)
             counts["findings"] = write_findings_files(data, everything, csv_tmp, json_tmp)
 
-        _replace_atomically(csv_path, json_path, write=exports)
+        replace_atomically(csv_path, json_path, write=exports)
         lap("csv_json")
-        _replace_atomically(budget_csvs[0], write=lambda p: write_budget_csv(wh, data, p))
-        _replace_atomically(budget_csvs[1], write=lambda p: write_three_public_csv(wh, data, p))
+        replace_atomically(budget_csvs[0], write=lambda p: write_budget_csv(wh, data, p))
+        replace_atomically(budget_csvs[1], write=lambda p: write_three_public_csv(wh, data, p))
         lap("budget_csv")
         digest_path.write_text(digest, encoding="utf-8")
     return _files(

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,8 +28,10 @@ from pipelines.report.data import (
     document_fingerprints,
     read_document_findings,
 )
+from pipelines.report.files import write_text_if_changed
 from pipelines.report.html import (
     DOCUMENTS_FOLDER,
+    SHARED_FRAGMENTS,
     document_page_name,
     render_document_html,
 )
@@ -56,17 +57,9 @@ class DocumentPages:
     fingerprints: dict[str, str]  # page name → fingerprint, every page the folder holds
 
 
-def _write_if_changed(path: Path, text: str) -> None:
-    if path.is_file() and path.read_text(encoding="utf-8") == text:
-        return
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
-
-
 def _assets_digest() -> str:
     digest = hashlib.sha256(f"page-format {PAGE_FORMAT}".encode())
-    for name in (*SHARED_ASSETS, "document.html"):
+    for name in (*SHARED_ASSETS, "document.html", *SHARED_FRAGMENTS):
         digest.update((assets.STATIC / name).read_bytes())
     return digest.hexdigest()
 
@@ -125,7 +118,7 @@ def write_document_pages(
     folder = Path(out_dir) / DOCUMENTS_FOLDER
     folder.mkdir(parents=True, exist_ok=True)
     for name in SHARED_ASSETS:
-        _write_if_changed(folder / name, (assets.STATIC / name).read_text(encoding="utf-8"))
+        write_text_if_changed(folder / name, (assets.STATIC / name).read_text(encoding="utf-8"))
     version = _assets_digest()
     manifest_path = folder / MANIFEST_NAME
     previous, missing_before = _read_manifest(manifest_path, version)
@@ -165,7 +158,7 @@ def write_document_pages(
             if pages is not None and pages.missing_files:
                 missing.add(name)
             page = render_document_html(data, doc, items, pages, overview_name)
-            _write_if_changed(folder / name, page)
+            write_text_if_changed(folder / name, page)
             current[name] = wanted[name][1]
         _write_manifest(manifest_path, version, current, missing)
     removed = 0
@@ -187,4 +180,4 @@ def write_document_pages(
 def _write_manifest(path: Path, version: str, pages: dict[str, str], missing: set[str]) -> None:
     manifest = {"version": version, "pages": pages, "missing_files": sorted(missing)}
     text = json.dumps(manifest, ensure_ascii=False, indent=0)
-    _write_if_changed(path, text)
+    write_text_if_changed(path, text)

@@ -50,6 +50,24 @@ def _template() -> Template:
     return Template((assets.STATIC / "report.html").read_text(encoding="utf-8"))
 
 
+# Parts drawn the same on the overview and on every document page.
+SHARED_FRAGMENTS = ("legend.html", "severity-filter.html")
+
+
+@cache
+def _fragment(name: str) -> Template:
+    return Template((assets.STATIC / name).read_text(encoding="utf-8").rstrip("\n"))
+
+
+def _severity_parts(has_info: bool) -> dict[str, str]:
+    """The legend of severities and the severity filter (with 提示 when there are any)."""
+    info_option = '\n<option value="info">提示</option>' if has_info else ""
+    return {
+        "legend": _fragment("legend.html").substitute(),
+        "severity_filter": _fragment("severity-filter.html").substitute(info_option=info_option),
+    }
+
+
 def _time(moment: datetime | None) -> str | None:
     return moment.strftime("%Y-%m-%d %H:%M") if moment else None
 
@@ -458,7 +476,6 @@ def render_html(
         else '<input type="checkbox" id="f-old" hidden>'
     )
     has_info = any(d.infos for d in data.documents)
-    info_option = '\n<option value="info">提示</option>' if has_info else ""
     coverage_note = {
         "registry": "覆盖情况对照单位名册：应报未报的单位与年度也列在表中。",
         "warehouse": (
@@ -481,10 +498,10 @@ def render_html(
         links=" ".join(links),
         cards="".join(cards),
         notices=notice_html,
+        **_severity_parts(has_info),
         xlsx_name=escape(xlsx_name),
         coverage_note=coverage_note,
         rejected=statuses.get("rejected", 0),
-        info_option=info_option,
         old_toggle=old_toggle,
         dismissed=len(data.dismissed),
         budget_body=_budget_body(data.budget),
@@ -530,7 +547,7 @@ def render_document_html(
         heading=escape(heading),
         file_name=escape(doc.file_name),
         overview=escape(f"../{overview_name}"),
-        info_option='\n<option value="info">提示</option>' if has_info else "",
+        **_severity_parts(has_info),
         dismissed=sum(f.dismissal is not None for f in findings),
         data=_data_island(build_document_payload(data, doc, findings, pages)),
     )

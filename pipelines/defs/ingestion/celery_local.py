@@ -28,6 +28,7 @@ from pathlib import Path
 import click
 
 from pipelines import settings
+from pipelines.child_processes import stop_process
 
 # Where the code location's Celery executor finds its broker and result backend
 # (pipelines/definitions.py); the workers' `-y` file names the same URLs.
@@ -54,27 +55,6 @@ def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
-
-
-def _stop(process: subprocess.Popen, group: bool) -> None:
-    """SIGTERM (to the process group it leads, when `group`), then SIGKILL after a grace
-    time: a Celery worker finishes its task and exits; its extraction processes with it."""
-
-    def send(sig: int) -> None:
-        with contextlib.suppress(ProcessLookupError):
-            if group:
-                os.killpg(process.pid, sig)
-            else:
-                process.send_signal(sig)
-
-    send(signal.SIGTERM)
-    try:
-        process.wait(WORKER_STOP_SECONDS)
-    except subprocess.TimeoutExpired:
-        send(signal.SIGKILL)
-        process.wait()
-    if group:  # the group may outlive its leader (the worker below the CLI wrapper)
-        send(signal.SIGKILL)
 
 
 def _wait_for_redis(port: int, server: subprocess.Popen) -> None:
@@ -183,7 +163,8 @@ def local_celery(workdir: Path, env: Mapping[str, str], workers: int = 2) -> Ite
         yield LocalCelery(broker_url, backend_url, full_names)
     finally:
         for process, group in reversed(started):
-            _stop(process, group)
+            # a worker finishes its task and exits, its extraction processes with it
+            stop_process(process, WORKER_STOP_SECONDS, group=group)
 
 
 def step_workers(instance, run_id: str) -> dict[str, str]:

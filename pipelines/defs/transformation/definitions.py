@@ -20,6 +20,7 @@ from dagster_dbt import (
 )
 
 from pipelines import settings
+from pipelines.child_processes import stop_process
 from pipelines.defs.ingestion.assets import TRANSIENT_RETRY
 from pipelines.defs.resources import DUCKDB_POOL
 from pipelines.defs.transformation.project import PREPARE_COMMAND, dbt_project
@@ -169,14 +170,7 @@ def record_code_version(con, code_version: str) -> None:
 def stop_dbt_process(process: subprocess.Popen, grace_seconds: float = 10.0) -> None:
     """Interrupt a dbt process still running (dbt stops at its next node and releases the
     warehouse), then kill it after the grace time."""
-    if process.poll() is not None:
-        return
-    process.send_signal(signal.SIGINT)
-    try:
-        process.wait(timeout=grace_seconds)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
+    stop_process(process, grace_seconds, first_signal=signal.SIGINT)
 
 
 defs = dg.Definitions(

@@ -42,8 +42,10 @@ def ingest(sources: Path | None, warehouse: Path | None, force: bool) -> None:
     check every accounting identity and write the report.
 
     Documents already in the warehouse with the same content and extractor version are
-    not extracted again; with nothing new the command returns in seconds. The run is
-    recorded in Dagster's instance when DAGSTER_HOME is set (then `make dev` shows it).
+    not extracted again; with nothing new the command returns in seconds. More than
+    JUESUAN_DOCUMENTS_PER_RUN (default 1000) documents to extract make consecutive runs.
+    The runs are recorded in Dagster's instance when DAGSTER_HOME is set (then `make dev`
+    shows them).
     """
     settings.use_paths(sources, warehouse)
     inbox = settings.sources_dir()
@@ -63,11 +65,8 @@ def ingest(sources: Path | None, warehouse: Path | None, force: bool) -> None:
 
     click.echo(f"收件箱 (inbox):     {inbox}")
     click.echo(f"数据仓库 (warehouse): {settings.warehouse_path()}")
-    instance = (
-        dg.DagsterInstance.get()
-        if os.environ.get("DAGSTER_HOME")
-        else dg.DagsterInstance.ephemeral()
-    )
+    in_memory = not os.environ.get("DAGSTER_HOME")
+    instance = dg.DagsterInstance.ephemeral() if in_memory else dg.DagsterInstance.get()
     with instance:
         # A run killed hard still holds the warehouse's pool: it would block this one.
         for reaped in reap_dead_runs(instance):
@@ -86,19 +85,44 @@ def ingest(sources: Path | None, warehouse: Path | None, force: bool) -> None:
         )
         for entry in plan.skipped:
             click.echo(f"  已跳过 (skipped) {entry.source_path}：{entry.reason}")
-        try:
-            with RichIngestProgress() as progress:
-                result = run_ingestion(build_definitions(progress), instance, plan, force=force)
-        except RunInterrupted as stop:
-            click.echo(str(stop), err=True)
-            # The run's thread may still be unwinding: leave without waiting for it.
-            sys.stdout.flush()
-            sys.stderr.flush()
-            os._exit(128 + stop.signum)
+        runs = plan.in_runs(settings.documents_per_run())
+        result = None
+        for number, run_plan in enumerate(runs, start=1):
+            if len(runs) > 1:
+                click.echo(
+                    f"第 {number}/{len(runs)} 次运行 (run {number} of {len(runs)})："
+                    f"提取 (to extract) {len(run_plan.pending)}"
+                )
+            try:
+                with RichIngestProgress() as progress:
+                    result = run_ingestion(
+                        build_definitions(progress), instance, run_plan, force=force
+                    )
+            except RunInterrupted as stop:
+                click.echo(str(stop), err=True)
+                # The run's thread may still be unwinding: leave without waiting for it.
+                sys.stdout.flush()
+                sys.stderr.flush()
+                os._exit(128 + stop.signum)
+            if result is None:
+                break
+            _print_run_counts(result)
+            if in_memory:
+                # Nothing reads a finished run's events again: the next run's start from an
+                # empty log instead of on top of this one's.
+                instance.delete_run(result.run_id)
+            if not result.success:
+                if number < len(runs):
+                    left = sum(len(later.pending) for later in runs[number:])
+                    click.echo(
+                        f"其后 {len(runs) - number} 次运行未进行，{left} 份文件待提取；"
+                        "已入库的保留，再次运行 juesuan ingest 从此继续 (the later runs did "
+                        "not start; what is loaded stays, and the next ingest goes on from here)",
+                        err=True,
+                    )
+                break
     if result is None:
         click.echo("没有新文件，数据仓库已是最新 (nothing new; the warehouse is current)")
-    else:
-        _print_run_counts(result)
     _print_summary(settings.warehouse_path())
     if result is not None and not result.success:
         for event in result.failures:

@@ -25,6 +25,7 @@ EXTRACT_MAX_PAGES_ENV = "JUESUAN_EXTRACT_MAX_PAGES"
 POOL_WAIT_ENV = "JUESUAN_POOL_WAIT_SECONDS"
 QUALITY_BATCH_ENV = "JUESUAN_QUALITY_BATCH"
 QUALITY_BATCHES_PER_PROCESS_ENV = "JUESUAN_QUALITY_BATCHES_PER_PROCESS"
+DOCUMENTS_PER_RUN_ENV = "JUESUAN_DOCUMENTS_PER_RUN"
 DUCKDB_MEMORY_ENV = "JUESUAN_DUCKDB_MEMORY_LIMIT"
 DUCKDB_THREADS_ENV = "JUESUAN_DUCKDB_THREADS"
 DEFAULT_EXTRACT_TIMEOUT_SECONDS = 300.0
@@ -43,6 +44,11 @@ DEFAULT_QUALITY_BATCH = 50
 # keeps a little of each batch (some MB, DuckDB's and the allocator's), so a cold run over
 # 1,000 documents peaked 9% above one over 200 in a single process.
 DEFAULT_QUALITY_BATCHES_PER_PROCESS = 8
+# Documents one run of `juesuan ingest` extracts and loads; more pending make consecutive
+# runs. Without DAGSTER_HOME the command's instance is in memory and holds a run's events
+# (about 38 KiB a document) until the run is over; each further run costs one more dbt
+# build, checks start and report (about 30 s on 2 cores).
+DEFAULT_DOCUMENTS_PER_RUN = 1000
 # What the DuckDB of one of the pipeline's processes may hold in buffers before it spills
 # to its temporary folder (DuckDB's own default is 80% of the machine's memory, so the
 # buffers of a process grow with the warehouse it reads). The pipeline reads and writes a
@@ -158,6 +164,11 @@ def quality_batch() -> int:
 def quality_batches_per_process() -> int:
     """How many batches one quality process checks before a fresh one goes on."""
     return _positive_int(QUALITY_BATCHES_PER_PROCESS_ENV, DEFAULT_QUALITY_BATCHES_PER_PROCESS)
+
+
+def documents_per_run() -> int:
+    """The most documents one run of `juesuan ingest` extracts; more make further runs."""
+    return _positive_int(DOCUMENTS_PER_RUN_ENV, DEFAULT_DOCUMENTS_PER_RUN)
 
 
 def extract_workers() -> int | None:

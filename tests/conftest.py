@@ -76,13 +76,17 @@ def demo_corpus(demo_sources) -> list:
     return generate_corpus(demo_sources, units=20, years=(2023, 2024))
 
 
-def run_ingest(sources: Path, warehouse: Path) -> subprocess.CompletedProcess:
-    """`juesuan ingest` in its own process, as an operator runs it."""
+def run_ingest(
+    sources: Path, warehouse: Path, settings: dict[str, str] | None = None
+) -> subprocess.CompletedProcess:
+    """`juesuan ingest` in its own process, as an operator runs it (with `settings`, the
+    JUESUAN_* variables to set)."""
     # An ephemeral Dagster instance: the checkout's dagster_home/ is for `make dev`.
     env = {
         k: v for k, v in os.environ.items() if not k.startswith("JUESUAN_") and k != "DAGSTER_HOME"
     }
     env["JUESUAN_REPORTS"] = str(warehouse.parent / "reports")  # never the checkout's reports/
+    env.update(settings or {})
     return subprocess.run(
         [
             sys.executable,

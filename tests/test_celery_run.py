@@ -14,11 +14,13 @@ import sys
 import time
 from pathlib import Path
 
-import duckdb
 import pytest
 
 from pipelines.defs.ingestion.celery_local import redis_server
 from tests.conftest import REPO, run_ingest
+
+sys.path.insert(0, str(REPO / "benchmarks"))
+from compare_marts import compare, differing
 
 pytestmark = [
     pytest.mark.slow,
@@ -33,8 +35,6 @@ pytestmark = [
 ]
 
 RUN_TIMEOUT_SECONDS = 900
-# When a row was written, not what it says: differs between any two runs.
-RUN_TIME_COLUMNS = ("ingested_at", "loaded_at", "checked_at", "extracted_at")
 
 
 def processes_naming(text: str) -> list[int]:
@@ -70,47 +70,6 @@ def celery_workdir(tmp_path):
     for pid in processes_naming(str(workdir)):
         with contextlib.suppress(ProcessLookupError):
             os.kill(pid, signal.SIGKILL)
-
-
-def mart_differences(left: Path, right: Path) -> dict[str, tuple[int, int]]:
-    """Per mart table: rows only in `left`, rows only in `right` (run-time columns left out)."""
-    con = duckdb.connect(str(left), read_only=True)
-    try:
-        con.execute(f"attach '{right}' as other (read_only)")
-        tables = [
-            name
-            for (name,) in con.execute(
-                "select table_name from information_schema.tables "
-                "where table_catalog = current_database() and table_schema = 'marts' "
-                "order by table_name"
-            ).fetchall()
-        ]
-        assert tables, "no mart tables"
-        differences = {}
-        for table in tables:
-            columns = [
-                f'"{name}"'
-                for (name,) in con.execute(
-                    "select column_name from information_schema.columns where table_catalog = "
-                    "current_database() and table_schema = 'marts' and table_name = ? "
-                    "order by ordinal_position",
-                    [table],
-                ).fetchall()
-                if not name.endswith(RUN_TIME_COLUMNS)
-            ]
-            listed = ", ".join(columns)
-            mine = f"select {listed} from marts.{table}"
-            theirs = f"select {listed} from other.marts.{table}"
-            only_left = con.execute(f"select count(*) from ({mine} except all {theirs})").fetchone()
-            only_right = con.execute(
-                f"select count(*) from ({theirs} except all {mine})"
-            ).fetchone()
-            assert only_left is not None and only_right is not None
-            if only_left[0] or only_right[0]:
-                differences[table] = (only_left[0], only_right[0])
-        return differences
-    finally:
-        con.close()
 
 
 def test_the_ingest_job_runs_on_two_celery_workers_with_the_in_process_marts(
@@ -151,6 +110,6 @@ def test_the_ingest_job_runs_on_two_celery_workers_with_the_in_process_marts(
     assert len(shards) == 2
     assert set(shards.values()) == workers, shards
 
-    assert mart_differences(in_process, distributed) == {}
+    assert differing(compare(str(in_process), str(distributed))) == {}
     # The broker and the workers are gone with the run.
     assert processes_naming(str(celery_workdir)) == []

@@ -21,6 +21,7 @@ import pytest
 
 from juesuan_samples import generate_document
 from pipelines.defs.ingestion.assets import RAW_KEYS, document_extractions, source_documents
+from pipelines.defs.ingestion.launch import IngestPlan
 from pipelines.defs.ingestion.planning import (
     RANGE_END_TAG,
     RANGE_START_TAG,
@@ -41,6 +42,7 @@ from pipelines.extract.records import (
     PageLine,
 )
 from pipelines.extract.runner import SourceFile
+from pipelines.settings import DOCUMENTS_PER_RUN_ENV
 from pipelines.warehouse import WarehouseResource, connect
 from pipelines.warehouse.load import (
     RAW_TABLES,
@@ -49,6 +51,9 @@ from pipelines.warehouse.load import (
     save_extraction_files,
 )
 from tests.conftest import REPO, run_ingest
+
+sys.path.insert(0, str(REPO / "benchmarks"))
+from compare_marts import compare, differing
 
 PARTITIONS = "documents"
 
@@ -309,6 +314,36 @@ def test_a_run_spans_its_documents_in_partition_order():
     assert range_tags(["k3", "k2"], order) == {RANGE_START_TAG: "k2", RANGE_END_TAG: "k3"}
     with pytest.raises(ValueError):
         range_tags([], order)
+
+
+def test_many_pending_documents_make_consecutive_runs():
+    order = ["k1", "k2", "k3", "k4", "k5", "k6", "k7"]
+    pending = ["k2", "k3", "k5", "k6", "k7"]  # k1, k4: loaded already
+    plan = IngestPlan(7, pending, range_tags(pending, order), False, [], order)
+    runs = plan.in_runs(2)
+    assert [run.pending for run in runs] == [["k2", "k3"], ["k5", "k6"], ["k7"]]
+    assert [(run.tags[RANGE_START_TAG], run.tags[RANGE_END_TAG]) for run in runs] == [
+        ("k2", "k3"),
+        ("k5", "k6"),
+        ("k7", "k7"),
+    ]
+    assert plan.in_runs(5) == [plan]
+    nothing = IngestPlan(7, [], {}, True, [], order)
+    assert nothing.in_runs(2) == [nothing]
+
+
+@pytest.mark.slow  # a subprocess of the whole pipeline
+def test_an_inbox_ingested_in_several_runs_gives_the_warehouse_of_one_run(
+    demo_sources, demo_warehouse, tmp_path
+):
+    """41 documents in runs of at most 15: the checks of a document whose neighbour (last
+    year's final, this year's budget) comes in a later run are made again then."""
+    warehouse = tmp_path / "in_runs" / "juesuan.duckdb"
+    result = run_ingest(demo_sources, warehouse, {DOCUMENTS_PER_RUN_ENV: "15"})
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    assert "第 3/3 次运行 (run 3 of 3)" in result.stdout
+    assert result.stdout.count("本次运行 (this run)") == 3
+    assert differing(compare(str(demo_warehouse), str(warehouse))) == {}
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ import signal
 import threading
 import uuid
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -34,10 +34,25 @@ T = TypeVar("T")
 @dataclass
 class IngestPlan:
     documents: int  # distinct contents in the inbox
-    pending: list[str]  # document ids to extract
+    pending: list[str]  # document ids to extract, in partition order
     tags: dict[str, str]  # the run's partition range; empty when nothing is pending
     rebuild_only: bool  # nothing to extract, but the marts or checks are behind raw
     skipped: list[SkippedEntry]  # inbox entries that cannot or will not be read
+    partition_order: list[str] = field(default_factory=list, repr=False)
+
+    def in_runs(self, documents_per_run: int) -> list[IngestPlan]:
+        """The plan as consecutive runs of at most `documents_per_run` pending documents
+        each, their partition ranges one after the other; the plan itself when it fits in
+        one run (or has nothing pending)."""
+        if len(self.pending) <= documents_per_run:
+            return [self]
+        return [
+            replace(self, pending=part, tags=range_tags(part, self.partition_order))
+            for part in (
+                self.pending[start : start + documents_per_run]
+                for start in range(0, len(self.pending), documents_per_run)
+            )
+        ]
 
 
 def plan_ingestion(
@@ -48,10 +63,14 @@ def plan_ingestion(
     sources = scan.documents
     partition_order = register_documents(instance, sources)
     warehouse_resource = WarehouseResource(path=str(warehouse))
-    pending = [s.document_id for s in pending_sources(sources, warehouse_resource, force)]
+    position = {key: index for index, key in enumerate(partition_order)}
+    pending = sorted(
+        (s.document_id for s in pending_sources(sources, warehouse_resource, force)),
+        key=position.__getitem__,
+    )
     tags = range_tags(pending, partition_order) if pending else {}
     rebuild_only = not pending and warehouse_resource.downstream_behind_raw()
-    return IngestPlan(len(sources), pending, tags, rebuild_only, scan.skipped)
+    return IngestPlan(len(sources), pending, tags, rebuild_only, scan.skipped, partition_order)
 
 
 def _run_scope(

@@ -43,7 +43,7 @@ def ingest(sources: Path | None, warehouse: Path | None, force: bool) -> None:
 
     Documents already in the warehouse with the same content and extractor version are
     not extracted again; with nothing new the command returns in seconds. More than
-    JUESUAN_DOCUMENTS_PER_RUN (default 1000) documents to extract make consecutive runs.
+    JUESUAN_DOCUMENTS_PER_RUN (default 5000) documents to extract make consecutive runs.
     The runs are recorded in Dagster's instance when DAGSTER_HOME is set (then `make dev`
     shows them).
     """

@@ -46,9 +46,12 @@ DEFAULT_QUALITY_BATCH = 50
 DEFAULT_QUALITY_BATCHES_PER_PROCESS = 8
 # Documents one run of `juesuan ingest` extracts and loads; more pending make consecutive
 # runs. Without DAGSTER_HOME the command's instance is in memory and holds a run's events
-# (about 38 KiB a document) until the run is over; each further run costs one more dbt
-# build, checks start and report (about 30 s on 2 cores).
-DEFAULT_DOCUMENTS_PER_RUN = 1000
+# (about 38 KiB a document) until the run is over. Runs in one process share its raw
+# load's high-water mark, though, and each further run costs one more dbt build, checks
+# start and report: 2,000 documents in two runs of 1,000 peaked at 578 MiB in the command's
+# process and took 14% longer per document than 1,000 in one. So a run splits only
+# inboxes far beyond a city's year.
+DEFAULT_DOCUMENTS_PER_RUN = 5000
 # What the DuckDB of one of the pipeline's processes may hold in buffers before it spills
 # to its temporary folder (DuckDB's own default is 80% of the machine's memory, so the
 # buffers of a process grow with the warehouse it reads). The pipeline reads and writes a

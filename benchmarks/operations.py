@@ -430,7 +430,9 @@ def generate(label: str, inbox: Path, units: int, years: tuple[int, ...], seed: 
 
 def run_and_report(benchmark: Callable[[], dict], json_path: Path | None) -> None:
     """Run a benchmark; on failure print why with its output's tail and exit 1, else
-    write its figures to json_path when one is given."""
+    write its figures to json_path when one is given, then exit 1 if a measurement it was
+    asked for could not be made (the figures' "not_measured": what and why), so that a
+    scripted run notices."""
     try:
         results = benchmark()
     except BenchmarkFailed as failure:
@@ -441,6 +443,9 @@ def run_and_report(benchmark: Callable[[], dict], json_path: Path | None) -> Non
         json_path.parent.mkdir(parents=True, exist_ok=True)
         json_path.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n")
         print(f"figures written to {json_path}")
+    if results.get("not_measured"):
+        print("not measured: " + "; ".join(results["not_measured"]), file=sys.stderr)
+        sys.exit(1)
 
 
 def main() -> None:

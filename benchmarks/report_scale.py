@@ -307,9 +307,10 @@ def measure_report(folder: Path, chromium: Path | None = None) -> dict:
 
 
 def _write_in_child(warehouse: Path, out_dir: Path, code: Path | None) -> dict:
-    """write_report in a fresh process (of `code`'s tree when given): seconds, peak RSS."""
+    """write_report in a fresh process (of `code`'s tree when given): seconds, peak RSS
+    (VmHWM: ru_maxrss would carry this process's own peak over from the fork)."""
     script = (
-        "import json, resource, sys, time\n"
+        "import json, re, sys, time\n"
         "from pathlib import Path\n"
         "from pipelines.report import write_report\n"
         "t = time.perf_counter()\n"
@@ -319,7 +320,8 @@ def _write_in_child(warehouse: Path, out_dir: Path, code: Path | None) -> dict:
         " 'pages_rendered': len(getattr(files, 'pages_rendered', ())),"
         " 'excel_findings': getattr(files, 'excel_findings', None)}\n"
         "print(json.dumps({**extra, 'write_s': round(time.perf_counter() - t, 2),"
-        " 'peak_rss_mib': round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)}))\n"
+        " 'peak_rss_mib': round(int(re.search(r'VmHWM:\\s+(\\d+)',"
+        " Path('/proc/self/status').read_text()).group(1)) / 1024, 1)}))\n"
     )
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(str(p) for p in (code, REPO) if p))
     result = subprocess.run(

@@ -525,6 +525,7 @@ def run_benchmark(args: argparse.Namespace, workdir: Path) -> dict:
         projection=projected,
         report=report,
         celery=celery_summary,
+        not_measured=[f"celery: {celery_summary}"] if args.celery and celery is None else [],
     )
     return results
 

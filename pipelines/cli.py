@@ -65,8 +65,8 @@ def ingest(sources: Path | None, warehouse: Path | None, force: bool) -> None:
 
     click.echo(f"收件箱 (inbox):     {inbox}")
     click.echo(f"数据仓库 (warehouse): {settings.warehouse_path()}")
-    in_memory = not os.environ.get("DAGSTER_HOME")
-    instance = dg.DagsterInstance.ephemeral() if in_memory else dg.DagsterInstance.get()
+    persistent = bool(os.environ.get("DAGSTER_HOME"))
+    instance = dg.DagsterInstance.get() if persistent else dg.DagsterInstance.ephemeral()
     with instance:
         # A run killed hard still holds the warehouse's pool: it would block this one.
         for reaped in reap_dead_runs(instance):
@@ -107,7 +107,7 @@ def ingest(sources: Path | None, warehouse: Path | None, force: bool) -> None:
             if result is None:
                 break
             _print_run_counts(result)
-            if in_memory:
+            if not instance.is_persistent:
                 # Nothing reads a finished run's events again: the next run's start from an
                 # empty log instead of on top of this one's.
                 instance.delete_run(result.run_id)

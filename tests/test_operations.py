@@ -31,6 +31,7 @@ from pipelines.defs.ingestion.planning import (
 from pipelines.defs.ingestion.schedules import yearly_ingestion
 from pipelines.defs.ingestion.sensors import SETTLE_SECONDS, inbox_sensor
 from pipelines.defs.resources import InboxResource
+from pipelines.defs.transformation.definitions import TEST_SCOPE, TESTED_VERSIONS
 from pipelines.extract import EXTRACTOR_VERSION
 from pipelines.extract import runner as extract_runner
 from pipelines.extract.records import (
@@ -54,6 +55,7 @@ from tests.conftest import REPO, run_ingest
 
 sys.path.insert(0, str(REPO / "benchmarks"))
 from compare_marts import compare, differing
+from operations import run_and_report
 
 PARTITIONS = "documents"
 
@@ -344,6 +346,17 @@ def test_an_inbox_ingested_in_several_runs_gives_the_warehouse_of_one_run(
     assert "第 3/3 次运行 (run 3 of 3)" in result.stdout
     assert result.stdout.count("本次运行 (this run)") == 3
     assert differing(compare(str(demo_warehouse), str(warehouse))) == {}
+    # The later runs' dbt builds tested their own documents only (the last: 41 - 2 × 15),
+    # and every version is recorded as tested.
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        assert con.execute(f"select count(*) from {TEST_SCOPE}").fetchone()[0] == 11
+        assert (
+            con.execute(
+                f"select count(*) from raw.documents as d anti join {TESTED_VERSIONS} as t "
+                "on t.document_id = d.document_id and t.ingested_at = d.ingested_at"
+            ).fetchone()[0]
+            == 0
+        )
 
 
 @pytest.fixture
@@ -565,3 +578,16 @@ def test_dbt_writes_the_warehouse_it_is_handed_over_the_environment(tmp_path):
     )
     assert f"path: {handed}" in result.stdout, result.stdout[-3000:]
     assert "from_environment" not in result.stdout
+
+
+def test_a_benchmark_missing_a_measurement_writes_its_figures_and_exits_1(tmp_path, capsys):
+    """A benchmark that could not make a measurement it was asked for keeps the figures it
+    made, and exits 1 so that a scripted run notices; one that made them all exits 0."""
+    figures = tmp_path / "figures.json"
+    with pytest.raises(SystemExit) as stop:
+        run_and_report(lambda: {"seconds": 12.5, "not_measured": ["celery: failed"]}, figures)
+    assert stop.value.code == 1
+    assert json.loads(figures.read_text())["seconds"] == 12.5
+    assert "celery: failed" in capsys.readouterr().err
+    run_and_report(lambda: {"seconds": 3.0, "not_measured": []}, figures)
+    assert json.loads(figures.read_text())["seconds"] == 3.0

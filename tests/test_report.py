@@ -8,9 +8,11 @@ import json
 import os
 import re
 import shutil
+import sqlite3
 import subprocess
 import tracemalloc
 from collections import Counter
+from contextlib import closing
 from datetime import datetime
 from html.parser import HTMLParser
 from pathlib import Path
@@ -33,6 +35,7 @@ from pipelines.report import data as report_data
 from pipelines.report.browser import CHROMIUM, CHROMIUM_FLAGS, DevTools
 from pipelines.report.excel import BUDGET_CSV_NAME as BUDGET_CSV
 from pipelines.report.excel import THREE_PUBLIC_CSV_NAME as THREE_PUBLIC_CSV
+from pipelines.report.export_fragments import FRAGMENTS_NAME
 from pipelines.report.html import BUDGET_LINES_IN_OVERVIEW, document_page_name
 
 _DevTools = DevTools  # the name tests/test_review_workflow_e2e.py imports
@@ -252,11 +255,18 @@ def test_writes_html_and_excel_read_only(report, tmp_path):
         ]
     )  # fmt: skip
     # A page for each document with results (the rejected file without any is listed in
-    # the overview with its reason), the shared stylesheet and script, the manifest.
-    pages = [document_page_name(d) for d in (D_ZAOZHUANG, D_HOSTILE, D_OLD, D_CLEAN)]
-    assert sorted(p.name for p in (report.html.parent / DOCUMENTS_FOLDER).iterdir()) == sorted(
-        [*pages, "report.css", "report.js", "manifest.json", "exports.digest"]
+    # the overview with its reason), the shared stylesheet and script, the manifest, and
+    # each such document's share of the exports.
+    with_results = (D_ZAOZHUANG, D_HOSTILE, D_OLD, D_CLEAN)
+    digests = ("exports.digest", "budget_exports.digest")
+    pages = [document_page_name(d) for d in with_results]
+    folder = report.html.parent / DOCUMENTS_FOLDER
+    assert sorted(p.name for p in folder.iterdir()) == sorted(
+        [*pages, "report.css", "report.js", "manifest.json", FRAGMENTS_NAME, *digests]
     )
+    with closing(sqlite3.connect(folder / FRAGMENTS_NAME)) as fragments:
+        stored = fragments.execute("select document_id from fragments").fetchall()
+    assert sorted(d for (d,) in stored) == sorted(with_results)
 
 
 def test_html_is_self_contained_chinese(report):

@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import csv
 import json
+import sqlite3
 import sys
 import tracemalloc
 from collections import Counter
+from contextlib import closing
 from pathlib import Path
 
 import duckdb
@@ -16,12 +18,20 @@ import pytest
 from openpyxl import load_workbook
 
 from pipelines.quality.store import LATEST_VIEW_SQL
-from pipelines.report import CSV_NAME, DOCUMENTS_FOLDER, JSON_NAME, XLSX_NAME, write_report
+from pipelines.report import (
+    CSV_NAME,
+    DOCUMENTS_FOLDER,
+    EXPORTS_DIGEST_NAME,
+    JSON_NAME,
+    XLSX_NAME,
+    write_report,
+)
 from pipelines.report import data as report_data
 from pipelines.report.browser import CHROMIUM, DevTools
 from pipelines.report.data import iter_findings, open_warehouse, read_report_data
 from pipelines.report.documents import MANIFEST_NAME
 from pipelines.report.excel import BUDGET_CSV_NAME, THREE_PUBLIC_CSV_NAME
+from pipelines.report.export_fragments import FRAGMENTS_NAME
 from pipelines.report.html import document_page_name
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
@@ -79,6 +89,25 @@ def test_a_second_write_renders_only_the_changed_document(synthetic, tmp_path):
     }
     manifest = json.loads((folder / MANIFEST_NAME).read_text(encoding="utf-8"))
     assert set(manifest["pages"]) == set(after)
+    # The exports: that document's share rendered again, the others' kept, and the files
+    # the same as those written from nothing.
+    assert first.fragments_rendered == first.document_pages and third.fragments_rendered == 1
+    # The budget lines hold no finding: their CSVs are kept.
+    assert [p.stat().st_mtime_ns for p in exports[3:]] == written[3:]
+    fresh = write_report(warehouse, tmp_path / "fresh", sources_dir=tmp_path / "inbox")
+    assert fresh.fragments_rendered == first.document_pages
+    assert _csv_rows(third.csv) == _csv_rows(fresh.csv)
+    assert _json_findings(third.json) == _json_findings(fresh.json)
+    for sheet in ("问题清单", "文档", "已排除"):
+        assert _sheet_values(third.xlsx, sheet) == _sheet_values(fresh.xlsx, sheet)
+
+
+def _json_findings(path: Path) -> list[dict]:
+    return json.loads(path.read_text(encoding="utf-8"))["findings"]
+
+
+def _sheet_values(path: Path, sheet: str) -> list[tuple]:
+    return list(load_workbook(path, read_only=True)[sheet].iter_rows(values_only=True))
 
 
 def _csv_rows(path: Path) -> list[dict]:
@@ -153,6 +182,36 @@ def test_pages_of_documents_gone_from_the_warehouse_are_deleted(synthetic, tmp_p
     assert files.pages_removed == 1 and files.pages_rendered == ()
     assert not (out / DOCUMENTS_FOLDER / document_page_name(gone)).exists()
     assert gone[:16] not in (out / "quality_report.html").read_text(encoding="utf-8")
+    # Its share of the exports is gone too.
+    assert files.fragments_rendered == 0
+    assert gone not in {row["document_id"] for row in _csv_rows(files.csv)}
+    with closing(sqlite3.connect(out / DOCUMENTS_FOLDER / FRAGMENTS_NAME)) as store:
+        assert not store.execute(
+            "select count(*) from fragments where document_id = ?", [gone]
+        ).fetchone()[0]
+
+
+@pytest.mark.parametrize("damage", ["missing", "not sqlite", "other code"])
+def test_a_missing_or_damaged_fragment_store_renders_every_fragment(
+    synthetic, tmp_path, monkeypatch, damage
+):
+    """The exports' fragments made again from nothing give the same files."""
+    warehouse, out = _copy(synthetic, tmp_path), tmp_path / "reports"
+    first = write_report(warehouse, out, sources_dir=tmp_path / "inbox")
+    folder = out / DOCUMENTS_FOLDER
+    store = folder / FRAGMENTS_NAME
+    if damage == "missing":
+        store.unlink()
+    elif damage == "not sqlite":
+        store.write_bytes(b"{not a database}" * 100)
+    else:
+        monkeypatch.setattr("pipelines.report.export_fragments.FRAGMENT_FORMAT", 99)
+    (folder / EXPORTS_DIGEST_NAME).unlink()  # else the exports are kept as they are
+    again = write_report(warehouse, out, sources_dir=tmp_path / "inbox")
+    assert again.exports_written and again.pages_rendered == ()
+    assert again.fragments_rendered == first.fragments_rendered == first.document_pages
+    assert _csv_rows(again.csv) == _csv_rows(first.csv)
+    assert _sheet_values(again.xlsx, "问题清单") == _sheet_values(first.xlsx, "问题清单")
 
 
 @pytest.mark.parametrize("manifest", [None, "{not json", '{"version": "other", "pages": {}}'])

@@ -103,3 +103,18 @@ def test_every_warehouse_connection_has_the_duckdb_limits(tmp_path, monkeypatch)
         # Not DuckDB's default ".tmp" in the working directory (the checkout, say).
         assert (memory_limit, threads) == (limit, 1)
         assert Path(spill).is_absolute() and not Path(spill).is_relative_to(tmp_path)
+
+
+def test_raw_load_documents_per_process_defaults_and_follows_the_environment(monkeypatch):
+    monkeypatch.delenv(settings.RAW_LOAD_DOCUMENTS_PER_PROCESS_ENV, raising=False)
+    assert settings.raw_load_documents_per_process() == 250
+    assert settings.DEFAULT_RAW_LOAD_DOCUMENTS_PER_PROCESS == 250
+    monkeypatch.setenv(settings.RAW_LOAD_DOCUMENTS_PER_PROCESS_ENV, "40")
+    assert settings.raw_load_documents_per_process() == 40
+
+
+@pytest.mark.parametrize("value", ["0", "-5", "many", "2.5"])
+def test_raw_load_documents_per_process_must_be_a_positive_integer(monkeypatch, value):
+    monkeypatch.setenv(settings.RAW_LOAD_DOCUMENTS_PER_PROCESS_ENV, value)
+    with pytest.raises(ValueError, match=r"JUESUAN_RAW_LOAD_DOCUMENTS_PER_PROCESS=\S+：须为正整数"):
+        settings.raw_load_documents_per_process()

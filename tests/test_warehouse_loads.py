@@ -1,17 +1,24 @@
 """Loading is idempotent per document; a re-issued PDF supersedes the earlier one; a bad
 file never costs what was already loaded; a new document's load costs the same in a large
-warehouse as in an empty one."""
+warehouse as in an empty one; the raw load runs in fresh processes of a bounded number of
+documents each, with the rows and errors it would have in one."""
 
 from __future__ import annotations
 
 import hashlib
 import shutil
 from decimal import Decimal
+from pathlib import Path
 
+import dagster as dg
 import duckdb
 import pytest
 
 from juesuan_samples import generate_document, load_truth
+from pipelines import settings
+from pipelines.defs.fresh_process import RemoteTraceback
+from pipelines.defs.ingestion import assets as ingestion_assets
+from pipelines.defs.ingestion.assets import raw_tables
 from pipelines.extract.records import (
     DocumentExtraction,
     ExtractedCell,
@@ -19,6 +26,8 @@ from pipelines.extract.records import (
     ExtractedTable,
     PageLine,
 )
+from pipelines.progress import IngestProgress
+from pipelines.warehouse import WarehouseResource
 from pipelines.warehouse.connection import connect
 from pipelines.warehouse.load import (
     RAW_TABLES,
@@ -236,3 +245,116 @@ def test_saved_extractions_load_once_per_document_however_often_loaded(tmp_path)
         expected = {"documents": 1, "extracted_tables": 1, "table_cells": 1}
         expected |= {"narrative_figures": 0, "page_lines": 1}
         assert _rows(con, first) == expected == _rows(con, second)
+
+
+class RecordingProgress(IngestProgress):
+    def __init__(self) -> None:
+        self.advanced: list[str | None] = []
+
+    def advance(self, phase: str, note: str | None = None) -> None:
+        assert phase == "load"
+        self.advanced.append(note)
+
+
+def _stored_extractions(store, count: int) -> dict[str, dict]:
+    """`count` extractions saved as the extraction steps save them, as raw_tables receives
+    them: document_id → where stored and the file it came from."""
+    stored = {}
+    for number in range(count):
+        document_id = f"{number:064x}"
+        folder = store / document_id
+        save_extraction_files(_extraction(document_id, f"{number}.25"), folder)
+        stored[document_id] = {"folder": str(folder), "source_path": f"inbox/{number}.pdf"}
+    return stored
+
+
+def _load_raw(stored: dict[str, dict | None], file, progress=None) -> list:
+    """The step raw_tables, invoked directly: its materialisations."""
+    with dg.build_asset_context() as context:
+        return list(
+            raw_tables(
+                context,
+                document_extractions=stored,
+                warehouse=WarehouseResource(path=str(file)),
+                progress=progress or IngestProgress(),
+            )
+        )
+
+
+def _raw_contents(file) -> dict[str, list]:
+    """Every raw table's rows (the documents' without the time of their load)."""
+    with connect(file, read_only=True) as con:
+        return {
+            table: con.execute(
+                f"select * exclude (ingested_at) from raw.{table} order by all"
+                if table == "documents"
+                else f"select * from raw.{table} order by all"
+            ).fetchall()
+            for table in RAW_TABLES
+        }
+
+
+def test_the_raw_load_runs_in_fresh_processes_of_at_most_n_documents(tmp_path, monkeypatch):
+    """What a load leaves behind in Python and DuckDB goes with its process: 5 documents,
+    2 per process, make 3 processes, and the same rows as one process loading them all."""
+    monkeypatch.setenv(settings.RAW_LOAD_DOCUMENTS_PER_PROCESS_ENV, "2")
+    stored = _stored_extractions(tmp_path / "store", 5)
+    progress = RecordingProgress()
+    results = _load_raw(stored, tmp_path / "split.duckdb", progress)
+    assert [result.metadata["load_processes"] for result in results] == [3] * len(RAW_TABLES)
+    assert {result.metadata["documents_written"] for result in results} == {5}
+    assert progress.advanced == [value["source_path"] for value in stored.values()]
+    with connect(tmp_path / "whole.duckdb") as con:
+        for value in stored.values():
+            load_extraction_files(con, Path(value["folder"]))
+    contents = _raw_contents(tmp_path / "split.duckdb")
+    assert len(contents["documents"]) == 5
+    assert contents == _raw_contents(tmp_path / "whole.duckdb")
+
+
+def test_a_failed_load_process_fails_the_step_with_its_document_error_and_keeps_the_earlier(
+    tmp_path, monkeypatch
+):
+    monkeypatch.setenv(settings.RAW_LOAD_DOCUMENTS_PER_PROCESS_ENV, "2")
+    stored = _stored_extractions(tmp_path / "store", 5)
+    ids = list(stored)
+    corrupt = Path(stored[ids[3]]["folder"]) / "documents.parquet"
+    corrupt.write_bytes(b"not parquet")
+    progress = RecordingProgress()
+    with pytest.raises(duckdb.InvalidInputException, match="Parquet") as caught:
+        _load_raw(stored, tmp_path / "w.duckdb", progress)
+    assert str(corrupt) in str(caught.value)  # the document's own error, naming its file
+    assert isinstance(caught.value.__cause__, RemoteTraceback)  # raised in the child
+    # The first process's documents, and the one loaded before the failure in the second
+    # (a transaction each), stay; the third process never started.
+    with connect(tmp_path / "w.duckdb", read_only=True) as con:
+        loaded = con.execute("select document_id from raw.documents order by 1").fetchall()
+    assert [document_id for (document_id,) in loaded] == ids[:3]
+    assert progress.advanced == [stored[key]["source_path"] for key in ids[:2]]
+
+
+def test_a_permanent_fault_in_a_load_process_fails_the_step_at_once(tmp_path):
+    stored = _stored_extractions(tmp_path / "store", 1)
+    not_a_warehouse = tmp_path / "w.duckdb"
+    not_a_warehouse.write_bytes(b"x" * 8192)
+    with pytest.raises(dg.Failure, match="永久性故障") as caught:
+        _load_raw(stored, not_a_warehouse)
+    assert caught.value.allow_retries is False
+
+
+def test_nothing_fresh_starts_no_load_process(tmp_path, monkeypatch):
+    stored = _stored_extractions(tmp_path / "store", 2)
+    file = tmp_path / "w.duckdb"
+    with connect(file) as con:
+        for value in stored.values():
+            load_extraction_files(con, Path(value["folder"]))
+
+    def no_process(*args, **kwargs):
+        raise AssertionError("a process was started with nothing to load")
+
+    monkeypatch.setattr(ingestion_assets, "in_fresh_process", no_process)
+    # Loaded, but never built into the marts: the step still materialises, loading nothing.
+    results = _load_raw(dict.fromkeys(stored), file)
+    assert {(r.metadata["documents_written"], r.metadata["load_processes"]) for r in results} == {
+        (0, 0)
+    }

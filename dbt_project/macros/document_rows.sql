@@ -7,6 +7,7 @@
     it materialises: the view read with a filter would still scan every document.)
 
     document_ids: none for every document, else a list of document ids (maybe empty).
+    in_test: called by a data test (document_ref).
 #}
 
 
@@ -23,34 +24,50 @@
 
 
 {#
+    A model or seed the macros below read: ref() in a model, for its lineage; in a data
+    test (in_test, macros/test_scope.sql), the relation itself, as a test may only ref() the
+    model it tests (its other reads are upstream of that model).
+#}
+{% macro document_ref(name, in_test=false) -%}
+    {%- if not in_test -%}
+        {{- return(ref(name)) -}}
+    {%- endif -%}
+    {%- set node = graph.nodes.values() | selectattr('name', 'equalto', name) | first -%}
+    {{- return(api.Relation.create(
+        database=target.database, schema=node.schema, identifier=node.alias
+    )) -}}
+{%- endmacro %}
+
+
+{#
     The relation of a per-document intermediate model: the view itself for every document,
     else its macro's query restricted to the documents, as a subquery.
 #}
-{% macro document_rows(model_name, document_ids) -%}
+{% macro document_rows(model_name, document_ids, in_test=false) -%}
     {%- if document_ids is none -%}
-        {{ ref(model_name) }}
+        {{ document_ref(model_name, in_test) }}
     {%- elif model_name == 'int_function_subject_rows' -%}
-        ({{ function_subject_rows(document_ids) }})
+        ({{ function_subject_rows(document_ids, in_test) }})
     {%- elif model_name == 'int_economic_class_rows' -%}
-        ({{ economic_class_rows(document_ids) }})
+        ({{ economic_class_rows(document_ids, in_test) }})
     {%- elif model_name == 'int_three_public_costs__pivoted' -%}
-        ({{ three_public_costs_pivoted(document_ids) }})
+        ({{ three_public_costs_pivoted(document_ids, in_test) }})
     {%- elif model_name == 'int_leaf_amounts__loaded' -%}
-        ({{ leaf_amounts_loaded(document_ids) }})
+        ({{ leaf_amounts_loaded(document_ids, in_test) }})
     {%- elif model_name == 'int_statement_lines__loaded' -%}
-        ({{ statement_lines_loaded(document_ids) }})
+        ({{ statement_lines_loaded(document_ids, in_test) }})
     {%- else -%}
         {{ exceptions.raise_compiler_error('document_rows: no macro for ' ~ model_name) }}
     {%- endif -%}
 {%- endmacro %}
 
 {# The rows of int_function_subject_rows (see the model), of the given documents only. #}
-{% macro function_subject_rows(document_ids=none) -%}
+{% macro function_subject_rows(document_ids=none, in_test=false) -%}
 with
 
 cells as (
 
-    select * from {{ ref('stg_raw__table_cells') }}
+    select * from {{ document_ref('stg_raw__table_cells', in_test) }}
 
     where table_id in {{ table_ids('function_subject') }}
         and {{ in_documents('document_id', document_ids) }}
@@ -113,12 +130,12 @@ select * from final
 {%- endmacro %}
 
 {# The rows of int_economic_class_rows (see the model), of the given documents only. #}
-{% macro economic_class_rows(document_ids=none) -%}
+{% macro economic_class_rows(document_ids=none, in_test=false) -%}
 with
 
 cells as (
 
-    select * from {{ ref('stg_raw__table_cells') }}
+    select * from {{ document_ref('stg_raw__table_cells', in_test) }}
 
     where table_id in {{ table_ids('economic_class') }}
         and {{ in_documents('document_id', document_ids) }}
@@ -127,7 +144,7 @@ cells as (
 
 economic_classes as (
 
-    select * from {{ ref('economic_classes') }}
+    select * from {{ document_ref('economic_classes', in_test) }}
 
 ),
 
@@ -190,12 +207,12 @@ select * from final
 {%- endmacro %}
 
 {# The rows of int_three_public_costs__pivoted (see the model), of the given documents only. #}
-{% macro three_public_costs_pivoted(document_ids=none) -%}
+{% macro three_public_costs_pivoted(document_ids=none, in_test=false) -%}
 with
 
 cells as (
 
-    select * from {{ ref('stg_raw__table_cells') }}
+    select * from {{ document_ref('stg_raw__table_cells', in_test) }}
 
     where table_id in {{ table_ids('three_public') }}
         and {{ in_documents('document_id', document_ids) }}
@@ -268,12 +285,12 @@ select * from final
 {%- endmacro %}
 
 {# The rows of int_leaf_amounts__loaded (see the model), of the given documents only. #}
-{% macro leaf_amounts_loaded(document_ids=none) -%}
+{% macro leaf_amounts_loaded(document_ids=none, in_test=false) -%}
 with
 
 documents as (
 
-    select * from {{ ref('int_documents__current') }}
+    select * from {{ document_ref('int_documents__current', in_test) }}
 
     where status = 'loaded'
         and {{ in_documents('document_id', document_ids) }}
@@ -282,7 +299,7 @@ documents as (
 
 subject_leaves as (
 
-    select * from {{ document_rows('int_function_subject_rows', document_ids) }}
+    select * from {{ document_rows('int_function_subject_rows', document_ids, in_test) }}
 
     where is_leaf
 
@@ -290,7 +307,7 @@ subject_leaves as (
 
 econ_leaves as (
 
-    select * from {{ document_rows('int_economic_class_rows', document_ids) }}
+    select * from {{ document_rows('int_economic_class_rows', document_ids, in_test) }}
 
     where is_leaf
 
@@ -298,7 +315,7 @@ econ_leaves as (
 
 cells as (
 
-    select * from {{ ref('stg_raw__table_cells') }}
+    select * from {{ document_ref('stg_raw__table_cells', in_test) }}
 
     where amount is not null
         and {{ in_documents('document_id', document_ids) }}
@@ -414,12 +431,12 @@ select * from final
 {%- endmacro %}
 
 {# The rows of int_statement_lines__loaded (see the model), of the given documents only. #}
-{% macro statement_lines_loaded(document_ids=none) -%}
+{% macro statement_lines_loaded(document_ids=none, in_test=false) -%}
 with
 
 documents as (
 
-    select * from {{ ref('int_documents__current') }}
+    select * from {{ document_ref('int_documents__current', in_test) }}
 
     where status = 'loaded'
         and {{ in_documents('document_id', document_ids) }}
@@ -428,7 +445,7 @@ documents as (
 
 extracted_tables as (
 
-    select * from {{ ref('stg_raw__extracted_tables') }}
+    select * from {{ document_ref('stg_raw__extracted_tables', in_test) }}
 
     where {{ in_documents('document_id', document_ids) }}
 
@@ -436,7 +453,7 @@ extracted_tables as (
 
 statement_cells as (
 
-    select * from {{ ref('stg_raw__table_cells') }}
+    select * from {{ document_ref('stg_raw__table_cells', in_test) }}
 
     where table_id in {{ table_ids('statement') }}
         and line_label is not null
@@ -447,7 +464,7 @@ statement_cells as (
 
 fund_rows as (
 
-    select * from {{ document_rows('int_function_subject_rows', document_ids) }}
+    select * from {{ document_rows('int_function_subject_rows', document_ids, in_test) }}
 
     where table_id in ('T08', 'T09')
         and (subject_code is not null or is_total)
@@ -456,7 +473,7 @@ fund_rows as (
 
 carry_over_cells as (
 
-    select * from {{ ref('stg_raw__table_cells') }}
+    select * from {{ document_ref('stg_raw__table_cells', in_test) }}
 
     where table_id in ('T08', 'T09')
         and column_name in ('年初结转和结余', '本年收入', '年末结转和结余')
@@ -475,7 +492,7 @@ printed_labels as (
         line_label,
         count(distinct row_number) as printed_line_count
 
-    from {{ ref('stg_raw__table_cells') }}
+    from {{ document_ref('stg_raw__table_cells', in_test) }}
 
     where table_id in {{ table_ids('statement') }}
         and line_label is not null

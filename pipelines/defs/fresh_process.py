@@ -3,9 +3,10 @@
 `juesuan ingest` runs every step of its run in one process. Python and DuckDB keep much of
 the memory a step used (freed, but not given back to the system), so each later step would
 start from the high-water mark of the ones before, and the process's peak would be the sum
-of what the steps leave behind rather than the largest step's. The quality checks and the
-report each run in a process of their own: the run's process stays at its planning, loading
-and dbt size, and each child's peak is its own work's (bounded by its batches).
+of what the steps leave behind rather than the largest step's. The raw load, the quality
+checks and the report run in processes of their own (the load and the checks in several
+consecutive ones, a bounded share each): the run's process stays at its planning and dbt
+size, and each child's peak is its own work's (bounded by its documents or batches).
 """
 
 from __future__ import annotations

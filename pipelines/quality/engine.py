@@ -45,6 +45,7 @@ from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
+from itertools import islice
 from pathlib import Path
 
 import duckdb
@@ -467,40 +468,23 @@ def run_quality_checks(
         data_docs_dir = Path(reports_dir or settings.reports_dir()) / DATA_DOCS_FOLDER
     run: _Run | None = None
     tally = _Tally()
-    stopped = False
-    for generation in generations(versions, compared):
-        if stopped:
-            break
-        # The generations before are written: their own errors are in `states`.
-        fingerprints = {
-            v.document_id: fingerprint(v, compared[v.document_id], states, catalogue, per_term)
-            for v in generation
-        }
-        stale = [
-            v
-            for v in generation
-            if not only_stale
-            or (found := states.get(v.document_id)) is None
-            or found.fingerprint != fingerprints[v.document_id]
-        ]
-        for batch in batches(stale, compared, size):
-            if max_batches is not None and tally.batches >= max_batches:
-                stopped = True
-                break
-            if run is None:
-                run = _Run(
-                    con_or_path, run_id, checked_at, per_term, catalogue, Validator(data_docs_dir)
-                )
-            outcomes, written = _check_batch(run, batch, compared, fingerprints, states)
-            tally.add(batch, outcomes)
-            states.update((state.document_id, state) for state in written)
-            del outcomes  # let the batch go before the next one is read
+    work = _batches_to_check(versions, compared, states, catalogue, per_term, only_stale, size)
+    for batch, fingerprints in islice(work, max_batches):
+        if run is None:
+            run = _Run(
+                con_or_path, run_id, checked_at, per_term, catalogue, Validator(data_docs_dir)
+            )
+        outcomes, written = _check_batch(run, batch, compared, fingerprints, states)
+        tally.add(batch, outcomes)
+        states.update((state.document_id, state) for state in written)
+        del outcomes  # let the batch go before the next one is read
+    complete = next(work, None) is None
 
     data_docs_index: Path | None = None
     latest = FindingCounts(0, 0, 0)
     # A stopped run leaves the Data Docs and the counts to the run that finishes the stale
     # documents.
-    if not stopped:
+    if complete:
         if run is not None:
             data_docs_index = run.validator.build_data_docs()
         else:  # nothing checked: the Data Docs of the run that last checked stay
@@ -525,5 +509,34 @@ def run_quality_checks(
         documents_loaded=len(versions),
         batches=tally.batches,
         latest=latest,
-        complete=not stopped,
+        complete=complete,
     )
+
+
+def _batches_to_check(
+    versions: Sequence[DocumentVersion],
+    compared: Mapping[str, Compared[DocumentVersion]],
+    states: Mapping[str, CheckState],
+    catalogue: str,
+    per_term: Decimal,
+    only_stale: bool,
+    size: int,
+) -> Iterator[tuple[list[DocumentVersion], dict[str, str]]]:
+    """(batch, the fingerprints of its generation) of the documents to check, generation
+    by generation. Lazy: a generation's fingerprints are computed when it is reached, so
+    they see the states the caller wrote for the generations before (`states` is updated
+    by the caller between batches)."""
+    for generation in generations(versions, compared):
+        fingerprints = {
+            v.document_id: fingerprint(v, compared[v.document_id], states, catalogue, per_term)
+            for v in generation
+        }
+        stale = [
+            v
+            for v in generation
+            if not only_stale
+            or (found := states.get(v.document_id)) is None
+            or found.fingerprint != fingerprints[v.document_id]
+        ]
+        for batch in batches(stale, compared, size):
+            yield batch, fingerprints

@@ -29,16 +29,16 @@ from itertools import chain
 from pathlib import Path
 
 from pipelines import settings
-from pipelines.report.data import ReportData, iter_findings, open_warehouse, read_report_data
+from pipelines.report.data import ReportData, loose_findings, open_warehouse, read_report_data
 from pipelines.report.documents import write_document_pages
 from pipelines.report.excel import (
     BUDGET_CSV_NAME,
     CSV_NAME,
-    EXCEL_SEVERITIES,
     JSON_NAME,
     THREE_PUBLIC_CSV_NAME,
     write_workbook,
 )
+from pipelines.report.export_fragments import refresh_fragments, render_fragment
 from pipelines.report.exports import (
     write_budget_csv,
     write_findings_files,
@@ -83,6 +83,7 @@ class ReportFiles:
     seconds: dict[str, float] | None = None  # the write's time by phase
     exports_written: bool = True  # False: nothing they hold changed, the files were kept
     excel_findings: int = 0  # rows of the Excel 问题清单
+    fragments_rendered: int = 0  # documents whose share of the exports was rendered again
 
 
 def write_report(
@@ -136,57 +137,80 @@ def write_report(
         digest_path.unlink(missing_ok=True)
         counts: dict[str, int] = {}
 
+        fragments = refresh_fragments(wh, data, pages.folder, pages.fingerprints)
+        loose = render_fragment(data, loose_findings(wh, data))
+        counts["fragments"] = fragments.rendered
+        lap("fragments")
+
         def workbook(path: Path) -> None:
             # The dismissed findings have their own sheet; rounding and info are left out.
-            actionable = iter_findings(wh, data, EXCEL_SEVERITIES)
-            counts["excel"] = write_workbook(data, actionable, path)
+            rows = chain.from_iterable(part.workbook_rows for part in chain(fragments, [loose]))
+            counts["excel"] = write_workbook(data, rows, path)
 
         replace_atomically(xlsx_path, write=workbook)
         lap("excel")
 
         def exports(csv_tmp: Path, json_tmp: Path) -> None:
-            everything = chain(iter_findings(wh, data), data.dismissed)
+            everything = chain(fragments, [loose, render_fragment(data, data.dismissed)])
             counts["findings"] = write_findings_files(data, everything, csv_tmp, json_tmp)
 
         replace_atomically(csv_path, json_path, write=exports)
         lap("csv_json")
-        replace_atomically(budget_csvs[0], write=lambda p: write_budget_csv(wh, data, p))
-        replace_atomically(budget_csvs[1], write=lambda p: write_three_public_csv(wh, data, p))
+        # The budget lines' CSVs hold no finding: a re-check or a dismissal keeps them.
+        budget_digest = _digest(wh, _BUDGET_CODE, _BUDGET_TABLES)
+        budget_digest_path = pages.folder / BUDGET_DIGEST_NAME
+        if not _unchanged(budget_digest_path, budget_digest, budget_csvs):
+            budget_digest_path.unlink(missing_ok=True)
+            replace_atomically(budget_csvs[0], write=lambda p: write_budget_csv(wh, data, p))
+            replace_atomically(budget_csvs[1], write=lambda p: write_three_public_csv(wh, data, p))
+            budget_digest_path.write_text(budget_digest, encoding="utf-8")
         lap("budget_csv")
         digest_path.write_text(digest, encoding="utf-8")
     return _files(
         data, pages, html_path, xlsx_path, csv_path, json_path, seconds,
-        (counts.get("findings", 0), counts.get("excel", 0)),
+        (counts["findings"], counts["excel"], counts["fragments"]),
     )  # fmt: skip
 
 
-# The exports' digest, beside the pages' manifest: the next write skips the exports when
-# nothing they hold changed (a re-run with nothing new costs the overview only).
+# The exports' digests, beside the pages' manifest: the next write skips the exports when
+# nothing they hold changed (a re-run with nothing new costs the overview only), and the
+# budget lines' CSVs when the budget marts did not change.
 EXPORTS_DIGEST_NAME = "exports.digest"
-# The tables the exports read besides the documents and their results.
-_EXPORT_TABLES = (
+BUDGET_DIGEST_NAME = "budget_exports.digest"
+_EXPORTS_CODE = ("excel.py", "exports.py", "data.py", "xlsx.py", "export_fragments.py")
+_BUDGET_CODE = ("excel.py", "exports.py", "data.py")
+_BUDGET_TABLES = (
     "marts.dim_unit",
     "marts.dim_function_subject",
     "marts.fct_budget_vs_final",
     "marts.three_public_budget_vs_final",
-    "quality.document_coverage",
 )
+# The tables the exports read besides the documents and their results.
+_EXPORT_TABLES = (*_BUDGET_TABLES, "quality.document_coverage")
 
 
 def _exports_digest(wh, data: ReportData, page_fingerprints: dict[str, str]) -> str:
     """What the Excel, CSV and JSON files hold, digested: every page's fingerprint (a
     document's results, dismissals and row), every document's row, the other tables the
-    exports read (summed row hashes, in the warehouse) and the code that writes them."""
-    digest = hashlib.sha256()
-    for name in ("excel.py", "exports.py", "data.py"):
-        digest.update((Path(__file__).with_name(name)).read_bytes())
-    digest.update(json.dumps(sorted(page_fingerprints.items())).encode())
+    exports read and the code that writes them."""
     rows = [
         (d.document_id, d.file_name, d.status, d.status_reason, d.unit_key, d.fiscal_year, d.kind)
         for d in data.documents
     ]
-    digest.update(json.dumps(rows, ensure_ascii=False, default=str).encode())
-    for table in _EXPORT_TABLES:
+    documents = json.dumps(
+        [sorted(page_fingerprints.items()), rows], ensure_ascii=False, default=str
+    )
+    return _digest(wh, _EXPORTS_CODE, _EXPORT_TABLES, documents)
+
+
+def _digest(wh, modules: tuple[str, ...], tables: tuple[str, ...], extra: str = "") -> str:
+    """The modules' source, the tables' rows (summed row hashes, in the warehouse) and
+    `extra`, digested."""
+    digest = hashlib.sha256()
+    for name in modules:
+        digest.update((Path(__file__).with_name(name)).read_bytes())
+    digest.update(extra.encode())
+    for table in tables:
         if wh.has(table):
             count, total = wh.con.execute(
                 f"select count(*), sum(hash(t::varchar))::varchar from {table} as t"
@@ -204,10 +228,10 @@ def _unchanged(digest_path: Path, digest: str, exports: tuple[Path, ...]) -> boo
 
 
 def _files(data, pages, html_path, xlsx_path, csv_path, json_path, seconds, written):
-    """The write's ReportFiles; `written`: (findings, Excel rows) when the exports were
-    written, None when they were kept."""
+    """The write's ReportFiles; `written`: (findings, Excel rows, fragments rendered) when
+    the exports were written, None when they were kept."""
     current = data.current_documents()
-    findings, excel_findings = written if written is not None else (0, 0)
+    findings, excel_findings, fragments = written if written is not None else (0, 0, 0)
     return ReportFiles(
         html=html_path,
         xlsx=xlsx_path,
@@ -224,6 +248,7 @@ def _files(data, pages, html_path, xlsx_path, csv_path, json_path, seconds, writ
         pages_removed=pages.removed,
         findings=findings,
         excel_findings=excel_findings,
+        fragments_rendered=fragments,
         exports_written=written is not None,
         seconds=seconds,
     )

@@ -718,10 +718,18 @@ def iter_findings(
                     severities is None or finding.severity in severities
                 ):
                     yield finding
-    loose = _findings_of(wh, "document_id is null and not dismissed", [])
-    for finding in sorted((_finding(r, {}, data.units) for r in loose), key=_finding_order):
+    for finding in loose_findings(wh, data):
         if severities is None or finding.severity in severities:
             yield finding
+
+
+def loose_findings(wh: _Warehouse, data: ReportData) -> list[Finding]:
+    """The findings on no document that no reviewer dismissed (few: checks across the
+    warehouse), in the report's order."""
+    if not wh.has(state.LATEST_RESULTS):
+        return []
+    loose = _findings_of(wh, "document_id is null and not dismissed", [])
+    return sorted((_finding(r, {}, data.units) for r in loose), key=_finding_order)
 
 
 def _read_dismissed(

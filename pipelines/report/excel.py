@@ -7,21 +7,16 @@ the budget CSVs). A first sheet 说明 says what is where.
 
 Chinese headers, amounts as numbers (not text), a frozen header row and an autofilter,
 so a reviewer can sort and filter in Excel or WPS as in the HTML report. The workbook is
-written in openpyxl's write-only mode: rows stream to disk, memory stays flat.
+streamed (pipelines.report.xlsx): memory stays flat, and 问题清单's rows come already
+rendered, each document's kept from the last write unless it changed
+(pipelines.report.export_fragments).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from copy import copy
+from collections.abc import Iterable, Iterator
 from itertools import islice
 from pathlib import Path
-
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
 
 from pipelines.report.data import (
     BUDGET_LINE_STATES,
@@ -35,6 +30,7 @@ from pipelines.report.data import (
     ThreePublicLine,
     plain_value,
 )
+from pipelines.report.xlsx import Column, WorkbookWriter, row_cells
 
 FINDINGS_SHEET = "问题清单"
 DISMISSED_SHEET = "已排除"
@@ -43,27 +39,14 @@ OVERVIEW_SHEET = "概览"
 BUDGET_SHEET = "预算执行"
 THREE_PUBLIC_SHEET = "三公预算执行"
 
-AMOUNT_FORMAT = "#,##0.00####"
-DATETIME_FORMAT = "yyyy-mm-dd hh:mm:ss"
-PERCENT_FORMAT = "0.00%"
-_NUMBER_FORMATS = {"amount": AMOUNT_FORMAT, "datetime": DATETIME_FORMAT, "percent": PERCENT_FORMAT}
-_HEADER_FILL = PatternFill("solid", fgColor="1F3A5F")
-_HEADER_FONT = Font(bold=True, color="FFFFFF")
-# How the 严重程度 cell of a finding is highlighted, by severity (info: not at all).
-_SEVERITY_STYLES = {
-    "error": (PatternFill("solid", fgColor="FDE8E7"), Font(bold=True, color="B42318")),
-    "review": (PatternFill("solid", fgColor="F4F0FD"), Font(bold=True, color="5B3EA8")),
-    "rounding": (PatternFill("solid", fgColor="FFF6E0"), Font(bold=False, color="93370D")),
-}
-
-# (header, width, kind) — kind: 'text', 'int', 'amount', 'datetime', 'percent'
+# (header, width, kind): pipelines.report.xlsx.Column
 FINDING_COLUMNS = [
     ("单位", 28, "text"),
     ("地区", 12, "text"),
     ("年度", 7, "int"),
     ("文件名", 30, "text"),
     ("文件状态", 9, "text"),
-    ("严重程度", 9, "text"),
+    ("严重程度", 9, "severity"),
     ("检查项", 40, "text"),
     ("检查编号", 22, "text"),
     ("表号", 6, "text"),
@@ -155,81 +138,6 @@ COVERAGE_TITLES = {
 }
 
 
-_STYLES_BY_TITLE = {SEVERITY_TITLES[key]: style for key, style in _SEVERITY_STYLES.items()}
-
-
-def _safe(value: object) -> object:
-    """Text without the control characters XML (hence .xlsx) cannot hold."""
-    if isinstance(value, str):
-        return ILLEGAL_CHARACTERS_RE.sub("", value)
-    return value
-
-
-def _sheet(
-    wb: Workbook,
-    title: str,
-    columns: list[tuple[str, int, str]],
-    rows: Iterable[list],
-):
-    """A sheet of the write-only workbook: rows are streamed to disk as they come, so the
-    memory does not grow with them. A 严重程度 cell is coloured by its severity."""
-    ws = wb.create_sheet(title)
-    for index, (_, width, _) in enumerate(columns, start=1):
-        ws.column_dimensions[get_column_letter(index)].width = width
-    ws.freeze_panes = "A2"
-    header = []
-    for name, _, _ in columns:
-        cell = WriteOnlyCell(ws, value=name)
-        cell.fill = _HEADER_FILL
-        cell.font = _HEADER_FONT
-        cell.alignment = Alignment(vertical="center", wrap_text=True)
-        header.append(cell)
-    ws.append(header)
-    # One styled cell per number format and severity, its style shared by every cell that
-    # needs it: setting a style cell by cell costs more than writing the workbook.
-    formats = {}
-    for index, (_, _, kind) in enumerate(columns):
-        if kind in _NUMBER_FORMATS:
-            template = WriteOnlyCell(ws)
-            template.number_format = _NUMBER_FORMATS[kind]
-            formats[index] = template._style
-    severity_col = next((i for i, (name, _, _) in enumerate(columns) if name == "严重程度"), -1)
-    severity_styles = {}
-    for title, (fill, font) in _STYLES_BY_TITLE.items():
-        template = WriteOnlyCell(ws)
-        template.fill, template.font = fill, font
-        severity_styles[title] = template._style
-    count = 0
-    for row in rows:
-        cells: list = []
-        for index, value in enumerate(row):
-            if (
-                value is None
-                or isinstance(value, bool)
-                or (isinstance(value, int) and index not in formats)
-            ):
-                cells.append(value)
-                continue
-            value = _safe(value)
-            if isinstance(value, str) and not value.startswith("=") and index != severity_col:
-                cells.append(value)  # text openpyxl cannot take for a formula: no cell object
-                continue
-            cell = WriteOnlyCell(ws, value=value)
-            if isinstance(value, str):
-                # Text from a document is never a formula, however it begins.
-                cell.data_type = "s"
-                if index == severity_col and value in severity_styles:
-                    cell._style = copy(severity_styles[value])
-            elif index in formats:
-                cell._style = copy(formats[index])
-            cells.append(cell)
-        ws.append(cells)
-        count += 1
-    if count:
-        ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{count + 1}"
-    return ws
-
-
 def _finding_row(data: ReportData, f: Finding) -> list:
     doc = data.documents_by_id.get(f.document_id or "")
     unit = data.units.get(f.unit_key or "")
@@ -262,10 +170,11 @@ def _finding_row(data: ReportData, f: Finding) -> list:
 # the CSV and JSON only (a province's rounding differences would make the workbook slow to
 # write, open and filter in Excel or WPS).
 EXCEL_SEVERITIES = ("error", "review")
-# A guard, not a working limit (openpyxl writes ~1,200 findings a second): beyond it the
-# sheet holds the first ones, in the documents' order, and 说明 says so.
+# A guard, not a working limit: beyond it the sheet holds the first ones, in the
+# documents' order, and 说明 says so.
 EXCEL_FINDINGS_LIMIT = 50_000
 NOTES_SHEET = "说明"
+NOTES_COLUMNS: list[Column] = [("说明", 120, "text")]  # no header row: one wide column
 CSV_NAME = "quality_findings.csv"
 JSON_NAME = "quality_findings.json"
 BUDGET_CSV_NAME = "quality_budget_vs_final.csv"
@@ -306,91 +215,83 @@ def workbook_notes(data: ReportData) -> list[str]:
     return notes
 
 
-def write_workbook(data: ReportData, findings: Iterable[Finding], path: Path) -> int:
-    """`findings`: the current findings in the report's order (the caller reads them from
-    the warehouse); 问题清单 takes their errors and items to review, up to
-    EXCEL_FINDINGS_LIMIT. Return how many it holds."""
-    wb = Workbook(write_only=True)
-    explained = wb.create_sheet(NOTES_SHEET)
-    explained.column_dimensions["A"].width = 120
-    for note in workbook_notes(data):
-        explained.append([note])
+def finding_cells(data: ReportData, f: Finding) -> str:
+    """A finding as a row of 问题清单, rendered."""
+    return row_cells(FINDING_COLUMNS, _finding_row(data, f))
 
-    actionable = islice(
-        (f for f in findings if f.severity in EXCEL_SEVERITIES), EXCEL_FINDINGS_LIMIT
-    )
-    count = 0
 
-    def rows():
-        nonlocal count
-        for finding in actionable:
-            count += 1
-            yield _finding_row(data, finding)
+def write_workbook(data: ReportData, finding_rows: Iterable[str], path: Path) -> int:
+    """`finding_rows`: 问题清单's rows (finding_cells: the current errors and items to
+    review in the report's order), of which the sheet takes up to EXCEL_FINDINGS_LIMIT.
+    Return how many it holds."""
+    with WorkbookWriter(path, title="预算决算公开数据质量检查问题清单", creator="Juesuan") as book:
+        notes = (row_cells(NOTES_COLUMNS, [note]) for note in workbook_notes(data))
+        book.sheet(NOTES_SHEET, NOTES_COLUMNS, notes, header=False)
+        count = book.sheet(
+            FINDINGS_SHEET, FINDING_COLUMNS, islice(finding_rows, EXCEL_FINDINGS_LIMIT)
+        )
+        dismissed_rows = (
+            [
+                *_finding_row(data, f),
+                f.dismissal.reason if f.dismissal else None,
+                f.dismissal.dismissed_at if f.dismissal else None,
+                f.dismissal.dismissed_by if f.dismissal else None,
+            ]
+            for f in data.dismissed
+        )
+        _sheet(book, DISMISSED_SHEET, DISMISSED_COLUMNS, dismissed_rows)
+        _sheet(book, DOCUMENTS_SHEET, DOCUMENT_COLUMNS, _document_rows(data))
+        _sheet(book, OVERVIEW_SHEET, OVERVIEW_COLUMNS, _overview_rows(data))
+        _budget_sheets(book, data)
+    return count
 
-    _sheet(wb, FINDINGS_SHEET, FINDING_COLUMNS, rows())
-    dismissed_rows = [
-        [
-            *_finding_row(data, f),
-            f.dismissal.reason if f.dismissal else None,
-            f.dismissal.dismissed_at if f.dismissal else None,
-            f.dismissal.dismissed_by if f.dismissal else None,
-        ]
-        for f in data.dismissed
-    ]
-    _sheet(wb, DISMISSED_SHEET, DISMISSED_COLUMNS, dismissed_rows)
 
-    document_rows = []
+def _sheet(book: WorkbookWriter, title: str, columns: list[Column], rows: Iterable[list]) -> None:
+    book.sheet(title, columns, (row_cells(columns, row) for row in rows))
+
+
+def _document_rows(data: ReportData) -> Iterator[list]:
     for doc in data.documents:
         unit = data.units.get(doc.unit_key or "")
-        document_rows.append(
-            [
-                unit.name if unit else None,
-                unit.region if unit else None,
-                unit.level if unit else None,
-                doc.fiscal_year,
-                doc.file_name,
-                STATUS_TITLES.get(doc.status, doc.status),
-                doc.status_reason,
-                doc.page_count,
-                doc.ingested_at,
-                doc.checked_at,
-                doc.checks_total,
-                doc.checks_passed,
-                doc.errors,
-                doc.roundings,
-                doc.document_id,
-                doc.reviews,
-                doc.kind,
-            ]
-        )
-    _sheet(wb, DOCUMENTS_SHEET, DOCUMENT_COLUMNS, document_rows)
+        yield [
+            unit.name if unit else None,
+            unit.region if unit else None,
+            unit.level if unit else None,
+            doc.fiscal_year,
+            doc.file_name,
+            STATUS_TITLES.get(doc.status, doc.status),
+            doc.status_reason,
+            doc.page_count,
+            doc.ingested_at,
+            doc.checked_at,
+            doc.checks_total,
+            doc.checks_passed,
+            doc.errors,
+            doc.roundings,
+            doc.document_id,
+            doc.reviews,
+            doc.kind,
+        ]
 
-    overview_rows = []
+
+def _overview_rows(data: ReportData) -> Iterator[list]:
+    coverage_titles = COVERAGE_TITLES.get(data.coverage_basis or "", {})
     for row in data.overview:
         unit = data.units[row.unit_key]
-        overview_rows.append(
-            [
-                unit.name,
-                unit.region,
-                unit.level,
-                row.fiscal_year,
-                STATUS_TITLES.get(row.status, row.status),
-                row.conclusion,
-                row.errors,
-                row.roundings,
-                COVERAGE_TITLES.get(data.coverage_basis or "", {}).get(row.coverage or ""),
-                len(row.document_ids),
-                row.reviews,
-                row.kind,
-            ]
-        )
-    _sheet(wb, OVERVIEW_SHEET, OVERVIEW_COLUMNS, overview_rows)
-    _budget_sheets(wb, data)
-
-    wb.properties.title = "预算决算公开数据质量检查问题清单"
-    wb.properties.creator = "Juesuan"
-    wb.save(path)
-    return count
+        yield [
+            unit.name,
+            unit.region,
+            unit.level,
+            row.fiscal_year,
+            STATUS_TITLES.get(row.status, row.status),
+            row.conclusion,
+            row.errors,
+            row.roundings,
+            coverage_titles.get(row.coverage or ""),
+            len(row.document_ids),
+            row.reviews,
+            row.kind,
+        ]
 
 
 def budget_line_row(data: ReportData, line: BudgetLine) -> list:
@@ -433,20 +334,13 @@ def three_public_row(data: ReportData, item: ThreePublicLine) -> list:
     ]
 
 
-def _budget_sheets(wb: Workbook, data: ReportData) -> None:
+def _budget_sheets(book: WorkbookWriter, data: ReportData) -> None:
     """预算执行 and 三公预算执行: the lines with the largest absolute gaps, largest first
     (the warehouse chose them: data.budget); where there is nothing to compare, the
     sentence saying why under the header."""
     budget: BudgetComparison = data.budget
-
     note = [[budget.note]] if budget.note else []
     lines = (budget_line_row(data, line) for line in budget.lines)
-    _sheet(wb, BUDGET_SHEET, BUDGET_COLUMNS, lines if budget.lines else note)
-    _sheet(
-        wb,
-        THREE_PUBLIC_SHEET,
-        THREE_PUBLIC_COLUMNS,
-        (three_public_row(data, item) for item in budget.three_public)
-        if budget.three_public
-        else note,
-    )
+    _sheet(book, BUDGET_SHEET, BUDGET_COLUMNS, lines if budget.lines else note)
+    items = (three_public_row(data, item) for item in budget.three_public)
+    _sheet(book, THREE_PUBLIC_SHEET, THREE_PUBLIC_COLUMNS, items if budget.three_public else note)

@@ -15,7 +15,7 @@ import io
 import json
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pipelines.report.data import (
     Finding,
@@ -29,6 +29,9 @@ from pipelines.report.excel import (
     budget_line_row,
     three_public_row,
 )
+
+if TYPE_CHECKING:
+    from pipelines.report.export_fragments import Fragment
 
 # A spreadsheet takes a cell that begins with one of these for a formula (=HYPERLINK(…)).
 FORMULA_LEADS = ("=", "+", "-", "@", "\t", "\r")
@@ -100,12 +103,21 @@ def _csv_cell(value: object) -> object:
     return value
 
 
+def csv_row(record: dict[str, Any]) -> list:
+    """A finding record (finding_records) as a CSV row, in the header's order."""
+    return [_csv_cell(value) for value in record.values()]
+
+
+def findings_header(data: ReportData) -> list[str]:
+    return [name for name, _ in _fields(data)]
+
+
 def write_findings_files(
-    data: ReportData, findings: Iterable[Finding], csv_path: Path, json_path: Path
+    data: ReportData, parts: Iterable[Fragment], csv_path: Path, json_path: Path
 ) -> int:
-    """Stream the findings (as the caller gives them: the current ones, then the dismissed)
-    into the CSV and the JSON file in one pass; return how many were written."""
-    header = [name for name, _ in _fields(data)]
+    """Stream the findings' rendered parts (pipelines.report.export_fragments: each
+    document's, in order, then those on no document and the dismissed) into the CSV and
+    the JSON file in one pass; return how many findings were written."""
     head = {
         "generated_at": data.generated_at.isoformat(),
         "timezone": "Asia/Shanghai",
@@ -117,14 +129,16 @@ def write_findings_files(
         csv_path.open("w", encoding="utf-8-sig", newline="") as csv_out,
         json_path.open("w", encoding="utf-8") as json_out,
     ):
-        writer = csv.writer(csv_out, lineterminator="\n")
-        writer.writerow([_csv_cell(name) for name in header])
+        csv.writer(csv_out, lineterminator="\n").writerow(
+            [_csv_cell(name) for name in findings_header(data)]
+        )
         json_out.write(json.dumps(head, ensure_ascii=False, indent=1)[:-2] + ',\n "findings": [')
-        for record in finding_records(data, findings):
-            writer.writerow([_csv_cell(record[name]) for name in header])
-            json_out.write(",\n  " if count else "\n  ")
-            json_out.write(json.dumps(record, ensure_ascii=False))
-            count += 1
+        for part in parts:
+            csv_out.write(part.csv)
+            for record in part.json:
+                json_out.write(",\n  " if count else "\n  ")
+                json_out.write(record)
+                count += 1
         json_out.write("\n ]\n}\n")
     return count
 

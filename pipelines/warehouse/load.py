@@ -3,24 +3,34 @@
 The connection comes from pipelines.warehouse.connection.connect. A document's rows are
 replaced as a whole, so loading the same document again changes nothing, and a failure
 leaves what was there before intact.
+
+No Dagster here, and pandas only where a frame is built: a fresh process that loads saved
+extractions (load_extraction_folders) starts with this module, DuckDB and little else.
 """
 
 from __future__ import annotations
 
 import contextlib
 import json
+import os
 import shutil
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
-import pandas as pd
 
 from pipelines.extract.records import DocumentExtraction
 from pipelines.warehouse.connection import IN_MEMORY, connect
 
+if TYPE_CHECKING:
+    import pandas as pd
+
 
 def _cells_frame(extraction: DocumentExtraction) -> pd.DataFrame:
+    import pandas as pd  # here: a process that only loads saved extractions spares it
+
     records = [
         (
             extraction.document_id,
@@ -65,6 +75,8 @@ def _cells_frame(extraction: DocumentExtraction) -> pd.DataFrame:
 
 
 def _lines_frame(extraction: DocumentExtraction) -> pd.DataFrame:
+    import pandas as pd
+
     records = [
         (extraction.document_id, line.page, line.line_number, line.text, *line.box)
         for line in extraction.lines
@@ -235,3 +247,21 @@ def load_extraction_files(con: duckdb.DuckDBPyConnection, folder: Path) -> str:
             con.execute("rollback")
         raise
     return document_id
+
+
+@dataclass(frozen=True)
+class FoldersLoaded:
+    """What a process that loaded extractions tells the one that started it."""
+
+    document_ids: list[str]  # in the order loaded
+    process_id: int
+
+
+def load_extraction_folders(warehouse: Path, folders: list[Path]) -> FoldersLoaded:
+    """Loads each of `folders` (save_extraction_files) into the warehouse file, one
+    transaction per document, on one connection. Meant for a fresh process
+    (pipelines.defs.fresh_process): the memory Python and DuckDB keep after each load goes
+    with the process, instead of raising the high-water mark of the run's."""
+    with connect(warehouse) as con:
+        document_ids = [load_extraction_files(con, folder) for folder in folders]
+    return FoldersLoaded(document_ids, os.getpid())

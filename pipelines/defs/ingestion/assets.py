@@ -14,6 +14,8 @@ from typing import Any
 
 import dagster as dg
 
+from pipelines import settings
+from pipelines.defs.fresh_process import in_fresh_process
 from pipelines.defs.ingestion.partitions import document_partitions
 from pipelines.defs.ingestion.planning import pending_sources, split_into_shards
 from pipelines.defs.resources import DUCKDB_POOL, ExtractionResource, InboxResource
@@ -21,7 +23,7 @@ from pipelines.extract.records import DocumentExtraction
 from pipelines.extract.runner import SourceFile, extract_all
 from pipelines.progress import IngestProgress
 from pipelines.warehouse import WarehouseResource
-from pipelines.warehouse.load import RAW_TABLES, load_extraction_files
+from pipelines.warehouse.load import RAW_TABLES, load_extraction_folders
 from pipelines.warehouse.resource import permanent_faults_fail_at_once
 from pipelines.warehouse.state import downstream_behind_raw
 
@@ -262,16 +264,29 @@ def raw_tables(
     dbt build, the checks and the report downstream are skipped."""
     fresh = [stored for stored in document_extractions.values() if stored is not None]
     progress.start("load", len(fresh))
-    with permanent_faults_fail_at_once(), warehouse.connect() as con:
-        for stored in fresh:
-            load_extraction_files(con, Path(stored["folder"]))
-            progress.advance("load", stored["source_path"])
-        behind = downstream_behind_raw(con)
-        counts = dict(
-            con.execute(
-                " union all ".join(f"select '{t}', count(*) from raw.{t}" for t in RAW_TABLES)
-            ).fetchall()
-        )
+    per_process = settings.raw_load_documents_per_process()
+    processes: set[int] = set()
+    with permanent_faults_fail_at_once():
+        # In consecutive processes of their own, so that what loading leaves behind goes
+        # with them (pipelines.defs.fresh_process) and this one's peak does not grow with
+        # the documents; a failure keeps the documents loaded before it.
+        for start in range(0, len(fresh), per_process):
+            chunk = fresh[start : start + per_process]
+            loaded = in_fresh_process(
+                load_extraction_folders,
+                warehouse.file,
+                [Path(stored["folder"]) for stored in chunk],
+            )
+            processes.add(loaded.process_id)
+            for stored in chunk:
+                progress.advance("load", stored["source_path"])
+        with warehouse.connect() as con:
+            behind = downstream_behind_raw(con)
+            counts = dict(
+                con.execute(
+                    " union all ".join(f"select '{t}', count(*) from raw.{t}" for t in RAW_TABLES)
+                ).fetchall()
+            )
     progress.finish("load")
     if not fresh and not behind:
         context.log.info("Nothing new and the marts are current: downstream steps skip.")
@@ -279,5 +294,9 @@ def raw_tables(
     for key in RAW_KEYS:
         yield dg.MaterializeResult(
             asset_key=key,
-            metadata={"rows": counts[key.path[-1]], "documents_written": len(fresh)},
+            metadata={
+                "rows": counts[key.path[-1]],
+                "documents_written": len(fresh),
+                "load_processes": len(processes),
+            },
         )

@@ -38,7 +38,7 @@ class IngestPlan:
     tags: dict[str, str]  # the run's partition range; empty when nothing is pending
     rebuild_only: bool  # nothing to extract, but the marts or checks are behind raw
     skipped: list[SkippedEntry]  # inbox entries that cannot or will not be read
-    partition_order: list[str] = field(default_factory=list, repr=False)
+    partition_order: list[str] = field(repr=False)  # every partition, in order
 
     def in_runs(self, documents_per_run: int) -> list[IngestPlan]:
         """The plan as consecutive runs of at most `documents_per_run` pending documents

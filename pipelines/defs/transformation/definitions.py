@@ -94,7 +94,12 @@ def juesuan_dbt_models(
         code_version = dbt_code_version()
         with warehouse.connect() as con:
             built_with = built_code_version(con)
-        full_refresh = built_with != code_version
+            full_refresh = built_with != code_version
+            scope = write_test_scope(con, every_document=full_refresh)
+        if scope is not None:
+            context.log.info(
+                f"dbt 测试范围：新入库的 {scope} 份文件 (per-document tests: {scope} documents)"
+            )
         if full_refresh:
             # The facts are incremental by document: rows built by other SQL would stay.
             context.log.info(
@@ -113,9 +118,12 @@ def juesuan_dbt_models(
             # A failure while handling dbt's events (or the step being closed) must not
             # leave dbt running: it would hold the warehouse's lock through every retry.
             stop_dbt_process(build.process)
-        if full_refresh:  # reached only when the build succeeded (dagster-dbt raises)
-            with warehouse.connect() as con:
+        # Reached only when the build succeeded (dagster-dbt raises when a test fails).
+        with warehouse.connect() as con:
+            if full_refresh:
                 record_code_version(con, code_version)
+            if not context.is_subset:  # a subset ran some of the tests only
+                record_tested_versions(con)
     progress.finish("dbt")
 
 
@@ -165,6 +173,65 @@ def record_code_version(con, code_version: str) -> None:
         f"insert into {BUILD_STATE} values (?, current_timestamp::timestamp)", [code_version]
     )
     con.execute("commit")
+
+
+# The document versions tested by the last build whose tests passed, and the scope of the
+# next build's tests of the per-document relations: the versions loaded since
+# (dbt_project/macros/test_scope.sql).
+TESTED_VERSIONS = "pipeline.dbt_tested_versions"
+TEST_SCOPE = "pipeline.dbt_test_scope"
+
+
+def write_test_scope(con, every_document: bool) -> int | None:
+    """Write the next build's test scope: the document versions in raw.documents that no
+    passed build tested. Return how many documents it holds; None when every document is
+    to be tested (`every_document`, or no build recorded what it tested), and the scope is
+    then dropped."""
+    con.execute(f"drop table if exists {TEST_SCOPE}")
+    if every_document or not _table_exists(con, TESTED_VERSIONS):
+        return None
+    con.execute(
+        f"""
+        create table {TEST_SCOPE} as
+        select documents.document_id
+        from raw.documents as documents
+        where not exists (
+            select 1 from {TESTED_VERSIONS} as tested
+            where tested.document_id = documents.document_id
+                and tested.ingested_at = documents.ingested_at
+        )
+        """
+    )
+    con.execute(
+        f"comment on table {TEST_SCOPE} is "
+        "'本次 dbt 构建的测试范围：上次测试全部通过后新入库（或重新提取）的文件；原始表、"
+        "staging 与按文件的中间视图的测试只读这些文件 (the documents the per-document tests "
+        "of this build read)'"
+    )
+    return con.execute(f"select count(*) from {TEST_SCOPE}").fetchone()[0]
+
+
+def record_tested_versions(con) -> None:
+    """After a build whose tests passed: every document version in raw is tested."""
+    con.execute("create schema if not exists pipeline")
+    con.execute(
+        f"create or replace table {TESTED_VERSIONS} as "
+        "select document_id, ingested_at from raw.documents"
+    )
+    con.execute(
+        f"comment on table {TESTED_VERSIONS} is "
+        "'已通过 dbt 测试的文件版本（document_id 与 ingested_at），下次构建只测试其余的 "
+        "(document versions tested by the last build whose tests passed)'"
+    )
+
+
+def _table_exists(con, qualified_name: str) -> bool:
+    schema, table = qualified_name.split(".")
+    found = con.execute(
+        "select count(*) from duckdb_tables() where schema_name = ? and table_name = ?",
+        [schema, table],
+    ).fetchone()
+    return bool(found and found[0])
 
 
 def stop_dbt_process(process: subprocess.Popen, grace_seconds: float = 10.0) -> None:

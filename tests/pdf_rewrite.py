@@ -35,12 +35,19 @@ class NoCjkFont(RuntimeError):
     """fontconfig lists no TrueType/OpenType font with Chinese glyphs."""
 
 
+# The planted text mixes Chinese with ASCII figures and letters ("XX局", "0 万元"):
+# fallback fonts such as Droid Sans Fallback carry Chinese glyphs only, and pdfium
+# silently drops the characters a font lacks.
+PLANTED_TEXT_CHARSET = ":lang=zh:charset=20-7e"
+
+
 def cjk_font_file() -> Path:
-    """The smallest font file fontconfig lists for Chinese (WenQuanYi, Noto CJK, …)."""
+    """The smallest font file fontconfig lists for Chinese that also has every printable
+    ASCII glyph (WenQuanYi, Noto CJK, AR PL UMing, …)."""
     if not shutil.which("fc-list"):
         raise NoCjkFont("fc-list absent: apt-get install -y fontconfig fonts-wqy-microhei")
     listed = subprocess.run(
-        ["fc-list", ":lang=zh", "file"], capture_output=True, text=True, timeout=60
+        ["fc-list", PLANTED_TEXT_CHARSET, "file"], capture_output=True, text=True, timeout=60
     ).stdout
     files = {
         Path(line.strip().rstrip(":"))
@@ -50,7 +57,8 @@ def cjk_font_file() -> Path:
     files = {path for path in files if path.is_file()}
     if not files:
         raise NoCjkFont(
-            "no Chinese font: apt-get install -y fonts-wqy-microhei (or fonts-noto-cjk)"
+            "no Chinese font with ASCII glyphs: apt-get install -y fonts-wqy-microhei"
+            " (or fonts-noto-cjk)"
         )
     return min(files, key=lambda path: (path.stat().st_size, str(path)))
 

@@ -14,11 +14,12 @@ Adding a check: one entry below, and the rule function that records its outcomes
 
 from __future__ import annotations
 
-import hashlib
 import importlib.metadata
 from dataclasses import dataclass
 from enum import Enum
 from functools import cache
+
+from pipelines.code_digest import source_digest
 
 # Families: one Great Expectations suite each (expectations/<family>.json).
 WITHIN_TABLE = "within_table_identities"
@@ -428,13 +429,12 @@ def catalogue_version() -> str:
     checks every document again (no version number to bump by hand)."""
     from pipelines.settings import PROJECT_ROOT
 
-    digest = hashlib.sha256()
-    for folder, patterns in CATALOGUE_SOURCES:
-        files = sorted(
+    files = [
+        path
+        for folder, patterns in CATALOGUE_SOURCES
+        for path in sorted(
             {path for pattern in patterns for path in (PROJECT_ROOT / folder).rglob(pattern)}
         )
-        for path in files:
-            digest.update(path.relative_to(PROJECT_ROOT).as_posix().encode() + b"\0")
-            digest.update(path.read_bytes() + b"\0")
-    digest.update(importlib.metadata.version("great_expectations").encode())
-    return digest.hexdigest()[:16]
+    ]
+    gx_release = importlib.metadata.version("great_expectations")
+    return source_digest(files, PROJECT_ROOT, salt=f"great_expectations {gx_release}")[:16]

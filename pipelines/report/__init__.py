@@ -29,6 +29,7 @@ from itertools import chain
 from pathlib import Path
 
 from pipelines import settings
+from pipelines.code_digest import source_digest
 from pipelines.report.data import ReportData, loose_findings, open_warehouse, read_report_data
 from pipelines.report.documents import write_document_pages
 from pipelines.report.excel import (
@@ -144,14 +145,15 @@ def write_report(
 
         def workbook(path: Path) -> None:
             # The dismissed findings have their own sheet; rounding and info are left out.
-            rows = chain.from_iterable(part.workbook_rows for part in chain(fragments, [loose]))
+            rows = chain(fragments.workbook_rows(), loose.workbook_rows)
             counts["excel"] = write_workbook(data, rows, path)
 
         replace_atomically(xlsx_path, write=workbook)
         lap("excel")
 
         def exports(csv_tmp: Path, json_tmp: Path) -> None:
-            everything = chain(fragments, [loose, render_fragment(data, data.dismissed)])
+            dismissed = render_fragment(data, data.dismissed, workbook=False)
+            everything = chain(fragments.exports(), [loose, dismissed])
             counts["findings"] = write_findings_files(data, everything, csv_tmp, json_tmp)
 
         replace_atomically(csv_path, json_path, write=exports)
@@ -206,9 +208,8 @@ def _exports_digest(wh, data: ReportData, page_fingerprints: dict[str, str]) -> 
 def _digest(wh, modules: tuple[str, ...], tables: tuple[str, ...], extra: str = "") -> str:
     """The modules' source, the tables' rows (summed row hashes, in the warehouse) and
     `extra`, digested."""
-    digest = hashlib.sha256()
-    for name in modules:
-        digest.update((Path(__file__).with_name(name)).read_bytes())
+    here = Path(__file__).parent
+    digest = hashlib.sha256(source_digest([here / name for name in modules], here).encode())
     digest.update(extra.encode())
     for table in tables:
         if wh.has(table):

@@ -20,6 +20,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from pipelines.code_digest import source_digest
 from pipelines.report import assets
 from pipelines.report.data import (
     DOCUMENT_BATCH,
@@ -58,10 +59,8 @@ class DocumentPages:
 
 
 def _assets_digest() -> str:
-    digest = hashlib.sha256(f"page-format {PAGE_FORMAT}".encode())
-    for name in (*SHARED_ASSETS, "document.html", *SHARED_FRAGMENTS):
-        digest.update((assets.STATIC / name).read_bytes())
-    return digest.hexdigest()
+    files = [assets.STATIC / name for name in (*SHARED_ASSETS, "document.html", *SHARED_FRAGMENTS)]
+    return source_digest(files, assets.STATIC, salt=f"page-format {PAGE_FORMAT}")
 
 
 def _read_manifest(path: Path, version: str) -> tuple[dict[str, str], set[str]]:

@@ -15,9 +15,7 @@ fragments of the last commit (each batch is one transaction).
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import json
 import sqlite3
 from collections.abc import Iterator
@@ -25,9 +23,10 @@ from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 
+from pipelines.code_digest import source_digest
 from pipelines.report.data import DOCUMENT_BATCH, Finding, ReportData, read_document_findings
 from pipelines.report.excel import EXCEL_SEVERITIES, finding_cells
-from pipelines.report.exports import csv_row, finding_records
+from pipelines.report.exports import csv_text, finding_records
 from pipelines.report.html import document_page_name
 
 FRAGMENTS_NAME = "exports.sqlite"
@@ -59,28 +58,33 @@ class Fragments:
     documents: tuple[str, ...]  # the documents with results, in the documents' order
     rendered: int  # fragments this write made again
 
-    def __iter__(self) -> Iterator[Fragment]:
+    def workbook_rows(self) -> Iterator[str]:
+        """Every document's rows of 问题清单, in the documents' order."""
+        for (rows,) in self._read("workbook"):
+            yield from _lines(rows)
+
+    def exports(self) -> Iterator[Fragment]:
+        """Every document's CSV lines and JSON records (no workbook rows), in order."""
+        for text, records in self._read("csv, json"):
+            yield Fragment(text, _lines(records), [])
+
+    def _read(self, columns: str) -> Iterator[tuple[str, ...]]:
         with closing(sqlite3.connect(self.path)) as db:
+            query = f"select {columns} from fragments where document_id = ?"
             for document_id in self.documents:
-                text, records, rows = db.execute(
-                    "select csv, json, workbook from fragments where document_id = ?",
-                    (document_id,),
-                ).fetchone()
-                yield Fragment(text, _lines(records), _lines(rows))
+                yield db.execute(query, (document_id,)).fetchone()
 
 
-def render_fragment(data: ReportData, findings: list[Finding]) -> Fragment:
-    """Findings as the exports print them (the workbook's rows: the errors and items to
-    review among them)."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+def render_fragment(data: ReportData, findings: list[Finding], workbook: bool = True) -> Fragment:
+    """Findings as the exports print them; the workbook's rows (the errors and items to
+    review among them) unless `workbook` is False (the dismissed have their own sheet)."""
     records = list(finding_records(data, findings))
-    for record in records:
-        writer.writerow(csv_row(record))
     return Fragment(
-        csv=out.getvalue(),
+        csv=csv_text(None, (record.values() for record in records)),
         json=[json.dumps(record, ensure_ascii=False) for record in records],
-        workbook_rows=[finding_cells(data, f) for f in findings if f.severity in EXCEL_SEVERITIES],
+        workbook_rows=[finding_cells(data, f) for f in findings if f.severity in EXCEL_SEVERITIES]
+        if workbook
+        else [],
     )
 
 
@@ -142,7 +146,6 @@ def _key(code: str, page_fingerprint: str) -> str:
 
 
 def _code_digest() -> str:
-    digest = hashlib.sha256(f"fragment-format {FRAGMENT_FORMAT}".encode())
-    for name in _RENDERING_MODULES:
-        digest.update((Path(__file__).with_name(name)).read_bytes())
-    return digest.hexdigest()
+    here = Path(__file__).parent
+    files = [here / name for name in _RENDERING_MODULES]
+    return source_digest(files, here, salt=f"fragment-format {FRAGMENT_FORMAT}")

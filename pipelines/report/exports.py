@@ -37,14 +37,15 @@ if TYPE_CHECKING:
 FORMULA_LEADS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def csv_text(header: list[str], rows: list[tuple] | list[list]) -> str:
-    """The rows as CSV: decimals exactly as given, None as an empty cell, and each text
-    cell a spreadsheet would run as a formula prefixed with ' (as OWASP advises against CSV
-    injection); numbers, negative ones included, are left as they are."""
-
+def csv_text(header: list[str] | None, rows: Iterable[Iterable]) -> str:
+    """The rows as CSV, after the header unless it is None: decimals exactly as given, None
+    as an empty cell, and each text cell a spreadsheet would run as a formula prefixed
+    with ' (as OWASP advises against CSV injection); numbers, negative ones included, are
+    left as they are."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow([_csv_cell(name) for name in header])
+    if header is not None:
+        writer.writerow([_csv_cell(name) for name in header])
     writer.writerows([_csv_cell(value) for value in row] for row in rows)
     return out.getvalue()
 
@@ -103,11 +104,6 @@ def _csv_cell(value: object) -> object:
     return value
 
 
-def csv_row(record: dict[str, Any]) -> list:
-    """A finding record (finding_records) as a CSV row, in the header's order."""
-    return [_csv_cell(value) for value in record.values()]
-
-
 def findings_header(data: ReportData) -> list[str]:
     return [name for name, _ in _fields(data)]
 
@@ -129,9 +125,7 @@ def write_findings_files(
         csv_path.open("w", encoding="utf-8-sig", newline="") as csv_out,
         json_path.open("w", encoding="utf-8") as json_out,
     ):
-        csv.writer(csv_out, lineterminator="\n").writerow(
-            [_csv_cell(name) for name in findings_header(data)]
-        )
+        csv_out.write(csv_text(findings_header(data), []))
         json_out.write(json.dumps(head, ensure_ascii=False, indent=1)[:-2] + ',\n "findings": [')
         for part in parts:
             csv_out.write(part.csv)

@@ -21,12 +21,14 @@ from dagster_dbt import (
 
 from pipelines import settings
 from pipelines.child_processes import stop_process
+from pipelines.code_digest import source_digest
 from pipelines.defs.ingestion.assets import TRANSIENT_RETRY
 from pipelines.defs.resources import DUCKDB_POOL
 from pipelines.defs.transformation.project import PREPARE_COMMAND, dbt_project
 from pipelines.progress import IngestProgress
 from pipelines.warehouse import WarehouseResource
 from pipelines.warehouse.resource import permanent_faults_fail_at_once
+from pipelines.warehouse.state import existing_relations
 
 # Where builds write their artifacts: one folder per warehouse, reused. dagster-dbt's
 # default is a new folder per invocation, which grows without end. Builds of one warehouse
@@ -136,23 +138,15 @@ DBT_CODE_FOLDERS = ("models", "macros", "seeds")
 def dbt_code_version(project_dir: Path = settings.DBT_PROJECT_DIR) -> str:
     """A digest of the dbt project's code: every file under models/, macros/ and seeds/,
     and dbt_project.yml (paths and contents)."""
-    digest = hashlib.sha256()
     files = [project_dir / "dbt_project.yml"]
     for folder in DBT_CODE_FOLDERS:
         files += sorted(p for p in (project_dir / folder).rglob("*") if p.is_file())
-    for path in files:
-        digest.update(path.relative_to(project_dir).as_posix().encode() + b"\0")
-        digest.update(path.read_bytes() + b"\0")
-    return digest.hexdigest()
+    return source_digest(files, project_dir)
 
 
 def built_code_version(con) -> str | None:
     """The code version the facts were last fully built with; None before the first."""
-    present = con.execute(
-        "select count(*) from duckdb_tables() "
-        "where schema_name = 'pipeline' and table_name = 'dbt_build_state'"
-    ).fetchone()
-    if not present or not present[0]:
+    if BUILD_STATE not in existing_relations(con):
         return None
     row = con.execute(f"select code_version from {BUILD_STATE}").fetchone()
     return row[0] if row else None
@@ -188,7 +182,7 @@ def write_test_scope(con, every_document: bool) -> int | None:
     to be tested (`every_document`, or no build recorded what it tested), and the scope is
     then dropped."""
     con.execute(f"drop table if exists {TEST_SCOPE}")
-    if every_document or not _table_exists(con, TESTED_VERSIONS):
+    if every_document or TESTED_VERSIONS not in existing_relations(con):
         return None
     con.execute(
         f"""
@@ -223,15 +217,6 @@ def record_tested_versions(con) -> None:
         "'已通过 dbt 测试的文件版本（document_id 与 ingested_at），下次构建只测试其余的 "
         "(document versions tested by the last build whose tests passed)'"
     )
-
-
-def _table_exists(con, qualified_name: str) -> bool:
-    schema, table = qualified_name.split(".")
-    found = con.execute(
-        "select count(*) from duckdb_tables() where schema_name = ? and table_name = ?",
-        [schema, table],
-    ).fetchone()
-    return bool(found and found[0])
 
 
 def stop_dbt_process(process: subprocess.Popen, grace_seconds: float = 10.0) -> None:
